@@ -1,0 +1,116 @@
+"""servelab's multi-round-qa driver: production-stack's run.sh, made checkable.
+
+Fetches the pinned multi-round-qa.py and utils.py, installs the pinned client libraries, waits until
+the endpoint serves the model, runs the warm-up, then one run per QPS point for a fixed time with a
+pause between points (one CSV per point, named <experiment>_output_<qps>.csv like AIBrix's published
+results), and fails the Job when any point lost requests or wrote no CSV.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import servelab_common as common  # noqa: E402
+
+WORK_DIR = "/tmp/multi-round-qa"
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__)
+    common.add_common_args(parser)
+    parser.add_argument("--users", type=int, required=True)
+    parser.add_argument("--rounds", type=int, required=True)
+    parser.add_argument("--system-prompt-tokens", type=int, required=True)
+    parser.add_argument("--history-tokens", type=int, required=True)
+    parser.add_argument("--answer-tokens", type=int, required=True)
+    parser.add_argument("--seconds-per-point", type=int, required=True)
+    parser.add_argument("--pause-seconds", type=int, required=True)
+    parser.add_argument("--warmup-seconds", type=int, required=True)
+    parser.add_argument("--script-urls", nargs="+", required=True)
+    parser.add_argument("--pip", nargs="*", default=[])
+    parser.add_argument("--qps", nargs="+", required=True)
+    return parser.parse_args(argv)
+
+
+def fetch(urls):
+    os.makedirs(WORK_DIR, exist_ok=True)
+    for url in urls:
+        target = os.path.join(WORK_DIR, url.rsplit("/", 1)[1])
+        common.log(f"fetching {url}")
+        urllib.request.urlretrieve(url, target)
+    return os.path.join(WORK_DIR, "multi-round-qa.py")
+
+
+def run_point(args, script, users, rounds, qps, seconds, csv_path, counts_path):
+    command = [
+        sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "mrqa_counted.py"), script, counts_path, "--",
+        "--num-users", str(users),
+        "--num-rounds", str(rounds),
+        "--qps", str(qps),
+        "--shared-system-prompt", str(args.system_prompt_tokens),
+        "--user-history-prompt", str(args.history_tokens),
+        "--answer-len", str(args.answer_tokens),
+        "--model", args.model,
+        "--base-url", args.base_url,
+        "--output", csv_path,
+        "--log-interval", "30",
+        "--time", str(seconds),
+    ]
+    common.log(f"qps {qps}: {users} users, {rounds} rounds, {seconds}s")
+    completed = subprocess.run(command, cwd=WORK_DIR)
+    counts = {}
+    if os.path.exists(counts_path):
+        with open(counts_path) as f:
+            counts = json.load(f)
+    return completed.returncode, counts
+
+
+def point_failure(label, returncode, counts, csv_path):
+    if returncode != 0:
+        return f"{label}: multi-round-qa exited with {returncode}"
+    if not os.path.exists(csv_path):
+        return f"{label}: no CSV written"
+    if counts.get("failed", 0) > 0:
+        return f"{label}: {counts['failed']} of {counts.get('launched', '?')} requests failed (multi-round-qa drops them from its CSV)"
+    if counts.get("completed", 0) == 0:
+        return f"{label}: no request completed"
+    return None
+
+
+def main(argv):
+    args = parse_args(argv)
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    os.makedirs(args.results_dir, exist_ok=True)
+    common.pip_install(args.pip)
+    script = fetch(args.script_urls)
+    common.wait_ready(args.base_url, args.model, args.ready_timeout)
+
+    failures = []
+    if args.warmup_seconds > 0:
+        warm_csv, warm_counts = "/tmp/warmup.csv", "/tmp/warmup_counts.json"
+        code, counts = run_point(args, script, 1, 2, 2, args.warmup_seconds, warm_csv, warm_counts)
+        failure = point_failure("warm-up", code, counts, warm_csv)
+        if failure:
+            failures.append(failure)
+
+    files, points = [], []
+    for qps in args.qps:
+        csv_path = os.path.join(args.results_dir, f"{args.experiment}_output_{qps}.csv")
+        counts_path = os.path.join(args.results_dir, f"{args.experiment}_counts_{qps}.json")
+        code, counts = run_point(args, script, args.users, args.rounds, qps, args.seconds_per_point, csv_path, counts_path)
+        failure = point_failure(f"qps {qps}", code, counts, csv_path)
+        if failure:
+            failures.append(failure)
+        files += [p for p in (csv_path, counts_path) if os.path.exists(p)]
+        points.append({"qps": float(qps)})
+        time.sleep(args.pause_seconds)
+
+    common.finish(args, "multi-round-qa", points, files, failures, started)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,152 @@
+"""Shared by the benchmark drivers that run inside servelab's benchmark Job (standard library only).
+
+- wait_ready: the readiness gate (the model is listed and one request succeeds).
+- emit_results: prints every result file between servelab's log markers (gzip + base64), so results
+  survive in the pod log without any bucket (format: benchmarks/results/logMarkers.ts).
+- upload_results: copies the files to servelab:results.bucket when set.
+"""
+import base64
+import gzip
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+RESULT_BEGIN = "::servelab-result-begin::"
+RESULT_END = "::servelab-result-end::"
+RUN_END = "::servelab-run-end::"
+
+
+def log(message):
+    print(f"[servelab {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _request(url, body=None, timeout=30):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return json.loads(resp.read().decode() or "null")
+
+
+def wait_ready(base_url, model, timeout_s, poll_s=5):
+    """Blocks until GET <base>/models lists `model` and one chat completion succeeds."""
+    base = base_url.rstrip("/")
+    deadline = time.time() + timeout_s
+    last = "no answer yet"
+    listed = False
+    while time.time() < deadline:
+        try:
+            if not listed:
+                models = [m.get("id") for m in (_request(f"{base}/models") or {}).get("data", [])]
+                if model not in models:
+                    raise RuntimeError(f"{model} not in /models yet (has {models})")
+                listed = True
+                log(f"{model} is listed at {base}/models")
+            answer = _request(
+                f"{base}/chat/completions",
+                {"model": model, "messages": [{"role": "user", "content": "Say OK."}], "max_tokens": 1, "temperature": 0},
+                timeout=120,
+            )
+            if answer and answer.get("choices"):
+                log("one request succeeded; the endpoint is ready")
+                return
+            raise RuntimeError(f"answer without choices: {str(answer)[:200]}")
+        except (urllib.error.URLError, OSError, RuntimeError, ValueError) as err:
+            detail = err.read().decode(errors="replace")[:200] if isinstance(err, urllib.error.HTTPError) else str(err)
+            if detail != last:
+                log(f"waiting for {base}: {detail}")
+                last = detail
+            time.sleep(poll_s)
+    raise SystemExit(f"servelab: {base} did not serve {model} within {timeout_s}s (last: {last})")
+
+
+def pip_install(requirements):
+    if requirements:
+        log(f"pip install {' '.join(requirements)}")
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-cache-dir", *requirements], check=True)
+
+
+def emit_results(paths, status):
+    """Prints each file between markers; the last line says whether the run as a whole succeeded."""
+    for path in paths:
+        with open(path, "rb") as f:
+            raw = f.read()
+        name = os.path.basename(path)
+        sha = hashlib.sha256(raw).hexdigest()
+        print(f"{RESULT_BEGIN} name={name} bytes={len(raw)} sha256={sha} encoding=gzip+base64", flush=True)
+        sys.stdout.write(base64.encodebytes(gzip.compress(raw, mtime=0)).decode())
+        print(f"{RESULT_END} name={name}", flush=True)
+    print(f"{RUN_END} status={status} files={len(paths)}", flush=True)
+
+
+def run_id():
+    return os.environ.get("SERVELAB_RUN_ID") or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+
+
+def upload_results(bucket, experiment, rid, paths):
+    """Uploads to <bucket>/<experiment>/<run id>/ with the workload's own cloud identity."""
+    if not bucket:
+        return
+    scheme, _, rest = bucket.partition("://")
+    name, _, prefix = rest.partition("/")
+    key_prefix = "/".join(p for p in (prefix.strip("/"), experiment, rid) if p)
+    if scheme == "gs":
+        pip_install(["google-cloud-storage==2.19.0"])
+        from google.cloud import storage  # noqa: PLC0415 (installed just above)
+
+        client = storage.Client()
+        for path in paths:
+            client.bucket(name).blob(f"{key_prefix}/{os.path.basename(path)}").upload_from_filename(path)
+    elif scheme in ("s3", "tos"):
+        pip_install(["boto3==1.38.0"])
+        import boto3  # noqa: PLC0415
+
+        endpoint = os.environ.get("SERVELAB_S3_ENDPOINT") or None
+        client = boto3.client("s3", endpoint_url=endpoint)
+        for path in paths:
+            client.upload_file(path, name, f"{key_prefix}/{os.path.basename(path)}")
+    else:
+        raise SystemExit(f"servelab: cannot upload to {bucket}")
+    log(f"uploaded {len(paths)} files to {scheme}://{name}/{key_prefix}/")
+
+
+def write_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f, indent=2, sort_keys=True)
+        f.write("\n")
+    return path
+
+
+def add_common_args(parser):
+    parser.add_argument("--base-url", required=True, help="OpenAI base URL, ending in /v1")
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--experiment", required=True)
+    parser.add_argument("--results-dir", required=True)
+    parser.add_argument("--ready-timeout", type=int, required=True)
+
+
+def finish(args, harness, points, files, failures, started):
+    """Writes the manifest, prints and uploads everything, and exits non-zero when any point failed."""
+    manifest = write_json(
+        os.path.join(args.results_dir, "manifest.json"),
+        {
+            "experiment": args.experiment,
+            "harness": harness,
+            "points": points,
+            "startedAt": started,
+            "finishedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "failures": failures,
+        },
+    )
+    paths = [manifest, *files]
+    status = "failed" if failures else "ok"
+    emit_results(paths, status)
+    upload_results(os.environ.get("SERVELAB_RESULTS_BUCKET", ""), args.experiment, run_id(), paths)
+    if failures:
+        for failure in failures:
+            log(f"FAILED: {failure}")
+        raise SystemExit(1)

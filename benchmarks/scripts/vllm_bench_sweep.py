@@ -1,0 +1,82 @@
+"""servelab's `vllm bench serve` driver: waits for the endpoint, runs one benchmark per
+(request rate, max concurrency) point with --save-result, and fails the Job when a point lost requests.
+
+Points come as --point=<label>:<request rate>:<max concurrency or empty>; everything after `--` is
+passed to every `vllm bench serve` run.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import servelab_common as common  # noqa: E402
+
+
+def parse_args(argv):
+    split = argv.index("--") if "--" in argv else len(argv)
+    parser = argparse.ArgumentParser(description=__doc__)
+    common.add_common_args(parser)
+    parser.add_argument("--point", action="append", required=True)
+    args = parser.parse_args(argv[:split])
+    args.bench_args = argv[split + 1:]
+    return args
+
+
+def server_root(base_url):
+    """vllm bench takes the server root and the endpoint path separately: http://x/v1 -> http://x."""
+    base = base_url.rstrip("/")
+    return base[: -len("/v1")] if base.endswith("/v1") else base
+
+
+def lost_requests(result, num_prompts):
+    failed = result.get("failed")
+    if failed is None and num_prompts is not None:
+        failed = num_prompts - result.get("completed", 0)
+    return failed or 0
+
+
+def main(argv):
+    args = parse_args(argv)
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    os.makedirs(args.results_dir, exist_ok=True)
+    common.wait_ready(args.base_url, args.model, args.ready_timeout)
+    bench = args.bench_args
+    num_prompts = int(bench[bench.index("--num-prompts") + 1]) if "--num-prompts" in bench else None
+
+    failures, files, points = [], [], []
+    for spec in args.point:
+        label, rate, concurrency = spec.split(":")
+        filename = f"{args.experiment}_{label}.json"
+        command = [
+            "vllm", "bench", "serve", *bench,
+            "--base-url", server_root(args.base_url),
+            "--model", args.model,
+            "--request-rate", rate,
+            "--save-result", "--result-dir", args.results_dir, "--result-filename", filename,
+        ]
+        if concurrency:
+            command += ["--max-concurrency", concurrency]
+        common.log(f"{label}: {' '.join(command)}")
+        code = subprocess.run(command).returncode
+        path = os.path.join(args.results_dir, filename)
+        point = {"requestRate": rate if rate == "inf" else float(rate)}
+        if concurrency:
+            point["maxConcurrency"] = int(concurrency)
+        points.append(point)
+        if code != 0 or not os.path.exists(path):
+            failures.append(f"{label}: vllm bench serve exited with {code}{'' if os.path.exists(path) else ' and saved no result'}")
+            continue
+        files.append(path)
+        with open(path) as f:
+            lost = lost_requests(json.load(f), num_prompts)
+        if lost:
+            failures.append(f"{label}: {lost} requests failed")
+
+    common.finish(args, "vllm-bench", points, files, failures, started)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,63 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Placement } from "../cluster/types";
+import { BenchmarkConfig } from "../config/schema";
+import { ServingStack } from "../serving/types";
+import { harnessRun } from "./harnesses";
+import { benchmarkJob, benchmarkServiceAccount, scriptsConfigMap } from "./jobManifest";
+import { benchmarkScripts } from "./scripts";
+
+export interface BenchmarkJobArgs {
+  experiment: string;
+  namespace: pulumi.Input<string>;
+  labels: Record<string, string>;
+  benchmark: BenchmarkConfig;
+  serving: ServingStack;
+  placement: Placement;
+  tokenizer: string;
+  bucket?: string;
+}
+
+/** Time Pulumi waits beyond the Job's own deadline (pod scheduling, image pull). */
+const AWAIT_SLACK_MINUTES = 15;
+
+/**
+ * The benchmark as a Kubernetes Job on the CPU pool. It starts once the serving stack is ready and
+ * `pulumi up` waits for it to complete; a lost request or a missed deadline fails the update.
+ */
+export class BenchmarkJob extends pulumi.ComponentResource {
+  public readonly job: k8s.batch.v1.Job;
+  public readonly jobName: pulumi.Output<string>;
+  public readonly timeoutSeconds: number;
+
+  constructor(name: string, args: BenchmarkJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("servelab:benchmark:BenchmarkJob", name, {}, opts);
+    const run = harnessRun(args.benchmark, { experiment: args.experiment, tokenizer: args.tokenizer });
+    this.timeoutSeconds = run.timeoutSeconds;
+    const scripts = benchmarkScripts();
+    const configMap = new k8s.core.v1.ConfigMap(`${name}-scripts`, scriptsConfigMap(args, scripts.files), { parent: this });
+    const account = new k8s.core.v1.ServiceAccount(`${name}-account`, benchmarkServiceAccount(args), { parent: this });
+    const wait = `${Math.ceil(run.timeoutSeconds / 60) + AWAIT_SLACK_MINUTES}m`;
+    this.job = new k8s.batch.v1.Job(
+      `${name}-job`,
+      benchmarkJob({
+        ...args,
+        run,
+        cpu: args.benchmark.cpu,
+        memory: args.benchmark.memory,
+        baseUrl: args.serving.baseUrl,
+        servedModel: args.serving.servedModel,
+        scriptsSha256: scripts.sha256,
+      }),
+      {
+        parent: this,
+        dependsOn: [configMap, account, ...args.serving.ready],
+        // Fixed name: the old Job must go before its replacement can be created.
+        deleteBeforeReplace: true,
+        customTimeouts: { create: wait, update: wait, delete: "10m" },
+      },
+    );
+    this.jobName = this.job.metadata.name;
+    this.registerOutputs({ jobName: this.jobName });
+  }
+}

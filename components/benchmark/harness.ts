@@ -1,0 +1,44 @@
+/** What a harness module produces: the benchmark container's command, pure and Pulumi-free. */
+export interface HarnessRun {
+  harness: string;
+  image: string;
+  /** Python driver in the scripts ConfigMap plus its arguments; `$(VAR)` expands from `env`. */
+  command: string[];
+  args: string[];
+  env: Record<string, string>;
+  /** One descriptor per load point, in run order (written into the results manifest). */
+  points: Array<Record<string, number | string>>;
+  /** Upper bound for the whole run, including the readiness gate; becomes the Job's activeDeadlineSeconds. */
+  timeoutSeconds: number;
+}
+
+export interface HarnessContext {
+  /** The experiment (stack) name: prefix of every result file. */
+  experiment: string;
+  /** Tokenizer (Hugging Face id) for harnesses that count tokens client-side. */
+  tokenizer: string;
+}
+
+/** Environment variables the Job sets from Pulumi outputs; harness args refer to them as $(NAME). */
+export const ENV = {
+  baseUrl: "SERVELAB_BASE_URL",
+  model: "SERVELAB_MODEL",
+  bucket: "SERVELAB_RESULTS_BUCKET",
+  experiment: "SERVELAB_EXPERIMENT",
+} as const;
+
+export const SCRIPTS_DIR = "/servelab";
+export const RESULTS_DIR = "/results";
+
+/** Margin on derived Job bounds, for slow pip mirrors, image pulls and a loaded router. */
+export const TIME_MARGIN = 1.2;
+
+export function commonDriverArgs(readyTimeoutMinutes: number): string[] {
+  return [
+    "--base-url", `$(${ENV.baseUrl})`,
+    "--model", `$(${ENV.model})`,
+    "--experiment", `$(${ENV.experiment})`,
+    "--results-dir", RESULTS_DIR,
+    "--ready-timeout", String(readyTimeoutMinutes * 60),
+  ];
+}

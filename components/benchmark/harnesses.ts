@@ -1,0 +1,14 @@
+import { BenchmarkConfig } from "../config/schema";
+import { HarnessContext, HarnessRun } from "./harness";
+import { multiRoundQaRun } from "./multiRoundQa";
+import { vllmBenchRun } from "./vllmBench";
+
+/** The container command for the configured harness. */
+export function harnessRun(benchmark: BenchmarkConfig, ctx: HarnessContext): HarnessRun {
+  switch (benchmark.harness) {
+    case "multi-round-qa":
+      return multiRoundQaRun(benchmark, ctx);
+    case "vllm-bench":
+      return vllmBenchRun(benchmark, ctx);
+  }
+}

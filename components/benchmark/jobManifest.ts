@@ -1,0 +1,91 @@
+/** The benchmark Job, its scripts ConfigMap and ServiceAccount as plain Kubernetes objects (pure). */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { Placement } from "../cluster/types";
+import { ENV, HarnessRun, RESULTS_DIR, SCRIPTS_DIR } from "./harness";
+
+export const JOB_NAME = "benchmark";
+export const SCRIPTS_CONFIGMAP = "benchmark-scripts";
+export const SERVICE_ACCOUNT = "benchmark";
+
+export interface BenchmarkJobInput {
+  namespace: pulumi.Input<string>;
+  labels: Record<string, string>;
+  experiment: string;
+  run: HarnessRun;
+  placement: Placement;
+  cpu: number;
+  memory: string;
+  baseUrl: pulumi.Input<string>;
+  servedModel: pulumi.Input<string>;
+  bucket?: string;
+  scriptsSha256: string;
+}
+
+export function scriptsConfigMap(input: Pick<BenchmarkJobInput, "namespace" | "labels">, files: Record<string, string>): k8s.types.input.core.v1.ConfigMap {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: SCRIPTS_CONFIGMAP, namespace: input.namespace, labels: input.labels }, data: files };
+}
+
+export function benchmarkServiceAccount(input: Pick<BenchmarkJobInput, "namespace" | "labels">): k8s.types.input.core.v1.ServiceAccount {
+  return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: SERVICE_ACCOUNT, namespace: input.namespace, labels: input.labels } };
+}
+
+export function benchmarkJob(input: BenchmarkJobInput): k8s.types.input.batch.v1.Job {
+  const { run } = input;
+  const env: k8s.types.input.core.v1.EnvVar[] = [
+    { name: ENV.baseUrl, value: input.baseUrl },
+    { name: ENV.model, value: input.servedModel },
+    { name: ENV.experiment, value: input.experiment },
+    { name: "PYTHONUNBUFFERED", value: "1" },
+    ...Object.entries(run.env).map(([name, value]) => ({ name, value })),
+  ];
+  if (input.bucket) env.push({ name: ENV.bucket, value: input.bucket });
+  const resources = { cpu: String(input.cpu), memory: input.memory };
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: {
+      name: JOB_NAME,
+      namespace: input.namespace,
+      labels: input.labels,
+      // A failed benchmark is replaced on the next `pulumi up` instead of being waited on again.
+      annotations: { "pulumi.com/replaceUnready": "true" },
+    },
+    spec: {
+      // One attempt: a retried benchmark would measure a different (warmer) system.
+      backoffLimit: 0,
+      activeDeadlineSeconds: run.timeoutSeconds,
+      template: {
+        metadata: {
+          labels: input.labels,
+          annotations: { "servelab.dev/scripts-sha256": input.scriptsSha256, "servelab.dev/harness": run.harness },
+        },
+        spec: {
+          restartPolicy: "Never",
+          serviceAccountName: SERVICE_ACCOUNT,
+          automountServiceAccountToken: false,
+          nodeSelector: input.placement.nodeSelector,
+          tolerations: input.placement.tolerations,
+          containers: [
+            {
+              name: "benchmark",
+              image: run.image,
+              command: run.command,
+              args: run.args,
+              env,
+              resources: { requests: resources, limits: resources },
+              volumeMounts: [
+                { name: "scripts", mountPath: SCRIPTS_DIR, readOnly: true },
+                { name: "results", mountPath: RESULTS_DIR },
+              ],
+            },
+          ],
+          volumes: [
+            { name: "scripts", configMap: { name: SCRIPTS_CONFIGMAP, defaultMode: 0o555 } },
+            { name: "results", emptyDir: {} },
+          ],
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Every image, chart and fetched file servelab deploys, pinned in one place (never "latest").
+ * Stack config may override engine and router versions; everything else comes from here.
+ * Facts are from ../shared/research; "unverified" marks what could not be checked from this machine.
+ */
+export const IMAGES = {
+  /** Upstream vLLM used by the AIBrix v0.3.0 regression rows (k8s_stack, aibrix_naive*). */
+  vllm: "vllm/vllm-openai:v0.8.5",
+  /**
+   * Image for the `vllm-bench` harness: `vllm bench serve` exists from vLLM 0.9 on, so the engine's
+   * v0.8.5 cannot run it. v0.10.2 is KubeAI 0.22.1's engine; that its `vllm bench serve` runs without
+   * extra pip installs is unverified.
+   */
+  vllmBench: "vllm/vllm-openai:v0.10.2",
+  /** Python for benchmark drivers that pip-install their own client (multi-round-qa). */
+  python: "python:3.12.11-slim-bookworm",
+  /** LMCache's vLLM build used by production-stack's own routing CI (research/production-stack.md §5). */
+  lmcacheVllm: "lmcache/vllm-openai:v0.3.9post2",
+  /** AIBrix v0.3.0 KV-cache vLLM build; Docker Hub copy of the VKE registry image is unverified. */
+  aibrixKvcacheVllm: "aibrix/vllm-openai:aibrix-kvcache-v0.8.5-20250520",
+  aibrixInfinistore: "aibrix/infinistore:v0.2.42-20250506",
+} as const;
+
+export const CHARTS = {
+  productionStack: { chart: "vllm-stack", version: "0.1.12", repo: "https://vllm-project.github.io/production-stack" },
+  kubeai: { chart: "kubeai", version: "0.22.1", repo: "https://www.kubeai.org" },
+} as const;
+
+export const AIBRIX_RELEASES = {
+  "v0.3.0": {
+    files: [
+      "https://github.com/vllm-project/aibrix/releases/download/v0.3.0/aibrix-dependency-v0.3.0.yaml",
+      "https://github.com/vllm-project/aibrix/releases/download/v0.3.0/aibrix-core-v0.3.0.yaml",
+    ],
+  },
+  "v0.7.0": {
+    files: [
+      "https://github.com/vllm-project/aibrix/releases/download/v0.7.0/aibrix-dependency-v0.7.0.yaml",
+      "https://github.com/vllm-project/aibrix/releases/download/v0.7.0/aibrix-core-crds-v0.7.0.yaml",
+      "https://github.com/vllm-project/aibrix/releases/download/v0.7.0/aibrix-core-v0.7.0.yaml",
+    ],
+  },
+} as const;
+
+/**
+ * production-stack's multi-round-qa benchmark, fetched by the benchmark Job at run time from this
+ * commit (HEAD of vllm-project/production-stack on 2026-08-05; includes the TTFT fix e92d43f for
+ * streams without content). Its requirements are unpinned upstream; these pins are ours.
+ */
+export const MULTI_ROUND_QA = {
+  repo: "vllm-project/production-stack",
+  commit: "a6c01db05f65f556235413ba8dbcfb0c01132fff",
+  files: ["benchmarks/multi-round-qa/multi-round-qa.py", "benchmarks/multi-round-qa/utils.py"],
+  /** Versions known on PyPI in 2025; not installable from this machine, so unverified here. */
+  pipRequirements: ["openai==1.82.0", "pandas==2.2.3", "tqdm==4.67.1"],
+} as const;
+
+export function rawGithubUrl(repo: string, commit: string, path: string): string {
+  return `https://raw.githubusercontent.com/${repo}/${commit}/${path}`;
+}

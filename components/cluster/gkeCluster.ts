@@ -1,0 +1,82 @@
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../config/problems";
+import { GkeClusterConfig } from "../config/schema";
+import { ClusterFacts } from "./facts";
+import { GPU_POOL_NAME, SYSTEM_POOL_NAME, gkeClusterName, gkeKubeconfig, gpuPoolArgs, systemPoolArgs } from "./gkeSpec";
+import { Cluster, GPU_TOLERATION, Placement } from "./types";
+
+export interface GkeClusterArgs {
+  config: GkeClusterConfig;
+  facts: ClusterFacts;
+  stack: string;
+}
+
+/**
+ * A zonal GKE Standard cluster without its default pool: a CPU system pool for routers, gateways and
+ * benchmark clients, and the GPU pool from the machine catalog. Destroyable (no deletion protection).
+ */
+export class GkeCluster extends pulumi.ComponentResource implements Cluster {
+  public readonly facts: ClusterFacts;
+  public readonly cluster: gcp.container.Cluster;
+  public readonly gpuPool: gcp.container.NodePool;
+  public readonly systemPool: gcp.container.NodePool;
+  public readonly provider: k8s.Provider;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly gpuPlacement: Placement;
+  public readonly systemPlacement: Placement;
+
+  constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("servelab:cluster:GkeCluster", name, {}, opts);
+    const { config, facts, stack } = args;
+    this.facts = facts;
+    const project = config.project ?? gcp.config.project;
+    if (!project) {
+      throw new ConfigError([{ path: "servelab:cluster.project", message: "is not set and neither is gcp:project; run `pulumi config set gcp:project <your-project>`" }]);
+    }
+    const zone = config.zones![0];
+
+    this.cluster = new gcp.container.Cluster(
+      `${name}-gke`,
+      {
+        name: gkeClusterName(stack, config),
+        project,
+        location: zone,
+        removeDefaultNodePool: true,
+        initialNodeCount: 1,
+        deletionProtection: false,
+        releaseChannel: { channel: config.releaseChannel },
+        minMasterVersion: config.kubernetesVersion,
+        workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
+        addonsConfig: {
+          gcsFuseCsiDriverConfig: { enabled: true },
+          gcePersistentDiskCsiDriverConfig: { enabled: true },
+        },
+        resourceLabels: { "servelab-experiment": stack.toLowerCase().replace(/[^a-z0-9_-]/g, "-") },
+      },
+      { parent: this },
+    );
+    const poolOpts: pulumi.CustomResourceOptions = { parent: this, deleteBeforeReplace: true };
+    this.systemPool = new gcp.container.NodePool(`${name}-system-pool`, { ...systemPoolArgs(config), project, cluster: this.cluster.name, location: zone }, poolOpts);
+    this.gpuPool = new gcp.container.NodePool(`${name}-gpu-pool`, { ...gpuPoolArgs(config, facts.gpu), project, cluster: this.cluster.name, location: zone }, poolOpts);
+
+    this.kubeconfig = pulumi.secret(
+      pulumi
+        .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])
+        .apply(([clusterName, endpoint, auth]) => gkeKubeconfig(`gke_${project}_${zone}_${clusterName}`, endpoint, auth.clusterCaCertificate)),
+    );
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      // deleteUnreachable: if the cluster is already gone, destroy drops its objects from state instead of failing.
+      { kubeconfig: this.kubeconfig, deleteUnreachable: true },
+      { parent: this, dependsOn: [this.systemPool, this.gpuPool] },
+    );
+    this.gpuPlacement = {
+      nodeSelector: { "cloud.google.com/gke-nodepool": GPU_POOL_NAME, "cloud.google.com/gke-accelerator": facts.gpu.accelerator! },
+      tolerations: [GPU_TOLERATION],
+    };
+    this.systemPlacement = { nodeSelector: { "cloud.google.com/gke-nodepool": SYSTEM_POOL_NAME }, tolerations: [] };
+    this.registerOutputs({ kubeconfig: this.kubeconfig, clusterName: this.cluster.name });
+  }
+}

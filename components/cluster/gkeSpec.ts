@@ -1,0 +1,112 @@
+/** GKE resource inputs as pure functions of the config, so they are tested without Pulumi. */
+import type * as gcp from "@pulumi/gcp";
+import { GkeClusterConfig } from "../config/schema";
+import { GpuPoolFacts } from "./facts";
+
+type NodeConfig = gcp.types.input.container.NodePoolNodeConfig;
+type PoolArgs = Omit<gcp.container.NodePoolArgs, "cluster" | "location" | "project">;
+
+export const GPU_POOL_NAME = "servelab-gpu";
+export const SYSTEM_POOL_NAME = "servelab-system";
+export const POOL_LABEL = "servelab.dev/pool";
+const SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
+
+export function gkeClusterName(stack: string, config: GkeClusterConfig): string {
+  if (config.name) return config.name;
+  const base = `servelab-${stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 40);
+  return base.replace(/-+$/, "");
+}
+
+export function systemPoolArgs(config: GkeClusterConfig): PoolArgs {
+  return {
+    name: SYSTEM_POOL_NAME,
+    nodeCount: config.system.nodes,
+    management: { autoRepair: true, autoUpgrade: true },
+    nodeConfig: {
+      machineType: config.system.machineType,
+      imageType: "COS_CONTAINERD",
+      diskSizeGb: config.system.bootDiskGb,
+      diskType: "pd-balanced",
+      labels: { [POOL_LABEL]: "system" },
+      oauthScopes: SCOPES,
+      workloadMetadataConfig: { mode: "GKE_METADATA" },
+    },
+  };
+}
+
+/**
+ * The GPU pool: GKE installs the driver (LATEST on COS), the pool is tainted so only GPU pods land on
+ * it, image streaming is on, A3 machines get their local SSDs as ephemeral storage (model downloads
+ * and emptyDirs land there), and the provisioning model follows cluster-toolkit's rules
+ * (research/infra.md §1.4): flex-start needs autoscaling from zero, no auto-repair and no reservation.
+ */
+export function gpuPoolArgs(config: GkeClusterConfig, gpu: GpuPoolFacts): PoolArgs {
+  const { provisioning, reservation, nodes, bootDiskGb } = config.gpu;
+  const nodeConfig: NodeConfig = {
+    machineType: gpu.machineType,
+    imageType: "COS_CONTAINERD",
+    diskSizeGb: bootDiskGb,
+    diskType: "pd-balanced",
+    guestAccelerators: [{ type: gpu.accelerator!, count: gpu.perNode, gpuDriverInstallationConfig: { gpuDriverVersion: "LATEST" } }],
+    labels: { [POOL_LABEL]: "gpu" },
+    taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }],
+    gcfsConfig: { enabled: true },
+    gvnic: { enabled: true },
+    oauthScopes: SCOPES,
+    workloadMetadataConfig: { mode: "GKE_METADATA" },
+  };
+  if (gpu.localSsds > 0) nodeConfig.ephemeralStorageLocalSsdConfig = { localSsdCount: gpu.localSsds };
+  const args: PoolArgs = { name: GPU_POOL_NAME, nodeConfig, management: { autoRepair: true, autoUpgrade: true } };
+  switch (provisioning) {
+    case "on-demand":
+      args.nodeCount = nodes;
+      break;
+    case "spot":
+      args.nodeCount = nodes;
+      nodeConfig.spot = true;
+      break;
+    case "reservation":
+      args.nodeCount = nodes;
+      nodeConfig.reservationAffinity = reservation
+        ? { consumeReservationType: "SPECIFIC_RESERVATION", key: "compute.googleapis.com/reservation-name", values: [reservation] }
+        : { consumeReservationType: "ANY_RESERVATION" };
+      break;
+    case "flex-start":
+      args.initialNodeCount = 0;
+      args.autoscaling = { totalMinNodeCount: 0, totalMaxNodeCount: nodes, locationPolicy: "ANY" };
+      args.management = { autoRepair: false, autoUpgrade: true };
+      nodeConfig.flexStart = true;
+      nodeConfig.reservationAffinity = { consumeReservationType: "NO_RESERVATION" };
+      break;
+  }
+  return args;
+}
+
+/**
+ * kubeconfig for the cluster, authenticating through gke-gcloud-auth-plugin (the user's gcloud
+ * credentials), so no token is stored in it.
+ */
+export function gkeKubeconfig(contextName: string, endpoint: string, caCertificate: string): string {
+  return `apiVersion: v1
+kind: Config
+clusters:
+- name: ${contextName}
+  cluster:
+    certificate-authority-data: ${caCertificate}
+    server: https://${endpoint}
+contexts:
+- name: ${contextName}
+  context:
+    cluster: ${contextName}
+    user: ${contextName}
+current-context: ${contextName}
+users:
+- name: ${contextName}
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: gke-gcloud-auth-plugin
+      installHint: Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin)
+      provideClusterInfo: true
+`;
+}

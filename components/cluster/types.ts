@@ -1,0 +1,23 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Toleration } from "../config/schema";
+import { ClusterFacts } from "./facts";
+
+/** How to put a pod on a pool: node selector and tolerations, rendered into pod specs as they are. */
+export interface Placement {
+  nodeSelector: Record<string, string>;
+  tolerations: Toleration[];
+}
+
+/** What every cluster component gives the rest of the program, whatever the cloud. */
+export interface Cluster {
+  readonly facts: ClusterFacts;
+  /** Kubernetes provider for everything in the cluster; it depends on the node pools being ready. */
+  readonly provider: k8s.Provider;
+  /** Secret. */
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly gpuPlacement: Placement;
+  readonly systemPlacement: Placement;
+}
+
+export const GPU_TOLERATION: Toleration = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };

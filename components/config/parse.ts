@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { ConfigError, ConfigProblem, joinPath, show } from "./problems";
+import { ExperimentConfig, KEY_SCHEMAS, REQUIRED_KEYS, SECRET_KEYS } from "./schema";
+import { checkRules } from "./rules";
+
+type KeyName = keyof typeof KEY_SCHEMAS;
+const KNOWN_KEYS = [...Object.keys(KEY_SCHEMAS), ...SECRET_KEYS];
+
+function describeIssue(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined ? `is required (${issue.expected})` : `must be ${article(issue.expected)}, got ${show(issue.input)}`;
+    case "invalid_value":
+      return `${show(issue.input)} is not allowed; allowed: ${issue.values.map(String).join(", ")}`;
+    case "unrecognized_keys": {
+      const shape = (issue.inst as { shape?: Record<string, unknown> } | undefined)?.shape;
+      const allowed = shape ? `; allowed keys: ${Object.keys(shape).join(", ")}` : "";
+      const keys = issue.keys as string[];
+      return `unknown key${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}${allowed}`;
+    }
+    case "invalid_union":
+      if (issue.discriminator) {
+        const options = (issue.options ?? []).map(String).join(", ");
+        return `needs "${issue.discriminator}": one of ${options}${issue.input && typeof issue.input === "object" ? `, got ${show((issue.input as Record<string, unknown>)[issue.discriminator])}` : ""}`;
+      }
+      return `got ${show(issue.input)}, which matches none of the allowed forms`;
+    case "too_small":
+      if (issue.origin === "array") return `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`;
+      return `must be ${issue.inclusive === false ? "greater than" : "at least"} ${issue.minimum}, got ${show(issue.input)}`;
+    case "too_big":
+      return `must be ${issue.inclusive === false ? "less than" : "at most"} ${issue.maximum}, got ${show(issue.input)}`;
+    case "invalid_format":
+      return `${show(issue.input)} ${issue.message && !issue.message.startsWith("Invalid") ? issue.message : `is not a valid ${issue.format}`}`;
+    default:
+      return `${issue.message ?? "is invalid"} (got ${show(issue.input)})`;
+  }
+}
+
+function article(expected: string): string {
+  if (expected === "int") return "a whole number";
+  if (expected === "array") return "a list";
+  if (expected === "object" || expected === "record") return "a map of keys to values";
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function parseKey<K extends KeyName>(key: K, raw: unknown, problems: ConfigProblem[]): z.infer<(typeof KEY_SCHEMAS)[K]> | undefined {
+  const schema = KEY_SCHEMAS[key] as z.ZodType;
+  const result = schema.safeParse(raw, { reportInput: true, error: (issue) => describeIssue(issue) });
+  if (result.success) return result.data as z.infer<(typeof KEY_SCHEMAS)[K]>;
+  for (const issue of result.error.issues) problems.push({ path: joinPath(`servelab:${key}`, issue.path), message: issue.message });
+  return undefined;
+}
+
+/**
+ * Turns the raw servelab:* values (already decoded from the stack file) into the typed experiment
+ * config, or throws one ConfigError listing every problem found.
+ */
+export function parseExperimentConfig(raw: Record<string, unknown>): ExperimentConfig {
+  const problems: ConfigProblem[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.includes(key)) {
+      problems.push({ path: `servelab:${key}`, message: `unknown key; servelab reads ${KNOWN_KEYS.map((k) => `servelab:${k}`).join(", ")}` });
+    }
+  }
+  for (const key of REQUIRED_KEYS) {
+    if (raw[key] === undefined) problems.push({ path: `servelab:${key}`, message: "is required" });
+  }
+  const parsed = {
+    cluster: raw.cluster === undefined ? undefined : parseKey("cluster", raw.cluster, problems),
+    model: raw.model === undefined ? undefined : parseKey("model", raw.model, problems),
+    engine: parseKey("engine", raw.engine ?? {}, problems),
+    router: parseKey("router", raw.router ?? {}, problems),
+    kvCache: parseKey("kvCache", raw.kvCache ?? {}, problems),
+    benchmark: raw.benchmark === undefined ? undefined : parseKey("benchmark", raw.benchmark, problems),
+    results: parseKey("results", raw.results ?? {}, problems),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = parsed as ExperimentConfig;
+  const ruleProblems = checkRules(config);
+  if (ruleProblems.length > 0) throw new ConfigError(ruleProblems);
+  return config;
+}

@@ -1,0 +1,182 @@
+/**
+ * Rules that relate several config fields (DESIGN.md §Configuration): routing vs router, KV tier vs
+ * router and cluster, GPU count and per-node fit, pod size vs node size, benchmark vs engine.
+ * Pure: returns every problem found, each with the key path to fix.
+ */
+import { IMPLEMENTED_KV_TIERS, IMPLEMENTED_ROUTER_KINDS, ROUTERS, routingModesFor } from "../catalog/routers";
+import { ClusterFacts, resolveClusterFacts } from "../cluster/facts";
+import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
+import { engineResources, replicasPerNode } from "../engine/sizing";
+import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
+import { ConfigProblem } from "./problems";
+import { quantityGb } from "./quantity";
+import { ExperimentConfig } from "./schema";
+
+type Rule = (config: ExperimentConfig, facts: ClusterFacts, out: ConfigProblem[]) => void;
+
+const SECRET_ENV = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN"];
+const KUBEAI_NAME_LIMIT = 40;
+
+const gkeZones: Rule = ({ cluster }, _facts, out) => {
+  if (cluster.provider !== "gke") return;
+  const zones = cluster.zones ?? [];
+  if (zones.length !== 1) {
+    out.push({
+      path: "servelab:cluster.zones",
+      message: `${zones.length === 0 ? "is required on GKE" : `lists ${zones.length} zones; give exactly one`}: the cluster and its pools live in one zone that offers ${cluster.gpu.type} GPUs (find one with \`gcloud compute accelerator-types list --filter="zone~${cluster.region}"\`)`,
+    });
+  } else if (!zones[0].startsWith(`${cluster.region}-`)) {
+    out.push({ path: "servelab:cluster.zones[0]", message: `"${zones[0]}" is not in region ${cluster.region}` });
+  }
+  const { provisioning, reservation } = cluster.gpu;
+  if (reservation && provisioning !== "reservation") {
+    out.push({ path: "servelab:cluster.gpu.reservation", message: `only applies with provisioning: reservation (provisioning is ${provisioning})` });
+  }
+};
+
+const routing: Rule = ({ router }, _facts, out) => {
+  const facts = ROUTERS[router.kind];
+  if (router.kind === "k8s-service") {
+    if (router.routing) out.push({ path: "servelab:router.routing", message: `"${router.routing}": k8s-service has no routing modes (kube-proxy spreads connections); remove the key or pick a router with routing modes` });
+    if (router.version) out.push({ path: "servelab:router.version", message: "k8s-service has no version; remove the key" });
+  } else if (router.routing) {
+    const modes = routingModesFor(router.kind, router.version ?? facts.defaultVersion);
+    if (!modes.includes(router.routing)) {
+      out.push({ path: "servelab:router.routing", message: `"${router.routing}" is not a routing mode of ${router.kind}; allowed: ${modes.join(", ")} (omit for ${facts.defaultRouting})` });
+    }
+  }
+  const wantsSession = router.routing === "session" || router.routing === "kvaware";
+  if (router.routing === "session" && !router.sessionKey) {
+    out.push({ path: "servelab:router.sessionKey", message: "is required with routing: session (multi-round-qa sends the header x-user-id)" });
+  }
+  if (router.sessionKey && !wantsSession) {
+    out.push({ path: "servelab:router.sessionKey", message: `only applies to session or kvaware routing (routing is ${router.routing ?? "unset"})` });
+  }
+  if (!IMPLEMENTED_ROUTER_KINDS.includes(router.kind)) {
+    out.push({ path: "servelab:router.kind", message: `"${router.kind}" is not deployable by this version of servelab yet; available: ${IMPLEMENTED_ROUTER_KINDS.join(", ")}` });
+  }
+};
+
+const kvTier: Rule = ({ kvCache, router, engine }, facts, out) => {
+  const { tier, sizeGb } = kvCache;
+  if (tier.startsWith("aibrix-") && router.kind !== "aibrix") {
+    out.push({ path: "servelab:kvCache.tier", message: `${tier} needs router.kind: aibrix (router is ${router.kind})` });
+  }
+  if (tier === "lmcache-cpu" && router.kind !== "production-stack" && !(router.kind === "k8s-service" && /lmcache/i.test(engine.image))) {
+    out.push({ path: "servelab:kvCache.tier", message: `lmcache-cpu needs router.kind: production-stack, or k8s-service with an LMCache engine image (router is ${router.kind}, image ${engine.image})` });
+  }
+  if (tier === "aibrix-l2-infinistore" && !facts.rdma) {
+    out.push({
+      path: "servelab:kvCache.tier",
+      message: `aibrix-l2-infinistore needs RDMA NICs, which this cluster does not have (${facts.cloud}${facts.cloud === "kubeconfig" ? " with rdma: false" : ": standard GKE nodes have none"}); use aibrix-l1-dram, or a cluster with RDMA (kubeconfig with rdma: true)`,
+    });
+  }
+  if ((tier === "lmcache-cpu" || tier === "aibrix-l1-dram") && sizeGb === undefined) {
+    out.push({ path: "servelab:kvCache.sizeGb", message: `is required with tier: ${tier} (host memory per replica, in GB)` });
+  }
+  if (tier === "none" && sizeGb !== undefined) {
+    out.push({ path: "servelab:kvCache.sizeGb", message: "only applies with a KV-cache tier (tier is none)" });
+  }
+  if (!IMPLEMENTED_KV_TIERS.includes(tier)) {
+    out.push({ path: "servelab:kvCache.tier", message: `"${tier}" is not deployable by this version of servelab yet; available: ${IMPLEMENTED_KV_TIERS.join(", ")}` });
+  }
+};
+
+const engineArgs: Rule = ({ engine }, _facts, out) => {
+  engine.extraArgs.forEach((arg, i) => {
+    const name = flagName(arg);
+    if (name && RENDERED_FLAGS[name]) {
+      out.push({ path: `servelab:engine.extraArgs[${i}]`, message: `"${arg}" is set by servelab; use ${RENDERED_FLAGS[name]} instead` });
+    }
+  });
+  for (const key of Object.keys(engine.env)) {
+    if (SECRET_ENV.includes(key)) {
+      out.push({ path: `servelab:engine.env.${key}`, message: "would put a secret in the stack file; set it with `pulumi config set --secret servelab:hfToken <token>`" });
+    }
+  }
+};
+
+const modelName: Rule = ({ router, model }, _facts, out) => {
+  if (router.kind === "kubeai" && model.name && model.name.length > KUBEAI_NAME_LIMIT) {
+    out.push({ path: "servelab:model.name", message: `"${model.name}" has ${model.name.length} characters; KubeAI model names are at most ${KUBEAI_NAME_LIMIT}` });
+  }
+  if (router.kind === "kubeai" && !model.name) {
+    out.push({ path: "servelab:model.name", message: "is required with router.kind: kubeai (it becomes the Model's metadata.name)" });
+  }
+};
+
+const gpuFit: Rule = ({ engine }, { gpu }, out) => {
+  const tp = engine.tensorParallel;
+  const pool = `${gpu.nodes} node${gpu.nodes > 1 ? "s" : ""} × ${gpu.perNode} ${gpu.type}`;
+  if (tp > gpu.perNode) {
+    out.push({ path: "servelab:engine.tensorParallel", message: `${tp}: a replica's GPUs must share one node, and a node has ${gpu.perNode} ${gpu.type}; lower tensorParallel or use a machine with more GPUs` });
+    return;
+  }
+  const needed = engine.replicas * tp;
+  if (needed > gpu.total) {
+    out.push({ path: "servelab:engine.replicas", message: `${engine.replicas} replicas × tensorParallel ${tp} = ${needed} GPUs, but the GPU pool has ${gpu.total} (${pool}); lower replicas or raise cluster.gpu.nodes` });
+    return;
+  }
+  const fit = replicasPerNode(gpu, tp) * gpu.nodes;
+  if (engine.replicas > fit) {
+    out.push({ path: "servelab:engine.replicas", message: `${engine.replicas} replicas of ${tp} GPUs do not pack into ${pool} (at most ${fit}: ${replicasPerNode(gpu, tp)} a node)` });
+  }
+};
+
+const podFit: Rule = ({ engine }, { gpu }, out) => {
+  const alloc = gpu.allocatable;
+  if (!alloc || engine.tensorParallel > gpu.perNode) return;
+  const res = engineResources(engine, gpu);
+  const perNode = Math.min(replicasPerNode(gpu, engine.tensorParallel), engine.replicas);
+  const where = gpu.machineType ? `a ${gpu.machineType} node` : "a GPU node";
+  if (res.memoryGb * perNode > alloc.memoryGb) {
+    out.push({
+      path: "servelab:engine.memory",
+      message: `${res.memory} × ${perNode} replicas on ${where} = ${Math.round(res.memoryGb * perNode)} GB, but pods can use about ${Math.floor(alloc.memoryGb)} GB of it; lower engine.memory`,
+    });
+  }
+  if (res.cpu * perNode > alloc.cpu) {
+    out.push({ path: "servelab:engine.cpu", message: `${res.cpu} × ${perNode} replicas on ${where} = ${res.cpu * perNode} CPUs, but pods can use about ${Math.floor(alloc.cpu)}; lower engine.cpu` });
+  }
+  if (engine.tensorParallel > 1 && quantityGb(engine.shmSize) >= res.memoryGb) {
+    out.push({ path: "servelab:engine.shmSize", message: `${engine.shmSize} of /dev/shm counts against the replica's memory (${res.memory}); it must be smaller` });
+  }
+};
+
+const benchmarkFit: Rule = ({ benchmark, engine }, { system }, out) => {
+  if (!benchmark) return;
+  if (benchmark.harness === "multi-round-qa") {
+    if (!Array.isArray(benchmark.qps)) {
+      const { from, to, step } = benchmark.qps;
+      if (from > to) out.push({ path: "servelab:benchmark.qps", message: `from (${from}) must not be above to (${to})` });
+      else if ((to - from) / step + 1 > 50) out.push({ path: "servelab:benchmark.qps.step", message: `${step} gives more than 50 load points` });
+    }
+    const tokens = multiRoundQaContextTokens(benchmark);
+    if (engine.maxModelLen !== undefined && tokens > engine.maxModelLen) {
+      out.push({
+        path: "servelab:benchmark.historyTokens",
+        message: `a user's last round needs about ${tokens} tokens (system ${benchmark.systemPromptTokens} + history ${benchmark.historyTokens} + ${benchmark.rounds} rounds of question and answer), more than engine.maxModelLen ${engine.maxModelLen}: those requests would be rejected`,
+      });
+    }
+  }
+  if (benchmark.harness === "vllm-bench" && (benchmark.dataset === "sharegpt" || benchmark.dataset === "sonnet") && !benchmark.datasetPath) {
+    out.push({ path: "servelab:benchmark.datasetPath", message: `is required with dataset: ${benchmark.dataset}` });
+  }
+  const alloc = system.allocatable;
+  if (alloc && (benchmark.cpu > alloc.cpu || quantityGb(benchmark.memory) > alloc.memoryGb)) {
+    out.push({
+      path: "servelab:benchmark",
+      message: `the client asks for ${benchmark.cpu} CPUs and ${benchmark.memory}, more than a ${system.machineType} system node offers (about ${Math.floor(alloc.cpu)} CPUs, ${Math.floor(alloc.memoryGb)} GB); lower benchmark.cpu/memory or use a larger cluster.system.machineType`,
+    });
+  }
+};
+
+const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, benchmarkFit];
+
+export function checkRules(config: ExperimentConfig): ConfigProblem[] {
+  const { facts, problems } = resolveClusterFacts(config.cluster);
+  if (!facts) return problems;
+  const out = [...problems];
+  for (const rule of RULES) rule(config, facts, out);
+  return out;
+}

@@ -1,0 +1,223 @@
+/**
+ * The shape of every servelab:* stack config key, with defaults. Field names are the user interface
+ * (DESIGN.md §Configuration). Rules that relate several fields live in rules.ts.
+ */
+import { z } from "zod";
+import { IMAGES } from "../catalog/versions";
+import { KV_TIERS, ROUTER_KINDS } from "../catalog/routers";
+import { QUANTITY_PATTERN } from "./quantity";
+
+const int = (min: number) => z.number().int().min(min);
+const quantity = z.string().regex(QUANTITY_PATTERN, { error: 'must be a Kubernetes quantity such as "150Gi"' });
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, { error: "must be lowercase letters, digits and '-', starting with a letter" });
+
+const toleration = z.strictObject({
+  key: z.string().optional(),
+  operator: z.enum(["Exists", "Equal"]).default("Equal"),
+  value: z.string().optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+});
+export type Toleration = z.infer<typeof toleration>;
+
+const gkeGpu = z.strictObject({
+  type: z.enum(["l4", "h100", "h200"]),
+  perNode: int(1).optional(),
+  nodes: int(1).default(1),
+  provisioning: z.enum(["on-demand", "spot", "reservation", "flex-start"]).default("on-demand"),
+  /** Reservation name for `provisioning: reservation`; without it any matching reservation is used. */
+  reservation: z.string().min(1).optional(),
+  machineType: z.string().optional(),
+  bootDiskGb: int(50).default(200),
+});
+
+const gkeSystemPool = z.strictObject({
+  machineType: z.string().default("e2-standard-8"),
+  nodes: int(1).default(2),
+  bootDiskGb: int(20).default(100),
+});
+
+const gkeCluster = z.strictObject({
+  provider: z.literal("gke"),
+  /** GCP project; defaults to the gcp:project stack setting. */
+  project: z.string().optional(),
+  region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, { error: 'must be a GCP region such as "us-central1"' }),
+  zones: z.array(z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { error: 'must be a GCP zone such as "us-central1-a"' })).optional(),
+  /** GKE cluster name; defaults to servelab-<stack>. */
+  name: z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, { error: "must be a GKE cluster name: lowercase, digits, '-', at most 40 characters" }).optional(),
+  releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
+  kubernetesVersion: z.string().optional(),
+  gpu: gkeGpu,
+  system: gkeSystemPool.default(() => gkeSystemPool.parse({})),
+});
+
+const existingGpu = z.strictObject({
+  /** Free text for existing clusters (e.g. "a100-80gb"); used in messages and the plan. */
+  type: z.string().min(1),
+  perNode: int(1),
+  nodes: int(1).default(1),
+  /** Allocatable memory (GB) and CPUs of one GPU node; when given, pod sizes are checked against them. */
+  nodeMemoryGb: z.number().positive().optional(),
+  nodeCpu: z.number().positive().optional(),
+  gpuMemoryGb: z.number().positive().optional(),
+});
+
+const kubeconfigCluster = z.strictObject({
+  provider: z.literal("kubeconfig"),
+  /** Path to a kubeconfig file. */
+  kubeconfig: z.string().min(1),
+  context: z.string().optional(),
+  gpu: existingGpu,
+  gpuNodeSelector: z.record(z.string(), z.string()).default({}),
+  gpuTolerations: z.array(toleration).default([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]),
+  systemNodeSelector: z.record(z.string(), z.string()).default({}),
+  systemTolerations: z.array(toleration).default([]),
+  rdma: z.boolean().default(false),
+});
+
+export const clusterSchema = z.discriminatedUnion("provider", [gkeCluster, kubeconfigCluster]);
+
+export const modelSchema = z.strictObject({
+  /** The served model name clients send as `model`; defaults to the repository id of `source`. */
+  name: z.string().min(1).max(253).optional(),
+  source: z.string().regex(/^hf:\/\/[\w.-]+\/[\w.-]+$/, { error: 'must be a Hugging Face model such as "hf://meta-llama/Llama-3.1-8B-Instruct"' }),
+  tokenizer: z.string().min(1).optional(),
+  revision: z.string().min(1).optional(),
+  /** Weights on disk in GB; estimated from the repository name when omitted (used for startup budgets). */
+  sizeGb: z.number().positive().optional(),
+});
+
+export const engineSchema = z.strictObject({
+  image: z.string().min(1).default(IMAGES.vllm),
+  replicas: int(1).default(1),
+  tensorParallel: int(1).default(1),
+  maxModelLen: int(128).optional(),
+  prefixCaching: z.boolean().default(true),
+  /** Sets --enable-chunked-prefill / --no-enable-chunked-prefill explicitly; omitted = vLLM's default. */
+  chunkedPrefill: z.boolean().optional(),
+  kvCacheDtype: z.enum(["auto", "fp8"]).default("auto"),
+  gpuMemoryUtilization: z.number().gt(0).max(1).default(0.9),
+  maxNumBatchedTokens: int(1).optional(),
+  maxNumSeqs: int(1).optional(),
+  seed: int(0).optional(),
+  /** CPUs and memory of one replica; default: an even share of the GPU node. */
+  cpu: z.number().positive().optional(),
+  memory: quantity.optional(),
+  /** /dev/shm for tensor-parallel replicas (memory-backed). */
+  shmSize: quantity.default("20Gi"),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), z.string()).default({}),
+  extraArgs: z.array(z.string()).default([]),
+  /** Budget for image pull + weight download + load; derived from the model size when omitted. */
+  startupTimeoutMinutes: int(1).optional(),
+});
+
+export const routerSchema = z.strictObject({
+  kind: z.enum(ROUTER_KINDS).default("k8s-service"),
+  version: z.string().min(1).optional(),
+  routing: z.string().min(1).optional(),
+  sessionKey: z.string().min(1).optional(),
+});
+
+export const kvCacheSchema = z.strictObject({
+  tier: z.enum(KV_TIERS).default("none"),
+  sizeGb: z.number().positive().optional(),
+});
+
+const qpsRange = z.strictObject({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive() });
+
+const benchmarkCommon = {
+  /** Upper bound for the whole Job; derived from the load points when omitted. */
+  timeoutMinutes: int(1).optional(),
+  /** How long the readiness gate waits for the model to be listed and answer once. */
+  readyTimeoutMinutes: int(1).default(20),
+  cpu: z.number().positive().default(4),
+  memory: quantity.default("8Gi"),
+};
+
+const multiRoundQa = z.strictObject({
+  harness: z.literal("multi-round-qa"),
+  users: int(1).default(320),
+  rounds: int(1).default(10),
+  systemPromptTokens: int(0).default(1000),
+  historyTokens: int(0).default(20000),
+  answerTokens: int(1).default(100),
+  qps: z.union([z.array(z.number().positive()).min(1), qpsRange]),
+  /** Order the points run in; production-stack's run.sh runs ascending for its baseline, descending otherwise. */
+  order: z.enum(["ascending", "descending", "as-listed"]).default("as-listed"),
+  secondsPerPoint: int(1).default(100),
+  pauseSeconds: int(0).default(10),
+  /** run.sh's warm-up: one user, two rounds at 2 QPS for this long; 0 skips it. */
+  warmupSeconds: int(0).default(200),
+  ...benchmarkCommon,
+});
+
+const vllmBenchPoint = z.strictObject({
+  requestRate: z.union([z.number().positive(), z.literal("inf")]),
+  maxConcurrency: int(1).optional(),
+});
+
+const vllmBench = z.strictObject({
+  harness: z.literal("vllm-bench"),
+  image: z.string().min(1).default(IMAGES.vllmBench),
+  backend: z.enum(["openai-chat", "openai", "vllm"]).default("openai-chat"),
+  dataset: z.enum(["random", "sharegpt", "sonnet", "prefix_repetition"]).default("random"),
+  datasetPath: z.string().min(1).optional(),
+  inputTokens: int(1).default(1024),
+  outputTokens: int(1).default(128),
+  prefixTokens: int(0).optional(),
+  numPrompts: int(1).default(1000),
+  seed: int(0).default(0),
+  points: z.array(vllmBenchPoint).min(1),
+  percentiles: z.array(z.number().gt(0).lt(100)).min(1).default([50, 90, 99]),
+  extraArgs: z.array(z.string()).default([]),
+  ...benchmarkCommon,
+});
+
+export const benchmarkSchema = z.discriminatedUnion("harness", [multiRoundQa, vllmBench]);
+
+export const resultsSchema = z.strictObject({
+  bucket: z
+    .string()
+    .regex(/^(gs|s3|tos):\/\/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](\/[\w./-]*)?$/, { error: 'must be a bucket URL such as "gs://my-bucket/servelab" (gs://, s3:// or tos://)' })
+    .optional(),
+});
+
+/** Each servelab:* key and its schema. A key that is not here is a typo. */
+export const KEY_SCHEMAS = {
+  cluster: clusterSchema,
+  model: modelSchema,
+  engine: engineSchema,
+  router: routerSchema,
+  kvCache: kvCacheSchema,
+  benchmark: benchmarkSchema,
+  results: resultsSchema,
+} as const;
+
+export const REQUIRED_KEYS = ["cluster", "model"] as const;
+export const SECRET_KEYS = ["hfToken"] as const;
+
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+export type GkeClusterConfig = z.infer<typeof gkeCluster>;
+export type KubeconfigClusterConfig = z.infer<typeof kubeconfigCluster>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type EngineConfig = z.infer<typeof engineSchema>;
+export type RouterConfig = z.infer<typeof routerSchema>;
+export type KvCacheConfig = z.infer<typeof kvCacheSchema>;
+export type BenchmarkConfig = z.infer<typeof benchmarkSchema>;
+export type MultiRoundQaConfig = z.infer<typeof multiRoundQa>;
+export type VllmBenchConfig = z.infer<typeof vllmBench>;
+export type ResultsConfig = z.infer<typeof resultsSchema>;
+
+/** The parsed stack config with defaults applied. */
+export interface ExperimentConfig {
+  cluster: ClusterConfig;
+  model: ModelConfig;
+  engine: EngineConfig;
+  router: RouterConfig;
+  kvCache: KvCacheConfig;
+  benchmark?: BenchmarkConfig;
+  results: ResultsConfig;
+}
+
+export { dnsLabel };

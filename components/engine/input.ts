@@ -1,0 +1,41 @@
+/** Everything an engine Deployment needs, assembled once from the experiment (pure). */
+import type * as pulumi from "@pulumi/pulumi";
+import { ExperimentConfig } from "../config/schema";
+import { ClusterFacts } from "../cluster/facts";
+import { Placement } from "../cluster/types";
+import { EngineManifestInput } from "./manifests";
+import { engineResources, modelSizeGb, startupBudgetMinutes } from "./sizing";
+import { renderVllmSpec } from "./vllmArgs";
+
+export interface EngineContext {
+  config: ExperimentConfig;
+  facts: ClusterFacts;
+  namespace: pulumi.Input<string>;
+  labels: Record<string, string>;
+  gpuPlacement: Placement;
+  hfTokenSecret?: pulumi.Input<string>;
+}
+
+export interface EngineNaming {
+  name: string;
+  service: { name: string; port: number };
+  extraLabels?: Record<string, string>;
+}
+
+export function engineManifestInput(ctx: EngineContext, naming: EngineNaming): EngineManifestInput {
+  const { engine, model } = ctx.config;
+  return {
+    ...naming,
+    namespace: ctx.namespace,
+    labels: ctx.labels,
+    image: engine.image,
+    replicas: engine.replicas,
+    spec: renderVllmSpec(model, engine),
+    resources: engineResources(engine, ctx.facts.gpu),
+    placement: ctx.gpuPlacement,
+    hfTokenSecret: ctx.hfTokenSecret,
+    shmSize: engine.shmSize,
+    startupBudgetMinutes: startupBudgetMinutes(engine, model),
+    modelSizeGb: modelSizeGb(model),
+  };
+}

@@ -1,0 +1,72 @@
+/** Pod sizes and time budgets of the engine, derived from the config and the GPU pool (pure). */
+import { gibQuantity, quantityGb } from "../config/quantity";
+import { EngineConfig, ModelConfig } from "../config/schema";
+import { GpuPoolFacts } from "../cluster/facts";
+
+export interface EngineResources {
+  cpu: number;
+  /** Kubernetes quantity as given in the config or derived from the node. */
+  memory: string;
+  memoryGb: number;
+  gpus: number;
+}
+
+/** How many replicas one GPU node can hold: a replica's GPUs must all be on one node. */
+export function replicasPerNode(gpu: Pick<GpuPoolFacts, "perNode">, tensorParallel: number): number {
+  return Math.floor(gpu.perNode / tensorParallel);
+}
+
+const FALLBACK = { cpu: 4, memory: "32Gi" };
+/** Share of an even split of the node that a defaulted replica takes, leaving room for other pods. */
+const DEFAULT_NODE_SHARE = 0.9;
+
+export function engineResources(engine: EngineConfig, gpu: GpuPoolFacts): EngineResources {
+  const perNode = Math.max(1, replicasPerNode(gpu, engine.tensorParallel));
+  const alloc = gpu.allocatable;
+  const cpu = engine.cpu ?? (alloc ? Math.max(1, Math.floor((alloc.cpu / perNode) * DEFAULT_NODE_SHARE)) : FALLBACK.cpu);
+  const memory = engine.memory ?? (alloc ? gibQuantity((alloc.memoryGb / perNode) * DEFAULT_NODE_SHARE) : FALLBACK.memory);
+  return { cpu, memory, memoryGb: quantityGb(memory), gpus: engine.tensorParallel };
+}
+
+/** The Hugging Face repository id of a model source ("hf://org/name" -> "org/name"). */
+export function hfRepo(model: Pick<ModelConfig, "source">): string {
+  return model.source.replace(/^hf:\/\//, "");
+}
+
+export function servedModelName(model: ModelConfig): string {
+  return model.name ?? hfRepo(model);
+}
+
+/**
+ * Weights in GB: the config's sizeGb, or an estimate from the parameter count in the repository name
+ * ("...-70B-...") at 2 bytes a parameter (1 for FP8/INT8, 0.5 for 4-bit). undefined when unknown.
+ */
+export function modelSizeGb(model: ModelConfig): number | undefined {
+  if (model.sizeGb !== undefined) return model.sizeGb;
+  const name = hfRepo(model).split("/").pop() ?? "";
+  const params = /(?:^|[-_.])(\d+(?:\.\d+)?)[bB](?:$|[-_.])/.exec(name);
+  if (!params) return undefined;
+  const bytesPerParam = /fp8|int8|w8a8/i.test(name) ? 1 : /awq|gptq|int4|w4a16/i.test(name) ? 0.5 : 2;
+  return Math.round(Number(params[1]) * bytesPerParam * 1.05 * 10) / 10;
+}
+
+const PULL_SECONDS = 300;
+const DOWNLOAD_GB_PER_SECOND = 0.1;
+const LOAD_GB_PER_SECOND = 0.5;
+const WARMUP_SECONDS = 180;
+const SAFETY = 1.5;
+const UNKNOWN_SIZE_MINUTES = 45;
+const MIN_MINUTES = 15;
+
+/**
+ * Minutes from pod start to a ready engine: image pull, weight download from Hugging Face, loading
+ * the weights onto the GPUs, CUDA graph capture; with a 1.5x margin. The config's
+ * startupTimeoutMinutes wins.
+ */
+export function startupBudgetMinutes(engine: EngineConfig, model: ModelConfig): number {
+  if (engine.startupTimeoutMinutes !== undefined) return engine.startupTimeoutMinutes;
+  const sizeGb = modelSizeGb(model);
+  if (sizeGb === undefined) return UNKNOWN_SIZE_MINUTES;
+  const seconds = PULL_SECONDS + sizeGb / DOWNLOAD_GB_PER_SECOND + WARMUP_SECONDS + sizeGb / engine.tensorParallel / LOAD_GB_PER_SECOND;
+  return Math.max(MIN_MINUTES, Math.ceil((seconds * SAFETY) / 60));
+}

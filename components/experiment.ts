@@ -1,0 +1,93 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { BenchmarkJob } from "./benchmark/benchmarkJob";
+import { resolveClusterFacts } from "./cluster/facts";
+import { GkeCluster } from "./cluster/gkeCluster";
+import { KubeconfigCluster } from "./cluster/kubeconfigCluster";
+import { Cluster } from "./cluster/types";
+import { ExperimentConfig } from "./config/schema";
+import { hfRepo } from "./engine/sizing";
+import { createServing } from "./serving";
+import { dnsName, standardLabels } from "./util/labels";
+
+export interface ExperimentArgs {
+  /** The stack name: names the namespace, the results and the GKE cluster. */
+  stack: string;
+  config: ExperimentConfig;
+  hfToken?: pulumi.Output<string>;
+}
+
+/** One experiment row: cluster, namespace, serving stack (router + engines) and benchmark Job. */
+export class Experiment extends pulumi.ComponentResource {
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly namespace: pulumi.Output<string>;
+  public readonly baseUrl: pulumi.Output<string>;
+  public readonly servedModel: pulumi.Output<string>;
+  public readonly benchmarkJobName?: pulumi.Output<string>;
+  public readonly resultsLocation?: string;
+
+  constructor(name: string, args: ExperimentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("servelab:index:Experiment", name, {}, opts);
+    const { stack, config } = args;
+    const { facts } = resolveClusterFacts(config.cluster);
+    if (!facts) throw new Error("servelab: cluster facts missing after the config was accepted");
+
+    const cluster: Cluster =
+      config.cluster.provider === "gke"
+        ? new GkeCluster(`${name}-cluster`, { config: config.cluster, facts, stack }, { parent: this })
+        : new KubeconfigCluster(`${name}-cluster`, { config: config.cluster, facts }, { parent: this });
+    const inCluster = { parent: this, provider: cluster.provider };
+    const labels = standardLabels(stack, "experiment", "servelab");
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: dnsName(stack), labels } }, inCluster);
+    const hfSecret = args.hfToken
+      ? new k8s.core.v1.Secret(
+          `${name}-hf-token`,
+          { metadata: { name: "hf-token", namespace: namespace.metadata.name, labels }, type: "Opaque", stringData: { token: args.hfToken } },
+          inCluster,
+        )
+      : undefined;
+    if (!args.hfToken) {
+      pulumi.log.warn("servelab:hfToken is not set: gated models (such as meta-llama/*) will fail to download. Set it with `pulumi config set --secret servelab:hfToken <token>`.", this);
+    }
+
+    const serving = createServing(
+      config.router.kind,
+      `${name}-serving`,
+      {
+        config,
+        facts,
+        namespace: namespace.metadata.name,
+        labels: standardLabels(stack, "serving", "vllm"),
+        gpuPlacement: cluster.gpuPlacement,
+        hfTokenSecret: hfSecret?.metadata.name,
+      },
+      { parent: this, providers: [cluster.provider] },
+    );
+
+    if (config.benchmark) {
+      const benchmark = new BenchmarkJob(
+        `${name}-benchmark`,
+        {
+          experiment: stack,
+          namespace: namespace.metadata.name,
+          labels: standardLabels(stack, "benchmark", config.benchmark.harness),
+          benchmark: config.benchmark,
+          serving,
+          placement: cluster.systemPlacement,
+          tokenizer: config.model.tokenizer ?? hfRepo(config.model),
+          bucket: config.results.bucket,
+        },
+        { parent: this, providers: [cluster.provider] },
+      );
+      this.benchmarkJobName = benchmark.jobName;
+    }
+
+    this.kubeconfig = cluster.kubeconfig;
+    this.namespace = namespace.metadata.name;
+    this.baseUrl = serving.baseUrl;
+    this.servedModel = serving.servedModel;
+    this.resultsLocation = config.results.bucket ? `${config.results.bucket.replace(/\/$/, "")}/${stack}/` : undefined;
+    this.registerOutputs({ kubeconfig: this.kubeconfig, namespace: this.namespace, baseUrl: this.baseUrl, servedModel: this.servedModel });
+  }
+}

@@ -1,0 +1,27 @@
+import * as pulumi from "@pulumi/pulumi";
+import { loadExperimentConfig } from "./config/load";
+import { Experiment } from "./experiment";
+
+/** The stack outputs every experiment exports (the matrix runner reads them by these names). */
+export interface ServelabOutputs {
+  kubeconfig: pulumi.Output<string>;
+  namespace: pulumi.Output<string>;
+  baseUrl: pulumi.Output<string>;
+  servedModel: pulumi.Output<string>;
+  benchmarkJobName?: pulumi.Output<string>;
+  resultsLocation?: string;
+}
+
+/** The whole program: read the stack config, declare the experiment, return its outputs. */
+export function servelab(): ServelabOutputs {
+  const { config, hfToken } = loadExperimentConfig();
+  const experiment = new Experiment("servelab", { stack: pulumi.getStack(), config, hfToken });
+  return {
+    kubeconfig: experiment.kubeconfig,
+    namespace: experiment.namespace,
+    baseUrl: experiment.baseUrl,
+    servedModel: experiment.servedModel,
+    benchmarkJobName: experiment.benchmarkJobName,
+    resultsLocation: experiment.resultsLocation,
+  };
+}

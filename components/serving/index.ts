@@ -1,0 +1,20 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RouterKind } from "../catalog/routers";
+import { K8sServiceStack } from "./k8sServiceStack";
+import { ServingArgs, ServingStack } from "./types";
+
+type ServingFactory = (name: string, args: ServingArgs, opts: pulumi.ComponentResourceOptions) => ServingStack;
+
+/** One entry per deployable router (catalog/routers.ts IMPLEMENTED_ROUTER_KINDS lists the same kinds). */
+const FACTORIES: Partial<Record<RouterKind, ServingFactory>> = {
+  "k8s-service": (name, args, opts) => new K8sServiceStack(name, args, opts),
+};
+
+export function createServing(kind: RouterKind, name: string, args: ServingArgs, opts: pulumi.ComponentResourceOptions): ServingStack {
+  const factory = FACTORIES[kind];
+  // The config rules refuse undeployable kinds first; reaching this is a servelab bug.
+  if (!factory) throw new Error(`servelab: no serving component for router kind ${kind}`);
+  return factory(name, args, opts);
+}
+
+export type { ServingStack } from "./types";

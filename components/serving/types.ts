@@ -1,0 +1,14 @@
+import * as pulumi from "@pulumi/pulumi";
+import { EngineContext } from "../engine/input";
+
+/** What every router gives the benchmark, so the benchmark never knows which router it talks to. */
+export interface ServingStack {
+  /** In-cluster OpenAI base URL, ending in /v1. */
+  readonly baseUrl: pulumi.Output<string>;
+  /** The `model` clients must send. */
+  readonly servedModel: pulumi.Output<string>;
+  /** Resources that must be ready before load is sent. */
+  readonly ready: pulumi.Resource[];
+}
+
+export type ServingArgs = EngineContext;
