@@ -13,17 +13,21 @@ function decode(text: string): unknown {
   }
 }
 
-/** Reads every servelab:* key of the running stack (never the secret's value) and parses it. */
-export function loadExperimentConfig(): { config: ExperimentConfig; hfToken?: pulumi.Output<string> } {
+/** The servelab:* keys of a flat Pulumi config map, decoded, without the secret token. */
+export function servelabValues(all: Record<string, string>): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   const prefix = `${NAMESPACE}:`;
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+  for (const [key, value] of Object.entries(all)) {
     if (!key.startsWith(prefix)) continue;
     const name = key.slice(prefix.length);
-    if (name === "hfToken") continue;
-    raw[name] = decode(value);
+    if (name !== "hfToken") raw[name] = decode(value);
   }
-  const config = parseExperimentConfig(raw);
+  return raw;
+}
+
+/** Reads every servelab:* key of the running stack (never the secret's value) and parses it. */
+export function loadExperimentConfig(): { config: ExperimentConfig; hfToken?: pulumi.Output<string> } {
+  const config = parseExperimentConfig(servelabValues(pulumi.runtime.allConfig()));
   const hfToken = new pulumi.Config(NAMESPACE).getSecret("hfToken");
   return { config, hfToken };
 }

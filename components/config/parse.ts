@@ -20,8 +20,9 @@ function describeIssue(issue: z.core.$ZodRawIssue): string {
     }
     case "invalid_union":
       if (issue.discriminator) {
-        const options = (issue.options ?? []).map(String).join(", ");
-        return `needs "${issue.discriminator}": one of ${options}${issue.input && typeof issue.input === "object" ? `, got ${show((issue.input as Record<string, unknown>)[issue.discriminator])}` : ""}`;
+        const options = ((issue.options ?? []) as unknown[]).map(String).join(", ");
+        const discriminator = issue.discriminator as string;
+        return `needs "${discriminator}": one of ${options}${issue.input && typeof issue.input === "object" ? `, got ${show((issue.input as Record<string, unknown>)[discriminator])}` : ""}`;
       }
       return `got ${show(issue.input)}, which matches none of the allowed forms`;
     case "too_small":

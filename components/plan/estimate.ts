@@ -1,0 +1,36 @@
+/** Hourly cost of what a stack creates, from the machine catalog (list prices; see catalog/gkeMachines.ts). */
+import { GKE_CLUSTER_FEE_USD_PER_HOUR, PRICES_READ_ON } from "../catalog/gkeMachines";
+import { ClusterFacts } from "../cluster/facts";
+import { ClusterConfig } from "../config/schema";
+
+export interface CostLine {
+  item: string;
+  count: number;
+  usdPerHour: number;
+}
+
+export interface Estimate {
+  usdPerHour: number | null;
+  lines: CostLine[];
+  priceSource: string;
+  notes: string[];
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export function estimateCost(cluster: ClusterConfig, facts: ClusterFacts): Estimate {
+  if (cluster.provider !== "gke") {
+    return { usdPerHour: null, lines: [], priceSource: PRICES_READ_ON, notes: ["existing cluster: servelab creates no machines, so it adds no machine cost"] };
+  }
+  const lines: CostLine[] = [
+    { item: `GPU node ${facts.gpu.machineType}`, count: facts.gpu.nodes, usdPerHour: round2(facts.gpu.usdPerHourPerNode! * facts.gpu.nodes) },
+    { item: `system node ${facts.system.machineType}`, count: facts.system.nodes!, usdPerHour: round2(facts.system.usdPerHourPerNode! * facts.system.nodes!) },
+    { item: "GKE cluster management fee", count: 1, usdPerHour: GKE_CLUSTER_FEE_USD_PER_HOUR },
+  ];
+  const notes = ["on-demand list prices in us-central1; other regions differ; disks, network egress and load balancers are not included"];
+  if (cluster.gpu.provisioning === "spot" || cluster.gpu.provisioning === "flex-start") {
+    notes.push(`${cluster.gpu.provisioning} capacity is billed below the on-demand price shown (an upper bound)`);
+  }
+  if (cluster.gpu.provisioning === "reservation") notes.push("reserved capacity is billed by the reservation whether or not this stack uses it");
+  return { usdPerHour: round2(lines.reduce((sum, l) => sum + l.usdPerHour, 0)), lines, priceSource: PRICES_READ_ON, notes };
+}

@@ -1,0 +1,55 @@
+/**
+ * Offline plan: `npm run plan -- <stack>...` or `npm run plan -- --all`.
+ * Runs the real program under Pulumi's mock runtime, writes out/<stack>/{plan.json, manifests.yaml,
+ * charts/, remote.txt}, prints the resource tree, the GPUs and the hourly cost. Exit 2 on a bad config.
+ */
+import { resolve } from "node:path";
+import { ConfigError } from "../components/config/problems";
+import { StackPlan, planStack, writeStackPlan } from "../components/plan/planStack";
+import { StackFileError, listStacks } from "../components/plan/stackFile";
+
+const USAGE = "usage: npm run plan -- <stack> [<stack>...] | --all   [--out <dir>] [--quiet]";
+
+function summary(result: StackPlan, dir: string): string {
+  const { gpus, estimate } = result.plan;
+  const cost = estimate.usdPerHour === null ? "no machines created (existing cluster)" : `about $${estimate.usdPerHour.toFixed(2)}/hour`;
+  return `GPUs: ${gpus.total} × ${gpus.type} (${gpus.nodes} node${gpus.nodes > 1 ? "s" : ""} × ${gpus.perNode})   cost: ${cost}   plan: ${dir}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const quiet = argv.includes("--quiet");
+  const outIndex = argv.indexOf("--out");
+  const outRoot = resolve(outIndex >= 0 ? argv[outIndex + 1] ?? "out" : "out");
+  const names = argv.filter((a, i) => !a.startsWith("--") && (outIndex < 0 || i !== outIndex + 1));
+  const stacks = argv.includes("--all") ? listStacks() : names;
+  if (stacks.length === 0 || argv.includes("--help")) {
+    console.error(USAGE);
+    return stacks.length === 0 ? 2 : 0;
+  }
+  let status = 0;
+  for (const stack of stacks) {
+    try {
+      const result = await planStack(stack);
+      const dir = writeStackPlan(outRoot, result);
+      console.log(`\n== ${stack}`);
+      if (!quiet) console.log(result.tree);
+      console.log(summary(result, dir));
+    } catch (err) {
+      if (err instanceof ConfigError || err instanceof StackFileError) {
+        console.error(`\n== ${stack}\n${err.message}`);
+        status = 2;
+      } else {
+        throw err;
+      }
+    }
+  }
+  return status;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`servelab plan failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
