@@ -21,12 +21,19 @@ export interface MockRunResult<T> {
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-/** Replaces every secret with "[secret]" so a plan or a log never holds one. */
+/** Every leaf replaced by "[secret]", keeping keys so a redacted Secret still shows its shape. */
+function redactLeaves(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactLeaves);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactLeaves(v)]));
+  return "[secret]";
+}
+
+/** Replaces every secret value with "[secret]" so a plan or a log never holds one. */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
-    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return "[secret]";
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return redactLeaves(obj.value);
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactSecrets(v)]));
   }
   return value;

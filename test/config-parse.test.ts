@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { parseExperimentConfig } from "../components/config/parse";
+import { ConfigError } from "../components/config/problems";
+import { minimalRaw, rawStackValues } from "./helpers/configs";
+
+function problems(raw: Record<string, unknown>): string[] {
+  try {
+    parseExperimentConfig(raw);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error("config was accepted");
+}
+
+describe("parseExperimentConfig", () => {
+  it("applies defaults to a minimal config", () => {
+    const config = parseExperimentConfig(minimalRaw());
+    expect(config.router).toEqual({ kind: "k8s-service" });
+    expect(config.kvCache).toEqual({ tier: "none" });
+    expect(config.engine).toMatchObject({ image: "vllm/vllm-openai:v0.8.5", replicas: 1, tensorParallel: 1, prefixCaching: true, kvCacheDtype: "auto", gpuMemoryUtilization: 0.9 });
+    expect(config.cluster).toMatchObject({ provider: "gke", system: { machineType: "e2-standard-8", nodes: 2 }, gpu: { nodes: 1, provisioning: "on-demand" } });
+    expect(config.benchmark).toBeUndefined();
+  });
+
+  it("reads the regression row's settings from k8s_stack", () => {
+    const config = parseExperimentConfig(rawStackValues("k8s_stack"));
+    expect(config.engine).toMatchObject({ replicas: 8, tensorParallel: 1, maxModelLen: 32000, image: "vllm/vllm-openai:v0.8.5" });
+    expect(config.benchmark).toMatchObject({ harness: "multi-round-qa", users: 320, rounds: 10, qps: { from: 0.1, to: 4.1, step: 0.4 } });
+  });
+
+  it("reports every problem at once, never a zod dump", () => {
+    const raw = minimalRaw();
+    raw.engine = { replicas: 0, kvCacheDtype: "fp16" };
+    const found = problems(raw);
+    expect(found).toHaveLength(2);
+    expect(found.join("\n")).not.toMatch(/ZodError|"code"|issues/);
+  });
+});
+
+type Mutation = (raw: Record<string, any>) => void;
+const withStack = (m: Mutation) => () => {
+  const raw = rawStackValues("k8s_stack");
+  m(raw);
+  return raw;
+};
+const withMinimal = (m: Mutation) => () => {
+  const raw = minimalRaw();
+  m(raw);
+  return raw;
+};
+
+/** Each bad config and a pattern the message for its key must match. */
+const BAD_CONFIGS: Array<[string, () => Record<string, any>, string, RegExp]> = [
+  ["missing cluster", withMinimal((r) => delete r.cluster), "servelab:cluster", /is required/],
+  ["typo in a top-level key", withMinimal((r) => (r.benchmarks = {})), "servelab:benchmarks", /unknown key; servelab reads .*servelab:benchmark\b/],
+  ["typo in a nested key", withMinimal((r) => (r.engine = { replica: 2 })), "servelab:engine", /unknown key "replica"; allowed keys: .*replicas/],
+  ["unknown cloud", withMinimal((r) => (r.cluster.provider = "aks")), "servelab:cluster.provider", /needs "provider": one of gke, kubeconfig, got "aks"/],
+  ["GPU type GKE does not offer", withMinimal((r) => (r.cluster.gpu.type = "a100")), "servelab:cluster.gpu.type", /"a100" is not allowed; allowed: l4, h100, h200/],
+  ["GPU count no machine has", withMinimal((r) => (r.cluster.gpu = { type: "h200", perNode: 4 })), "servelab:cluster.gpu.perNode", /no h200 machine with 4 GPUs; allowed for h200: 8/],
+  ["machine type of another GPU", withMinimal((r) => (r.cluster.gpu.machineType = "a3-highgpu-8g")), "servelab:cluster.gpu.machineType", /has h100 GPUs, but cluster.gpu.type is l4/],
+  ["no zone on GKE", withMinimal((r) => delete r.cluster.zones), "servelab:cluster.zones", /is required on GKE/],
+  ["zone outside the region", withMinimal((r) => (r.cluster.zones = ["europe-west4-b"])), "servelab:cluster.zones[0]", /not in region us-central1/],
+  ["more GPUs than the pool", withStack((r) => (r.engine.replicas = 16)), "servelab:engine.replicas", /16 replicas × tensorParallel 1 = 16 GPUs, but the GPU pool has 8/],
+  ["replica larger than a node", withStack((r) => { r.engine.replicas = 1; r.engine.tensorParallel = 16; }), "servelab:engine.tensorParallel", /must share one node, and a node has 8 h100/],
+  ["replicas that do not pack", withStack((r) => { r.cluster.gpu.nodes = 2; r.engine.replicas = 5; r.engine.tensorParallel = 3; }), "servelab:engine.replicas", /5 replicas of 3 GPUs do not pack into 2 nodes × 8 h100 \(at most 4: 2 a node\)/],
+  ["pod memory over the node", withStack((r) => (r.engine.memory = "300Gi")), "servelab:engine.memory", /300Gi × 8 replicas on a a3-highgpu-8g node = 2577 GB, but pods can use about 18\d\d GB/],
+  ["pod CPUs over the node", withStack((r) => (r.engine.cpu = 40)), "servelab:engine.cpu", /40 × 8 replicas .* = 320 CPUs/],
+  ["routing mode of another router", withStack((r) => { r.router = { kind: "aibrix", routing: "session" }; }), "servelab:router.routing", /"session" is not a routing mode of aibrix; allowed: random, least-request/],
+  ["routing on a plain Service", withStack((r) => (r.router.routing = "roundrobin")), "servelab:router.routing", /k8s-service has no routing modes/],
+  ["session routing without a key", withStack((r) => (r.router = { kind: "production-stack", routing: "session" })), "servelab:router.sessionKey", /is required with routing: session/],
+  ["AIBrix KV tier behind another router", withStack((r) => (r.kvCache = { tier: "aibrix-l1-dram", sizeGb: 120 })), "servelab:kvCache.tier", /aibrix-l1-dram needs router.kind: aibrix/],
+  ["LMCache behind a plain Service with upstream vLLM", withStack((r) => (r.kvCache = { tier: "lmcache-cpu", sizeGb: 120 })), "servelab:kvCache.tier", /lmcache-cpu needs router.kind: production-stack/],
+  ["InfiniStore without RDMA", withStack((r) => { r.router = { kind: "aibrix", routing: "prefix-cache" }; r.kvCache = { tier: "aibrix-l2-infinistore" }; }), "servelab:kvCache.tier", /needs RDMA NICs.*standard GKE nodes have none/],
+  ["KubeAI model name over 40 characters", withStack((r) => { r.router = { kind: "kubeai" }; r.model.name = "llama-3.1-8b-instruct-fp8-l4-prefix-hash-test"; }), "servelab:model.name", /45 characters; KubeAI model names are at most 40/],
+  ["extra arg that servelab renders", withStack((r) => r.engine.extraArgs.push("--max-model-len=4096")), "servelab:engine.extraArgs[5]", /is set by servelab; use engine.maxModelLen/],
+  ["token in the stack file", withStack((r) => (r.engine.env.HF_TOKEN = "hf_abc")), "servelab:engine.env.HF_TOKEN", /would put a secret in the stack file/],
+  ["GPU memory utilization over 1", withStack((r) => (r.engine.gpuMemoryUtilization = 1.5)), "servelab:engine.gpuMemoryUtilization", /must be at most 1, got 1.5/],
+  ["replicas as a string", withStack((r) => (r.engine.replicas = "8")), "servelab:engine.replicas", /must be a number, got "8"/],
+  ["benchmark prompts longer than max-model-len", withStack((r) => (r.engine.maxModelLen = 16384)), "servelab:benchmark.historyTokens", /needs about 22200 tokens .* more than engine.maxModelLen 16384/],
+  ["QPS range upside down", withStack((r) => (r.benchmark.qps = { from: 4.1, to: 0.1, step: 0.4 })), "servelab:benchmark.qps", /from \(4.1\) must not be above to \(0.1\)/],
+  ["unknown harness", withStack((r) => (r.benchmark.harness = "locust")), "servelab:benchmark.harness", /needs "harness": one of multi-round-qa, vllm-bench, got "locust"/],
+  ["benchmark client larger than a system node", withStack((r) => (r.benchmark.cpu = 16)), "servelab:benchmark", /asks for 16 CPUs and 8Gi, more than a e2-standard-8 system node offers/],
+  ["model source that is not Hugging Face", withStack((r) => (r.model.source = "s3://models/llama")), "servelab:model.source", /must be a Hugging Face model/],
+  ["memory without a unit pattern", withStack((r) => (r.engine.memory = "150 GB")), "servelab:engine.memory", /must be a Kubernetes quantity/],
+  ["results bucket of an unknown store", withStack((r) => (r.results = { bucket: "azure://x" })), "servelab:results.bucket", /must be a bucket URL/],
+];
+
+describe("bad configs are refused with the key, the value and what is allowed", () => {
+  it.each(BAD_CONFIGS)("%s", (_title, make, path, message) => {
+    const found = problems(make());
+    const forKey = found.filter((line) => line.startsWith(`${path}: `));
+    expect(forKey, `problems were:\n${found.join("\n")}`).not.toHaveLength(0);
+    expect(forKey.join("\n")).toMatch(message);
+  });
+
+  it("the error message is a short list of lines without a stack trace", () => {
+    const raw = rawStackValues("k8s_stack");
+    raw.engine.replicas = 16;
+    raw.router.routing = "session";
+    try {
+      parseExperimentConfig(raw);
+      throw new Error("accepted");
+    } catch (err) {
+      const text = (err as Error).message;
+      expect(text.split("\n")[0]).toBe("servelab: the stack config has 3 problems:");
+      expect(text).not.toMatch(/\bat .*\.ts:\d+/);
+    }
+  });
+});

@@ -1,0 +1,15 @@
+import { servelabValues } from "../../components/config/load";
+import { readStackConfig } from "../../components/plan/stackFile";
+
+/** The raw servelab:* values of a committed stack file, as a fresh object to mutate. */
+export function rawStackValues(stack: string): Record<string, any> {
+  return structuredClone(servelabValues(readStackConfig(stack).values)) as Record<string, any>;
+}
+
+/** A small valid config: one L4 node, one replica, no benchmark. */
+export function minimalRaw(): Record<string, any> {
+  return {
+    cluster: { provider: "gke", region: "us-central1", zones: ["us-central1-a"], gpu: { type: "l4" } },
+    model: { source: "hf://Qwen/Qwen2.5-0.5B-Instruct" },
+  };
+}

@@ -1,0 +1,128 @@
+/** Every stack file plans offline, every object it declares is valid Kubernetes, and its plan is reviewed as a golden file. */
+import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import { StackPlan, planStack } from "../components/plan/planStack";
+import { listStacks } from "../components/plan/stackFile";
+import { validateK8sObject } from "./helpers/k8sSchema";
+
+const stacks = listStacks();
+const plans = new Map<string, StackPlan>();
+async function plan(stack: string): Promise<StackPlan> {
+  if (!plans.has(stack)) plans.set(stack, await planStack(stack));
+  return plans.get(stack)!;
+}
+
+describe.each(stacks)("stack %s", (stack) => {
+  it("plans, and every Kubernetes object validates against the Kubernetes schema", async () => {
+    const { manifests } = await plan(stack);
+    const docs = parseAllDocuments(manifests).map((d) => d.toJS());
+    expect(docs.length).toBeGreaterThan(0);
+    const errors = docs.map((d) => [`${d.kind}/${d.metadata?.name}`, validateK8sObject(d)]).filter(([, e]) => e);
+    expect(errors).toEqual([]);
+    for (const doc of docs) {
+      expect(doc.metadata.name, `${doc.kind} has a name`).toBeTruthy();
+      if (doc.kind !== "Namespace") expect(doc.metadata.namespace, `${doc.kind} ${doc.metadata.name} has a namespace`).toBeTruthy();
+    }
+  });
+
+  it("gives every pod requests and limits, and places it on the right pool", async () => {
+    const { manifests } = await plan(stack);
+    for (const doc of parseAllDocuments(manifests).map((d) => d.toJS())) {
+      const pod = doc.spec?.template?.spec;
+      if (!pod) continue;
+      for (const c of pod.containers) {
+        expect(c.resources?.requests, `${doc.kind} ${c.name} requests`).toBeDefined();
+        expect(c.resources?.limits, `${doc.kind} ${c.name} limits`).toBeDefined();
+      }
+      const usesGpu = pod.containers.some((c: any) => c.resources.limits["nvidia.com/gpu"]);
+      if (usesGpu) expect(pod.tolerations).toContainEqual(expect.objectContaining({ key: "nvidia.com/gpu" }));
+      else expect(JSON.stringify(pod.tolerations ?? [])).not.toContain("nvidia.com/gpu");
+    }
+  });
+
+  it("keeps services in the cluster and secrets out of the plan", async () => {
+    const { manifests, plan: p } = await plan(stack);
+    for (const doc of parseAllDocuments(manifests).map((d) => d.toJS())) {
+      if (doc.kind === "Service") expect(doc.spec.type ?? "ClusterIP").toBe("ClusterIP");
+    }
+    const text = JSON.stringify(p) + manifests;
+    expect(text).not.toContain("hf_plan_placeholder");
+    expect(text).toContain("[secret]");
+  });
+
+  it("matches its reviewed plan (update with `npx vitest run -u` and review the diff)", async () => {
+    const { plan: p, manifests } = await plan(stack);
+    await expect(`${JSON.stringify(p, null, 2)}\n`).toMatchFileSnapshot(`./golden/${stack}/plan.json`);
+    await expect(manifests).toMatchFileSnapshot(`./golden/${stack}/manifests.yaml`);
+  });
+});
+
+describe("k8s_stack reproduces AIBrix v0.3.0 regression row 1", () => {
+  it("runs on one a3-highgpu-8g node with GKE's driver, tainted, beside a CPU system pool", async () => {
+    const { resources } = await plan("k8s_stack");
+    const pools = resources.filter((r) => r.type === "gcp:container/nodePool:NodePool").map((r) => r.inputs as any);
+    const gpu = pools.find((p) => p.name === "servelab-gpu");
+    expect(gpu.nodeCount).toBe(1);
+    expect(gpu.nodeConfig.machineType).toBe("a3-highgpu-8g");
+    expect(gpu.nodeConfig.guestAccelerators).toEqual([{ type: "nvidia-h100-80gb", count: 8, gpuDriverInstallationConfig: { gpuDriverVersion: "LATEST" } }]);
+    expect(gpu.nodeConfig.taints).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
+    expect(gpu.nodeConfig.ephemeralStorageLocalSsdConfig).toEqual({ localSsdCount: 16 });
+    expect(pools.find((p) => p.name === "servelab-system").nodeConfig.machineType).toBe("e2-standard-8");
+    const cluster = resources.find((r) => r.type === "gcp:container/cluster:Cluster")!.inputs as any;
+    expect(cluster).toMatchObject({ deletionProtection: false, removeDefaultNodePool: true, location: "us-central1-a" });
+    expect(cluster.workloadIdentityConfig.workloadPool).toBe("your-gcp-project.svc.id.goog");
+    expect(cluster.addonsConfig.gcsFuseCsiDriverConfig).toEqual({ enabled: true });
+  });
+
+  it("serves 8 vLLM v0.8.5 replicas × TP1 with the row's flags behind a ClusterIP Service", async () => {
+    const docs = parseAllDocuments((await plan("k8s_stack")).manifests).map((d) => d.toJS());
+    const deployment = docs.find((d) => d.kind === "Deployment");
+    expect(deployment.spec.replicas).toBe(8);
+    const c = deployment.spec.template.spec.containers[0];
+    expect(c.image).toBe("vllm/vllm-openai:v0.8.5");
+    const args: string[] = c.args;
+    const flag = (name: string) => args[args.indexOf(name) + 1];
+    expect(flag("--model")).toBe("meta-llama/Llama-3.1-8B-Instruct");
+    expect(flag("--max-model-len")).toBe("32000");
+    expect(flag("--tensor-parallel-size")).toBe("1");
+    expect(args).toEqual(expect.arrayContaining(["--enable-prefix-caching", "--no-enable-chunked-prefill", "--disable-log-requests"]));
+    expect(c.resources.limits).toEqual({ cpu: "10", memory: "150Gi", "nvidia.com/gpu": "1" });
+    expect(c.env).toContainEqual({ name: "VLLM_RPC_TIMEOUT", value: "1000000" });
+    expect(c.env).toContainEqual({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "hf-token", key: "token" } } });
+    expect(c.startupProbe.failureThreshold * c.startupProbe.periodSeconds).toBeGreaterThan(600);
+    const service = docs.find((d) => d.kind === "Service");
+    expect(service.metadata.name).toBe("vllm-engine-service");
+    expect(service.spec.ports[0].port).toBe(80);
+  });
+
+  it("sweeps multi-round-qa over QPS 0.1…4.1 step 0.4 with run.sh's workload, on the CPU pool", async () => {
+    const docs = parseAllDocuments((await plan("k8s_stack")).manifests).map((d) => d.toJS());
+    const job = docs.find((d) => d.kind === "Job");
+    const pod = job.spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "servelab-system" });
+    const args: string[] = pod.containers[0].args;
+    const qps = args.slice(args.indexOf("--qps") + 1);
+    expect(qps).toEqual(["0.1", "0.5", "0.9", "1.3", "1.7", "2.1", "2.5", "2.9", "3.3", "3.7", "4.1"]);
+    const flag = (name: string) => args[args.indexOf(name) + 1];
+    expect([flag("--users"), flag("--rounds"), flag("--system-prompt-tokens"), flag("--history-tokens"), flag("--answer-tokens"), flag("--seconds-per-point")]).toEqual(["320", "10", "1000", "20000", "100", "100"]);
+    expect(job.spec.backoffLimit).toBe(0);
+    expect(job.spec.activeDeadlineSeconds).toBeGreaterThan(11 * 110 + 200);
+    const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env.SERVELAB_BASE_URL).toBe("http://vllm-engine-service.k8s-stack.svc.cluster.local/v1");
+    expect(env.SERVELAB_MODEL).toBe("meta-llama/Llama-3.1-8B-Instruct");
+  });
+
+  it("prints its GPUs and an hourly cost", async () => {
+    const { plan: p } = await plan("k8s_stack");
+    expect(p.gpus).toEqual({ type: "h100", perNode: 8, nodes: 1, total: 8 });
+    expect(p.estimate.usdPerHour).toBeGreaterThan(80);
+    expect(p.estimate.usdPerHour).toBeLessThan(100);
+  });
+});
+
+it("plan.json keeps the charts and remote files lists even when empty", async () => {
+  const { charts, remote } = await plan("k8s_stack");
+  expect(charts).toEqual([]);
+  expect(remote).toEqual([]);
+  expect(parse("a: 1")).toEqual({ a: 1 });
+});
