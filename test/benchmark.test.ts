@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { benchmarkSchema } from "../components/config/schema";
+import { formatQps, multiRoundQaContextTokens, multiRoundQaRun, qpsPoints } from "../components/benchmark/multiRoundQa";
+import { pointLabel, vllmBenchRun } from "../components/benchmark/vllmBench";
+import { benchmarkJob } from "../components/benchmark/jobManifest";
+import { MULTI_ROUND_QA } from "../components/catalog/versions";
+
+const ctx = { experiment: "k8s_stack", tokenizer: "meta-llama/Llama-3.1-8B-Instruct" };
+const mrqa = (b: object) => benchmarkSchema.parse({ harness: "multi-round-qa", qps: [1], ...b }) as Extract<ReturnType<typeof benchmarkSchema.parse>, { harness: "multi-round-qa" }>;
+const bench = (b: object) => benchmarkSchema.parse({ harness: "vllm-bench", points: [{ requestRate: 10 }], ...b }) as Extract<ReturnType<typeof benchmarkSchema.parse>, { harness: "vllm-bench" }>;
+const argOf = (args: string[], name: string) => args[args.indexOf(name) + 1];
+
+describe("multi-round-qa", () => {
+  it("expands a QPS range like run.sh and orders it", () => {
+    const range = { from: 0.1, to: 4.1, step: 0.4 };
+    expect(qpsPoints(mrqa({ qps: range, order: "ascending" })).map(formatQps)).toEqual(["0.1", "0.5", "0.9", "1.3", "1.7", "2.1", "2.5", "2.9", "3.3", "3.7", "4.1"]);
+    expect(qpsPoints(mrqa({ qps: range, order: "descending" }))[0]).toBe(4.1);
+    expect(qpsPoints(mrqa({ qps: [2, 0.5, 1], order: "as-listed" }))).toEqual([2, 0.5, 1]);
+  });
+
+  it("counts the context a user's last round needs", () => {
+    expect(multiRoundQaContextTokens({ systemPromptTokens: 1000, historyTokens: 20000, rounds: 10, answerTokens: 100 })).toBe(22200);
+  });
+
+  it("builds the driver command with the pinned script and the workload", () => {
+    const run = multiRoundQaRun(mrqa({ qps: [0.5, 1.5] }), ctx);
+    expect(run.image).toMatch(/^python:3\.12/);
+    expect(run.command).toEqual(["python3", "/servelab/multi_round_qa_sweep.py"]);
+    expect(argOf(run.args, "--base-url")).toBe("$(SERVELAB_BASE_URL)");
+    expect(argOf(run.args, "--model")).toBe("$(SERVELAB_MODEL)");
+    expect(run.args.slice(run.args.indexOf("--qps") + 1)).toEqual(["0.5", "1.5"]);
+    const urls = run.args.slice(run.args.indexOf("--script-urls") + 1, run.args.indexOf("--pip"));
+    expect(urls).toEqual(MULTI_ROUND_QA.files.map((f) => `https://raw.githubusercontent.com/vllm-project/production-stack/${MULTI_ROUND_QA.commit}/${f}`));
+    expect(MULTI_ROUND_QA.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(run.points).toEqual([{ qps: 0.5 }, { qps: 1.5 }]);
+  });
+
+  it("bounds the Job by the gate, the warm-up and every point, with a margin; an explicit timeout wins", () => {
+    const b = mrqa({ qps: { from: 0.1, to: 4.1, step: 0.4 } });
+    const run = multiRoundQaRun(b, ctx);
+    const floor = b.readyTimeoutMinutes * 60 + b.warmupSeconds + 11 * (b.secondsPerPoint + b.pauseSeconds);
+    expect(run.timeoutSeconds).toBeGreaterThan(floor);
+    expect(run.timeoutSeconds).toBeLessThan(floor * 2);
+    expect(multiRoundQaRun(mrqa({ timeoutMinutes: 30 }), ctx).timeoutSeconds).toBe(1800);
+  });
+});
+
+describe("vllm-bench", () => {
+  it("runs one point per (rate, concurrency) with the dataset and percentiles", () => {
+    const run = vllmBenchRun(bench({ points: [{ requestRate: 800, maxConcurrency: 800 }, { requestRate: "inf" }], numPrompts: 8000, seed: 12345, dataset: "random", inputTokens: 512, outputTokens: 2 }), ctx);
+    expect(run.args).toContain("--point=rate-800_conc-800:800:800");
+    expect(run.args).toContain("--point=rate-inf:inf:");
+    const bench_ = run.args.slice(run.args.indexOf("--") + 1);
+    expect(argOf(bench_, "--backend")).toBe("openai-chat");
+    expect(argOf(bench_, "--endpoint")).toBe("/v1/chat/completions");
+    expect(argOf(bench_, "--tokenizer")).toBe("meta-llama/Llama-3.1-8B-Instruct");
+    expect(argOf(bench_, "--num-prompts")).toBe("8000");
+    expect(argOf(bench_, "--seed")).toBe("12345");
+    expect(argOf(bench_, "--random-input-len")).toBe("512");
+    expect(argOf(bench_, "--metric-percentiles")).toBe("50,90,99");
+    expect(run.points).toEqual([{ requestRate: 800, maxConcurrency: 800 }, { requestRate: "inf" }]);
+    expect(pointLabel({ requestRate: 12 })).toBe("rate-12");
+  });
+
+  it("gives a finite rate numPrompts/rate plus slack, and an unbounded rate a fixed budget", () => {
+    const finite = vllmBenchRun(bench({ points: [{ requestRate: 10 }], numPrompts: 1000, readyTimeoutMinutes: 1 }), ctx).timeoutSeconds;
+    const inf = vllmBenchRun(bench({ points: [{ requestRate: "inf" }], numPrompts: 1000, readyTimeoutMinutes: 1 }), ctx).timeoutSeconds;
+    expect(finite).toBeGreaterThan(100);
+    expect(inf).toBeGreaterThan(finite);
+  });
+});
+
+describe("benchmark Job", () => {
+  const run = multiRoundQaRun(mrqa({}), ctx);
+  const job = benchmarkJob({
+    namespace: "exp", labels: { a: "b" }, experiment: "k8s_stack", run, placement: { nodeSelector: { pool: "system" }, tolerations: [] },
+    cpu: 4, memory: "8Gi", baseUrl: "http://svc/v1", servedModel: "m", bucket: "gs://b/x", scriptsSha256: "abc",
+  }) as any;
+
+  it("runs once, within the derived deadline, on the CPU pool, with results going to the bucket", () => {
+    expect(job.spec.backoffLimit).toBe(0);
+    expect(job.spec.activeDeadlineSeconds).toBe(run.timeoutSeconds);
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe("Never");
+    expect(pod.nodeSelector).toEqual({ pool: "system" });
+    const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({ SERVELAB_BASE_URL: "http://svc/v1", SERVELAB_MODEL: "m", SERVELAB_EXPERIMENT: "k8s_stack", SERVELAB_RESULTS_BUCKET: "gs://b/x" });
+    expect(pod.containers[0].resources).toEqual({ requests: { cpu: "4", memory: "8Gi" }, limits: { cpu: "4", memory: "8Gi" } });
+    expect(job.spec.template.metadata.annotations["servelab.dev/scripts-sha256"]).toBe("abc");
+    expect(job.metadata.annotations["pulumi.com/replaceUnready"]).toBe("true");
+  });
+});
