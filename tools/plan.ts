@@ -6,9 +6,15 @@
 import { resolve } from "node:path";
 import { ConfigError } from "../components/config/problems";
 import { StackPlan, planStack, writeStackPlan } from "../components/plan/planStack";
-import { StackFileError, listStacks } from "../components/plan/stackFile";
+import { STACKS_DIR, StackFileError, listStacks } from "../components/plan/stackFile";
 
-const USAGE = "usage: npm run plan -- <stack> [<stack>...] | --all   [--out <dir>] [--quiet]";
+const USAGE = "usage: npm run plan -- <stack> [<stack>...] | --all   [--out <dir>] [--stacks-dir <dir>] [--quiet]";
+const VALUE_OPTIONS = ["--out", "--stacks-dir"];
+
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
 
 function summary(result: StackPlan, dir: string): string {
   const { gpus, estimate } = result.plan;
@@ -18,10 +24,10 @@ function summary(result: StackPlan, dir: string): string {
 
 async function main(argv: string[]): Promise<number> {
   const quiet = argv.includes("--quiet");
-  const outIndex = argv.indexOf("--out");
-  const outRoot = resolve(outIndex >= 0 ? argv[outIndex + 1] ?? "out" : "out");
-  const names = argv.filter((a, i) => !a.startsWith("--") && (outIndex < 0 || i !== outIndex + 1));
-  const stacks = argv.includes("--all") ? listStacks() : names;
+  const outRoot = resolve(option(argv, "--out") ?? "out");
+  const stacksDir = resolve(option(argv, "--stacks-dir") ?? STACKS_DIR);
+  const names = argv.filter((a, i) => !a.startsWith("--") && !VALUE_OPTIONS.includes(argv[i - 1]));
+  const stacks = argv.includes("--all") ? listStacks(stacksDir) : names;
   if (stacks.length === 0 || argv.includes("--help")) {
     console.error(USAGE);
     return stacks.length === 0 ? 2 : 0;
@@ -29,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   let status = 0;
   for (const stack of stacks) {
     try {
-      const result = await planStack(stack);
+      const result = await planStack(stack, stacksDir);
       const dir = writeStackPlan(outRoot, result);
       console.log(`\n== ${stack}`);
       if (!quiet) console.log(result.tree);
