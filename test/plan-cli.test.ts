@@ -6,7 +6,9 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(__dirname, "..");
-const plan = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "tools/plan.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+// The same command line as `npm run plan`.
+const plan = (...args: string[]) =>
+  spawnSync(process.execPath, ["-r", "v8-compile-cache", "-r", "esbuild-register", join(ROOT, "tools/plan.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
 
 describe("npm run plan", () => {
   it("writes the plan files, prints the tree, GPUs and cost, and gives identical files twice", () => {
