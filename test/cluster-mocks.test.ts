@@ -1,6 +1,11 @@
 /** The cluster components under Pulumi's mock runtime: what they declare and how pods get placed. */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { resolveClusterFacts } from "../components/cluster/facts";
+import { GkeCluster } from "../components/cluster/gkeCluster";
+import { KubeconfigCluster } from "../components/cluster/kubeconfigCluster";
+import { parseExperimentConfig } from "../components/config/parse";
+import { minimalRaw } from "./helpers/configs";
 
 const created: pulumi.runtime.MockResourceArgs[] = [];
 const out = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
@@ -24,10 +29,6 @@ beforeAll(async () => {
 
 describe("GkeCluster", () => {
   it("declares a destroyable cluster, two pools, and a provider that waits for both pools", async () => {
-    const { GkeCluster } = await import("../components/cluster/gkeCluster");
-    const { parseExperimentConfig } = await import("../components/config/parse");
-    const { resolveClusterFacts } = await import("../components/cluster/facts");
-    const { minimalRaw } = await import("./helpers/configs");
     const config = parseExperimentConfig(minimalRaw());
     const facts = resolveClusterFacts(config.cluster).facts!;
     const cluster = new GkeCluster("c", { config: config.cluster as any, facts, stack: "cluster_test" });
@@ -45,9 +46,6 @@ describe("GkeCluster", () => {
   });
 
   it("KubeconfigCluster places pods with the selectors and tolerations from the config", async () => {
-    const { KubeconfigCluster } = await import("../components/cluster/kubeconfigCluster");
-    const { parseExperimentConfig } = await import("../components/config/parse");
-    const { resolveClusterFacts } = await import("../components/cluster/facts");
     const config = parseExperimentConfig({
       cluster: { provider: "kubeconfig", kubeconfig: "~/.kube/lab", context: "lab", gpu: { type: "a100-80gb", perNode: 8 }, gpuNodeSelector: { "gpu-type": "a100" }, rdma: true },
       model: { source: "hf://Qwen/Qwen2.5-0.5B-Instruct" },
