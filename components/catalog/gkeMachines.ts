@@ -106,25 +106,22 @@ export const GKE_CLUSTER_FEE_USD_PER_HOUR = 0.1;
  * GKE's documented allocatable formula; plus a fixed headroom for the DaemonSets GKE runs on GPU nodes
  * (device plugin, logging, metrics, GCS FUSE, DCGM), which the formula does not include.
  */
-export function gkeAllocatable(vcpu: number, memoryGb: number): { cpu: number; memoryGb: number } {
-  const tiers: Array<[number, number]> = [[4, 0.25], [4, 0.2], [8, 0.1], [112, 0.06], [Infinity, 0.02]];
-  let rest = memoryGb;
-  let reservedMem = 0;
+/** Sum of share × amount over consecutive tiers ([size, share]), as GKE's reservation tables are written. */
+function tieredReservation(amount: number, tiers: Array<[number, number]>): number {
+  let rest = amount;
+  let reserved = 0;
   for (const [size, share] of tiers) {
     const part = Math.min(rest, size);
-    reservedMem += part * share;
+    reserved += part * share;
     rest -= part;
     if (rest <= 0) break;
   }
-  const cpuTiers: Array<[number, number]> = [[1, 0.06], [1, 0.01], [2, 0.005], [Infinity, 0.0025]];
-  let restCpu = vcpu;
-  let reservedCpu = 0;
-  for (const [size, share] of cpuTiers) {
-    const part = Math.min(restCpu, size);
-    reservedCpu += part * share;
-    restCpu -= part;
-    if (restCpu <= 0) break;
-  }
+  return reserved;
+}
+
+export function gkeAllocatable(vcpu: number, memoryGb: number): { cpu: number; memoryGb: number } {
+  const reservedMem = tieredReservation(memoryGb, [[4, 0.25], [4, 0.2], [8, 0.1], [112, 0.06], [Infinity, 0.02]]);
+  const reservedCpu = tieredReservation(vcpu, [[1, 0.06], [1, 0.01], [2, 0.005], [Infinity, 0.0025]]);
   const daemonSetHeadroom = { cpu: 1, memoryGb: 2 };
   const evictionThresholdGb = 0.1;
   return {
