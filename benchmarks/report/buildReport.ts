@@ -1,0 +1,191 @@
+/**
+ * report.md and its charts from point records. Points are grouped by the load variable they vary
+ * (QPS, max concurrency, ...); each group gets a latency chart and a throughput chart (one line per
+ * experiment), comparison tables in the shape of the published ones (load points × experiments), and one
+ * detail table per experiment (mean / median / p99 TTFT, ITL or TPOT, throughput, failures).
+ */
+import { Latency, PointRecord } from "../parsers/record";
+import { ReadResult, REPORT_MARK } from "../results/readResults";
+import { loadKey } from "../results/loads";
+import { ChartSeries, renderLineChart } from "./lineChart";
+import { Axis, axisOf, compareX, loadCell, loadHeader, secondaryKeys, xOf } from "./loadAxis";
+import { MISSING, count, fixed, table } from "./markdown";
+
+export interface ReportFile {
+  name: string;
+  content: string;
+}
+
+export interface Report {
+  markdown: string;
+  charts: ReportFile[];
+}
+
+export interface ReportOptions {
+  title?: string;
+  /** Shown in the report's header. */
+  inputs?: readonly string[];
+}
+
+interface Group {
+  axis: Axis;
+  records: PointRecord[];
+  experiments: string[];
+  loads: PointRecord["load"][];
+}
+
+type LatencyField = "ttftMs" | "tpotMs" | "itlMs" | "e2eMs";
+type ThroughputField = keyof PointRecord["throughput"];
+
+const LATENCY_NAMES: Record<LatencyField, string> = { ttftMs: "TTFT", tpotMs: "TPOT", itlMs: "ITL", e2eMs: "E2E latency" };
+const THROUGHPUT_NAMES: Record<ThroughputField, { title: string; unit: string }> = {
+  totalTokensPerS: { title: "Total token throughput", unit: "tokens/s" },
+  outputTokensPerS: { title: "Output token throughput", unit: "tokens/s" },
+  requestsPerS: { title: "Request throughput", unit: "requests/s" },
+};
+
+function groupRecords(records: readonly PointRecord[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const r of records) {
+    const axis = axisOf(r.load);
+    const g = groups.get(axis.key) ?? { axis, records: [], experiments: [], loads: [] };
+    groups.set(axis.key, g);
+    g.records.push(r);
+    if (!g.experiments.includes(r.experiment)) g.experiments.push(r.experiment);
+    if (!g.loads.some((l) => loadKey(l) === loadKey(r.load))) g.loads.push(r.load);
+  }
+  for (const g of groups.values()) {
+    g.loads.sort((a, b) => compareX(xOf(a, g.axis), xOf(b, g.axis)) || loadKey(a).localeCompare(loadKey(b)));
+  }
+  return [...groups.values()];
+}
+
+const has = (records: readonly PointRecord[], pick: (r: PointRecord) => number | null) => records.some((r) => pick(r) !== null);
+
+function latencyMetric(records: readonly PointRecord[]): LatencyField | null {
+  return (["ttftMs", "e2eMs", "tpotMs"] as const).find((f) => has(records, (r) => r[f].mean)) ?? null;
+}
+
+function throughputMetric(records: readonly PointRecord[]): ThroughputField | null {
+  return (["totalTokensPerS", "outputTokensPerS", "requestsPerS"] as const).find((f) => has(records, (r) => r.throughput[f])) ?? null;
+}
+
+function find(group: Group, experiment: string, load: PointRecord["load"]): PointRecord | undefined {
+  return group.records.find((r) => r.experiment === experiment && loadKey(r.load) === loadKey(load));
+}
+
+function failures(r: PointRecord): string {
+  const failed = count(r.requests.failed);
+  return r.requests.cancelled ? `${failed} (+${r.requests.cancelled} cancelled)` : failed;
+}
+
+function series(group: Group, value: (r: PointRecord) => number | null, unit: string): ChartSeries[] {
+  return group.experiments.map((name) => ({
+    name,
+    points: group.records
+      .filter((r) => r.experiment === name)
+      .map((r) => {
+        const y = value(r);
+        const x = xOf(r.load, group.axis);
+        return { x, y, label: `${name} — ${group.axis.label} ${x}: ${y === null ? "not reported" : `${Number(y.toFixed(2)).toLocaleString("en-US")} ${unit}`}` };
+      }),
+  }));
+}
+
+function charts(group: Group): Array<ReportFile & { title: string }> {
+  const out: Array<ReportFile & { title: string }> = [];
+  const latency = latencyMetric(group.records);
+  if (latency) {
+    const max = Math.max(...group.records.map((r) => r[latency].mean ?? 0));
+    const seconds = max >= 10_000;
+    const title = `Mean ${LATENCY_NAMES[latency]} vs ${group.axis.label}`;
+    const name = `${latency === "ttftMs" ? "ttft" : "latency"}-vs-${group.axis.slug}.svg`;
+    const s = series(group, (r) => (r[latency].mean === null ? null : seconds ? r[latency].mean! / 1000 : r[latency].mean), seconds ? "s" : "ms");
+    out.push({ name, title, content: renderLineChart({ title, xLabel: group.axis.label, yLabel: `mean ${LATENCY_NAMES[latency]} (${seconds ? "s" : "ms"})`, series: s }) });
+  }
+  const throughput = throughputMetric(group.records);
+  if (throughput) {
+    const { title: what, unit } = THROUGHPUT_NAMES[throughput];
+    const title = `${what} vs ${group.axis.label}`;
+    const s = series(group, (r) => r.throughput[throughput], unit);
+    out.push({ name: `throughput-vs-${group.axis.slug}.svg`, title, content: renderLineChart({ title, xLabel: group.axis.label, yLabel: `${what.toLowerCase()} (${unit})`, series: s }) });
+  }
+  return out;
+}
+
+function comparisonTable(group: Group, title: string, cell: (r: PointRecord) => string): string {
+  const secondary = secondaryKeys(group.records, group.axis);
+  const rows = group.loads.map((load) => [loadCell(load, group.axis, secondary), ...group.experiments.map((e) => {
+    const r = find(group, e, load);
+    return r ? cell(r) : "";
+  })]);
+  return `#### ${title}\n\n${table([loadHeader(group.axis, secondary), ...group.experiments], rows)}`;
+}
+
+function detailTable(group: Group, experiment: string): string {
+  const records = group.loads.map((l) => find(group, experiment, l)).filter((r): r is PointRecord => r !== undefined);
+  const secondary = secondaryKeys(group.records, group.axis);
+  const columns: Array<{ header: string; cell: (r: PointRecord) => string }> = [
+    { header: loadHeader(group.axis, secondary), cell: (r) => loadCell(r.load, group.axis, secondary) },
+    { header: "completed", cell: (r) => count(r.requests.completed) },
+    { header: "failed", cell: failures },
+    { header: "duration (s)", cell: (r) => fixed(r.durationS) },
+  ];
+  const latencies: LatencyField[] = has(records, (r) => r.ttftMs.mean) ? ["ttftMs", "tpotMs", "itlMs"] : ["e2eMs", "tpotMs", "itlMs"];
+  for (const field of latencies) {
+    if (!records.some((r) => (["mean", "median", "p99"] as const).some((s) => r[field][s] !== null))) continue;
+    for (const stat of ["mean", "median", "p99"] as const) {
+      columns.push({ header: `${stat} ${LATENCY_NAMES[field]} (ms)`, cell: (r) => fixed((r[field] as Latency)[stat]) });
+    }
+  }
+  columns.push(
+    { header: "requests/s", cell: (r) => fixed(r.throughput.requestsPerS) },
+    { header: "output tok/s", cell: (r) => fixed(r.throughput.outputTokensPerS) },
+    { header: "total tok/s", cell: (r) => fixed(r.throughput.totalTokensPerS) },
+  );
+  const harnesses = [...new Set(records.map((r) => r.harness))].join(", ");
+  return `#### ${experiment}\n\n${harnesses}\n\n${table(columns.map((c) => c.header), records.map((r) => columns.map((c) => c.cell(r))))}`;
+}
+
+function groupSection(group: Group, chartFiles: Array<ReportFile & { title: string }>): string {
+  const parts: string[] = [`## Against ${group.axis.label}`];
+  parts.push(`${group.experiments.length} experiment${group.experiments.length === 1 ? "" : "s"}, ${group.loads.length} load point${group.loads.length === 1 ? "" : "s"}.`);
+  for (const chart of chartFiles) parts.push(`![${chart.title}](${chart.name})`);
+  const latency = latencyMetric(group.records);
+  if (latency) parts.push(comparisonTable(group, `Mean ${LATENCY_NAMES[latency]} (ms)`, (r) => fixed(r[latency].mean)));
+  const throughput = throughputMetric(group.records);
+  if (throughput) parts.push(comparisonTable(group, `${THROUGHPUT_NAMES[throughput].title} (${THROUGHPUT_NAMES[throughput].unit})`, (r) => fixed(r.throughput[throughput])));
+  if (has(group.records, (r) => r.requests.failed)) parts.push(comparisonTable(group, "Failed requests", failures));
+  parts.push(`### Per experiment`);
+  for (const e of group.experiments) parts.push(detailTable(group, e));
+  return parts.join("\n\n");
+}
+
+export function buildReport(result: ReadResult, options: ReportOptions = {}): Report {
+  const groups = groupRecords(result.records);
+  const allCharts: ReportFile[] = [];
+  const sections: string[] = [];
+  for (const group of groups) {
+    const files = charts(group);
+    allCharts.push(...files.map(({ name, content }) => ({ name, content })));
+    sections.push(groupSection(group, files));
+  }
+  const experiments = new Set(result.records.map((r) => r.experiment)).size;
+  const head = [
+    REPORT_MARK,
+    `# ${options.title ?? "Benchmark report"}`,
+    `${result.records.length} load points of ${experiments} experiment${experiments === 1 ? "" : "s"}` +
+      (options.inputs && options.inputs.length > 0 ? `, read from ${options.inputs.map((i) => `\`${i}\``).join(", ")}.` : "."),
+    `Latencies in ms, throughput per second, two decimals as the harnesses print them. ${MISSING} = not reported by the harness ` +
+      "(multi-round-qa's CSV cannot show failed requests: servelab's Job counts them beside it).",
+  ];
+  const notes = [
+    ...result.records.flatMap((r) => (r.notes ?? []).map((n) => `${r.experiment} at ${JSON.stringify(r.load)}: ${n}`)),
+    ...result.notes,
+  ];
+  const tail: string[] = [];
+  if (notes.length > 0) tail.push(`## Notes\n\n${notes.map((n) => `- ${n}`).join("\n")}`);
+  if (result.skipped.length > 0) tail.push(`## Skipped files\n\n${result.skipped.map((s) => `- \`${s.path}\`: ${s.reason}`).join("\n")}`);
+  if (result.ignored.length > 0) tail.push(`## Not read\n\n${result.ignored.map((p) => `- \`${p}\``).join("\n")}`);
+  return { markdown: `${[head.join("\n\n"), ...sections, ...tail].join("\n\n")}\n`, charts: allCharts };
+}

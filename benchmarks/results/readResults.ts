@@ -1,0 +1,190 @@
+/**
+ * Turns the report's inputs into point records. Two kinds of folder:
+ *
+ * - a run folder (has manifest.json; the matrix runner's `results/<stack>/<run id>/` or a bucket copy):
+ *   experiment, harness and load points come from the manifest; points without output are reported;
+ * - a raw harness output folder (e.g. AIBrix's `<experiment>_output_<qps>.csv` files): every file is
+ *   recognised by its name and content.
+ *
+ * Output that is recognised but broken (a truncated CSV, a result block without its end) is an error;
+ * a file that is no harness output at all (a plot script, a README) is listed as skipped.
+ */
+import { TextBlock, hasBenchmarkServingBlock, parseBenchmarkServingText } from "../parsers/benchmarkServing";
+import { mrqaCountsName, mrqaOutputName, stem, vllmPointName } from "../parsers/fileNames";
+import { isRecord, parseJsonText } from "../parsers/jsonText";
+import { hasK6TextSummary, parseK6Text } from "../parsers/k6Text";
+import { k6RecordFromValue, looksLikeK6Summary } from "../parsers/k6Summary";
+import { MrqaCounts, hasMrqaHeader, mrqaRecord, parseMrqaCounts, parseMrqaCsv } from "../parsers/multiRoundQa";
+import { ParseError, PointRecord } from "../parsers/record";
+import { looksLikeVllmBenchResult, vllmBenchRecordFromValue, vllmResultLoad } from "../parsers/vllmBench";
+import { InputFile, listInputFiles } from "./inputFiles";
+import { loadKey, sameLoad } from "./loads";
+import { RUN_FILES, RunInfo, isRunInfo } from "./runFolder";
+import { RunManifest, parseRunManifest } from "./runManifest";
+
+export interface ReadResult {
+  records: PointRecord[];
+  /** Things a reader of the report must know: failed points, older runs left out, duplicates. */
+  notes: string[];
+  /** Files that looked like candidates but hold no harness output, with the reason. */
+  skipped: Array<{ path: string; reason: string }>;
+  /** Files of other kinds (images, scripts), not looked at. */
+  ignored: string[];
+}
+
+/** The first line of every report.md this tool writes, so a report folder can be read again. */
+export const REPORT_MARK = "<!-- servelab report -->";
+
+const TEXT_EXTENSIONS = new Set(["txt", "log", "md", "out", ""]);
+
+const extension = (name: string) => (name.includes(".") ? name.slice(name.lastIndexOf(".") + 1).toLowerCase() : "");
+
+interface FolderResult extends ReadResult {
+  run: { manifest: RunManifest; info: RunInfo | null; dir: string } | null;
+}
+
+function readRunInfo(file: InputFile | undefined): RunInfo | null {
+  if (!file) return null;
+  const value = parseJsonText(file.read().toString("utf8"), file.path);
+  return isRunInfo(value) ? value : null;
+}
+
+function textBlocks(file: InputFile, text: string): TextBlock[] {
+  const blocks = [
+    ...(hasBenchmarkServingBlock(text) ? parseBenchmarkServingText(text, file.path) : []),
+    ...(hasK6TextSummary(text) ? parseK6Text(text, file.path) : []),
+  ];
+  return blocks.sort((a, b) => a.line - b.line);
+}
+
+function readFolder(dir: string, files: InputFile[]): FolderResult {
+  const out: FolderResult = { records: [], notes: [], skipped: [], ignored: [], run: null };
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const manifestFile = byName.get(RUN_FILES.manifest);
+  const manifest = manifestFile ? parseRunManifest(manifestFile.read().toString("utf8"), manifestFile.path) : null;
+  const info = readRunInfo(byName.get(RUN_FILES.run));
+  if (manifest) out.run = { manifest, info, dir };
+  const runFolder = manifest !== null || info !== null;
+  if (info && !manifest) out.notes.push(`${dir}: run ${info.runId} of ${info.stack} ended "${info.status}" without results${info.error ? `: ${info.error}` : ""}`);
+  const consumed = new Set<string>(runFolder ? [RUN_FILES.manifest, RUN_FILES.run, RUN_FILES.plan, RUN_FILES.log] : []);
+  const dirName = dir.slice(dir.replace(/[/!]+$/, "").lastIndexOf("/") + 1).replace(/!$/, "");
+  const add = (record: PointRecord) => {
+    if (manifest) {
+      record.experiment = manifest.experiment;
+      record.harness = manifest.harness;
+      const point = manifest.points.find((p) => sameLoad(p, record.load));
+      if (point) record.load = point;
+    }
+    out.records.push(record);
+  };
+
+  for (const file of files) {
+    if (consumed.has(file.name)) continue;
+    const ext = extension(file.name);
+    if (ext === "csv") {
+      const text = file.read().toString("utf8");
+      const named = mrqaOutputName(file.name);
+      if (!named && !hasMrqaHeader(text)) {
+        out.skipped.push({ path: file.path, reason: "a CSV without multi-round-qa's columns" });
+        continue;
+      }
+      if (!named) throw new ParseError(file.path, null, "cannot tell the load point: multi-round-qa CSVs must be named <experiment>_output_<qps>.csv");
+      const rows = parseMrqaCsv(text, file.path);
+      const countsFile = byName.get(`${named.experiment}_counts_${named.qps}.json`);
+      let counts: MrqaCounts | undefined;
+      if (countsFile) {
+        counts = parseMrqaCounts(countsFile.read().toString("utf8"), countsFile.path);
+        consumed.add(countsFile.name);
+      }
+      add(mrqaRecord(rows, { experiment: named.experiment, load: named.load, source: file.path, counts }));
+    } else if (ext === "json") {
+      const counted = mrqaCountsName(file.name);
+      if (counted && !byName.has(`${counted.experiment}_output_${counted.qps}.csv`)) {
+        const counts = parseMrqaCounts(file.read().toString("utf8"), file.path);
+        out.notes.push(`${counted.experiment} at QPS ${counted.qps}: no CSV, only request counts (${counts.completed} completed, ${counts.failed} failed, ${counts.cancelled} cancelled)`);
+        continue;
+      }
+      if (counted) continue;
+      const value = parseJsonText(file.read().toString("utf8"), file.path);
+      if (looksLikeVllmBenchResult(value)) {
+        const named = vllmPointName(file.name);
+        const fromResult = vllmResultLoad(value);
+        add(vllmBenchRecordFromValue(value, file.path, { experiment: named?.experiment, fallbackExperiment: dirName, load: "requestRate" in fromResult ? fromResult : named?.load }));
+      } else if (looksLikeK6Summary(value)) {
+        add({ ...k6RecordFromValue(value, file.path), experiment: stem(file.name) });
+      } else {
+        out.skipped.push({ path: file.path, reason: isRecord(value) ? "JSON that is neither a vllm bench result nor a k6 summary" : "JSON that is not an object" });
+      }
+    } else if (TEXT_EXTENSIONS.has(ext)) {
+      const text = file.read().toString("utf8");
+      if (text.startsWith(REPORT_MARK)) continue;
+      const blocks = textBlocks(file, text);
+      if (blocks.length === 0) {
+        out.skipped.push({ path: file.path, reason: "no benchmark_serving result block or k6 summary in it" });
+        continue;
+      }
+      blocks.forEach((block, i) => {
+        const name = blocks.length === 1 ? stem(file.name) : (block.heading ?? `${stem(file.name)} #${i + 1}`);
+        add({ ...block.record, experiment: name });
+      });
+    } else {
+      out.ignored.push(file.path);
+    }
+  }
+
+  if (manifest) {
+    for (const point of manifest.points) {
+      if (!out.records.some((r) => sameLoad(r.load, point))) {
+        out.notes.push(`${manifest.experiment}: no result for the point ${JSON.stringify(point)} in ${dir}`);
+      }
+    }
+    for (const failure of manifest.failures) out.notes.push(`${manifest.experiment}: the Job reported: ${failure}`);
+  }
+  return out;
+}
+
+/** Several runs of one experiment: the newest complete run wins. */
+function runRank(run: NonNullable<FolderResult["run"]>): string {
+  const complete = run.info === null || run.info.status === "collected" ? "1" : "0";
+  return `${complete} ${run.manifest.finishedAt ?? run.manifest.startedAt ?? ""} ${run.dir}`;
+}
+
+export function readFiles(files: readonly InputFile[]): ReadResult {
+  const folders = new Map<string, InputFile[]>();
+  for (const file of files) folders.set(file.dir, [...(folders.get(file.dir) ?? []), file]);
+  const results = [...folders].map(([dir, list]) => readFolder(dir, list));
+
+  const newestRun = new Map<string, FolderResult>();
+  for (const r of results) {
+    if (!r.run) continue;
+    const current = newestRun.get(r.run.manifest.experiment);
+    if (!current || runRank(r.run) > runRank(current.run!)) newestRun.set(r.run.manifest.experiment, r);
+  }
+
+  const out: ReadResult = { records: [], notes: [], skipped: [], ignored: [] };
+  const seen = new Map<string, string>();
+  for (const r of results) {
+    if (r.run && newestRun.get(r.run.manifest.experiment) !== r) {
+      out.notes.push(`${r.run.manifest.experiment}: left out the older run in ${r.run.dir}`);
+      continue;
+    }
+    out.notes.push(...r.notes);
+    out.skipped.push(...r.skipped);
+    out.ignored.push(...r.ignored);
+    for (const record of r.records) {
+      const key = `${record.experiment}\n${loadKey(record.load)}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        out.notes.push(`${record.experiment} ${JSON.stringify(record.load)}: ${record.source} repeats a point already read from ${first}; kept the first`);
+        continue;
+      }
+      seen.set(key, record.source);
+      out.records.push(record);
+    }
+  }
+  return out;
+}
+
+export function readResults(inputs: readonly string[]): ReadResult {
+  return readFiles(listInputFiles(inputs));
+}

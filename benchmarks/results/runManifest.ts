@@ -1,0 +1,40 @@
+/**
+ * manifest.json, written by the benchmark Job next to its raw results (benchmarks/scripts/servelab_common.py
+ * finish): which experiment and harness, the load points in run order, and what failed.
+ */
+import { isRecord, parseJsonText } from "../parsers/jsonText";
+import { Load, ParseError } from "../parsers/record";
+
+export const MANIFEST_FILE = "manifest.json";
+
+export interface RunManifest {
+  experiment: string;
+  harness: string;
+  points: Load[];
+  startedAt: string | null;
+  finishedAt: string | null;
+  failures: string[];
+}
+
+const isLoad = (p: unknown): p is Load => isRecord(p) && Object.values(p).every((v) => typeof v === "number" || typeof v === "string");
+
+export function parseRunManifest(text: string, source: string): RunManifest {
+  const value = parseJsonText(text, source);
+  const expected = 'expected {"experiment": "<stack>", "harness": "<harness>", "points": [{...}, ...], "startedAt": "...", "finishedAt": "..."}';
+  if (!isRecord(value)) throw new ParseError(source, 1, expected);
+  const { experiment, harness, points, startedAt, finishedAt, failures } = value;
+  if (typeof experiment !== "string" || experiment === "") throw new ParseError(source, null, `"experiment" must be the stack name; ${expected}`);
+  if (typeof harness !== "string" || harness === "") throw new ParseError(source, null, `"harness" must be a harness name; ${expected}`);
+  if (!Array.isArray(points) || !points.every(isLoad)) throw new ParseError(source, null, `"points" must be a list of load objects; ${expected}`);
+  if (failures !== undefined && !(Array.isArray(failures) && failures.every((f) => typeof f === "string"))) {
+    throw new ParseError(source, null, '"failures" must be a list of messages');
+  }
+  return {
+    experiment,
+    harness,
+    points,
+    startedAt: typeof startedAt === "string" ? startedAt : null,
+    finishedAt: typeof finishedAt === "string" ? finishedAt : null,
+    failures: (failures as string[] | undefined) ?? [],
+  };
+}
