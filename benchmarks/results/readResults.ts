@@ -79,8 +79,9 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
   };
 
   for (const file of files) {
-    if (consumed.has(file.name)) continue;
     const ext = extension(file.name);
+    // In a run folder, logs are the pod's and Pulumi's: the results are the files the Job emitted.
+    if (consumed.has(file.name) || (runFolder && ext === "log")) continue;
     if (ext === "csv") {
       const text = file.read().toString("utf8");
       const named = mrqaOutputName(file.name);

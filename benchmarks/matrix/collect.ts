@@ -1,0 +1,89 @@
+/**
+ * Collecting a finished experiment's raw results: first from its benchmark pod's log (the markers of
+ * benchmarks/results/logMarkers.ts, so no bucket is needed), then from the results bucket when the log
+ * is incomplete or unreadable.
+ */
+import { parseJsonText } from "../parsers/jsonText";
+import { LogResults, ResultFile, parseLogResults } from "../results/logMarkers";
+import { RUN_FILES } from "../results/runFolder";
+import { fetchBucketResults } from "./bucketResults";
+import { StackOutputs } from "./driver";
+import { jobPodLog } from "./jobPodLog";
+import { KubeClient } from "./kubeApi";
+
+export interface Collected {
+  files: ResultFile[];
+  /** The Job's verdict: the log's run-end status, or from the manifest's failures for a bucket copy. */
+  status: "ok" | "failed";
+  source: "pod-log" | "bucket";
+  /** The pod log, kept beside the results when it was readable. */
+  log?: string;
+}
+
+export interface ResultsCollector {
+  collect(stack: string, outputs: StackOutputs, options: { since: Date; signal?: AbortSignal }): Promise<Collected>;
+}
+
+export class CollectError extends Error {
+  constructor(
+    message: string,
+    /** The pod log when one was read, to keep for diagnosis. */
+    readonly log?: string,
+  ) {
+    super(message);
+    this.name = "CollectError";
+  }
+}
+
+export interface CollectSources {
+  podLog(kubeconfig: string, namespace: string, job: string, signal?: AbortSignal): Promise<string>;
+  bucket(location: string, since: Date): Promise<ResultFile[]>;
+}
+
+export const liveSources: CollectSources = {
+  async podLog(kubeconfig, namespace, job, signal) {
+    return (await jobPodLog(await KubeClient.fromKubeconfig(kubeconfig), namespace, job, signal)).log;
+  },
+  async bucket(location, since) {
+    return (await fetchBucketResults(location, since)).files;
+  },
+};
+
+function manifestStatus(files: ResultFile[], source: string): "ok" | "failed" {
+  const manifest = files.find((f) => f.name === RUN_FILES.manifest);
+  if (!manifest) throw new CollectError(`${source}: no ${RUN_FILES.manifest} among the results`);
+  const value = parseJsonText(manifest.content.toString("utf8"), `${source}/${RUN_FILES.manifest}`) as { failures?: unknown[] };
+  return Array.isArray(value.failures) && value.failures.length > 0 ? "failed" : "ok";
+}
+
+export class LogOrBucketCollector implements ResultsCollector {
+  constructor(private readonly sources: CollectSources = liveSources) {}
+
+  async collect(stack: string, outputs: StackOutputs, options: { since: Date; signal?: AbortSignal }): Promise<Collected> {
+    const problems: string[] = [];
+    let log: string | undefined;
+    const { kubeconfig, namespace, benchmarkJobName } = outputs;
+    if (kubeconfig && namespace && benchmarkJobName) {
+      const where = `pod log of Job ${namespace}/${benchmarkJobName}`;
+      try {
+        log = await this.sources.podLog(kubeconfig, namespace, benchmarkJobName, options.signal);
+        const parsed: LogResults = parseLogResults(log, where);
+        if (parsed.status !== null && parsed.files.length > 0) return { files: parsed.files, status: parsed.status, source: "pod-log", log };
+        problems.push(`${where}: ${parsed.status === null ? "no run-end marker (the Job was cut off, or the log was rotated)" : "no result files"}`);
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    } else {
+      problems.push(`stack ${stack} lacks the kubeconfig, namespace or benchmarkJobName output`);
+    }
+    if (outputs.resultsLocation) {
+      try {
+        const files = await this.sources.bucket(outputs.resultsLocation, options.since);
+        return { files, status: manifestStatus(files, outputs.resultsLocation), source: "bucket", ...(log !== undefined ? { log } : {}) };
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+    throw new CollectError(`no results for ${stack}: ${problems.join("; ")}`, log);
+  }
+}

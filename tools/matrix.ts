@@ -1,0 +1,157 @@
+/**
+ * `npm run matrix -- <stack>... [--cluster <stack>] [--results <dir>] [--force] [--dry-run]`
+ * Runs experiment stacks one after another through Pulumi's Automation API: up (waits for the benchmark
+ * Job), collect the results into results/<stack>/<run id>/, destroy (always). Ctrl-C tears the current
+ * stack down; a second Ctrl-C quits without waiting. Rows collected before are skipped unless --force.
+ * Exit 0 when every row has results, 1 when a row failed, 2 on bad arguments, 130 when interrupted.
+ */
+import { existsSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { planStack } from "../components/plan/planStack";
+import { listStacks, stackFilePath } from "../components/plan/stackFile";
+import { AutomationDriver } from "../benchmarks/matrix/automationDriver";
+import { LogOrBucketCollector } from "../benchmarks/matrix/collect";
+import { abortOnInterrupt } from "../benchmarks/matrix/interrupt";
+import { writeMatrixReport } from "../benchmarks/matrix/matrixReport";
+import { ProgressDisplay } from "../benchmarks/matrix/progress";
+import { Row, runMatrix } from "../benchmarks/matrix/runner";
+import { RunStore } from "../benchmarks/matrix/runStore";
+
+const ROOT = resolve(__dirname, "..");
+
+const USAGE = `usage: npm run matrix -- <stack>... [--cluster <stack>] [--results <dir>] [--force] [--dry-run]
+
+  <stack>           experiment stacks (stacks/Pulumi.<stack>.yaml), run in this order
+  --cluster <stack> a cluster stack brought up first and destroyed last, shared by all rows
+  --results <dir>   where results/<stack>/<run id>/ and report.md go (default: results/ in the project)
+  --force           run rows again even if a collected run exists
+  --dry-run         show what would run and what is already collected, without touching Pulumi`;
+
+class UsageError extends Error {}
+
+interface Args {
+  stacks: string[];
+  cluster?: string;
+  results: string;
+  force: boolean;
+  dryRun: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const args: Args = { stacks: [], results: resolve(ROOT, "results"), force: false, dryRun: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--cluster") args.cluster = value();
+    else if (a === "--results") args.results = resolve(cwd, value());
+    else if (a === "--force") args.force = true;
+    else if (a === "--dry-run") args.dryRun = true;
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+    else args.stacks.push(a);
+  }
+  if (args.stacks.length === 0) throw new UsageError("no stacks given");
+  const duplicates = args.stacks.filter((s, i) => args.stacks.indexOf(s) !== i);
+  if (duplicates.length > 0) throw new UsageError(`stack ${duplicates[0]} is listed twice`);
+  if (args.cluster && args.stacks.includes(args.cluster)) throw new UsageError(`${args.cluster} is the cluster stack; it cannot also be a row`);
+  const missing = [...args.stacks, ...(args.cluster ? [args.cluster] : [])].filter((s) => !existsSync(stackFilePath(s)));
+  if (missing.length > 0) throw new UsageError(`no stack file for ${missing.join(", ")} (looked for ${relative(ROOT, stackFilePath(missing[0]))}); stacks: ${listStacks().join(", ")}`);
+  return args;
+}
+
+function dryRun(args: Args, store: RunStore): void {
+  if (args.cluster) console.log(`cluster  ${args.cluster}: up before the first row, destroyed after the last`);
+  args.stacks.forEach((stack, i) => {
+    const previous = args.force ? null : store.latestCollected(stack);
+    console.log(`${String(i + 1).padStart(2)}. ${stack}: ${previous ? `skip (collected in ${relative(ROOT, previous.dir)})` : "up, collect, destroy"}`);
+  });
+}
+
+function summary(rows: readonly Row[]): string {
+  const width = Math.max(...rows.map((r) => r.stack.length));
+  return rows
+    .map((r) => `  ${r.stack.padEnd(width)}  ${r.phase.padEnd(11)} ${r.error ?? (r.dir ? relative(process.cwd(), r.dir) : "")}`)
+    .join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const args = parseArgs(argv);
+  const store = new RunStore(args.results);
+  if (args.dryRun) {
+    dryRun(args, store);
+    return 0;
+  }
+  await AutomationDriver.checkCli();
+
+  const controller = new AbortController();
+  let rows: readonly Row[] = [];
+  const progress = new ProgressDisplay(process.stdout);
+  const stopListening = abortOnInterrupt(
+    process,
+    controller,
+    (message) => process.stderr.write(`\n${message}\n`),
+    () => process.exit(130),
+    () => rows.filter((r) => ["up", "ready", "collecting", "destroying"].includes(r.phase)).map((r) => r.stack),
+  );
+  progress.start();
+  let result;
+  try {
+    result = await runMatrix(
+      {
+        driver: new AutomationDriver(ROOT),
+        collector: new LogOrBucketCollector(),
+        store,
+        plan: async (stack) => (await planStack(stack)).plan,
+        now: () => new Date(),
+      },
+      {
+        stacks: args.stacks,
+        cluster: args.cluster,
+        force: args.force,
+        signal: controller.signal,
+        onChange: (r) => {
+          rows = r;
+          progress.update(r);
+        },
+      },
+    );
+  } finally {
+    progress.stop();
+    stopListening();
+  }
+
+  console.log(`\nsummary:\n${summary(result.rows)}`);
+  for (const r of result.rows.filter((x) => x.leftUp)) console.error(`WARNING ${r.stack}: ${r.leftUp}`);
+  try {
+    const report = writeMatrixReport(args.results, args.stacks);
+    if (report) {
+      for (const note of report.notes) console.error(`note: ${note}`);
+      console.log(`report: ${report.paths.map((p) => relative(process.cwd(), p)).join(", ")}`);
+    } else {
+      console.log("report: no results yet");
+    }
+  } catch (err) {
+    console.error(`report: not written: ${(err as Error).message}`);
+  }
+  return result.interrupted ? 130 : result.ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof UsageError) {
+      console.error(`servelab matrix: ${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`servelab matrix failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(err instanceof Error && err.message.startsWith("the Pulumi CLI") ? 2 : 1);
+  },
+);
