@@ -93,7 +93,7 @@ export function parseBenchmarkServingText(text: string, source: string): TextBlo
         closed = true;
         break;
       }
-      if (/^-+.*-+$/.test(content)) continue;
+      if (content === "" || /^-+.*-+$/.test(content)) continue;
       const kv = VALUE.exec(content);
       if (!kv) {
         throw new ParseError(source, i + 1, `expected "<metric>: <number>" or the closing ===== line of the result block that starts at line ${start}, found "${content.slice(0, 80)}"`);
