@@ -7,9 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { planStack } from "../components/plan/planStack";
 import { listStacks, stackFilePath } from "../components/plan/stackFile";
-import { AutomationDriver } from "../benchmarks/matrix/automationDriver";
 import { LogOrBucketCollector } from "../benchmarks/matrix/collect";
 import { abortOnInterrupt } from "../benchmarks/matrix/interrupt";
 import { writeMatrixReport } from "../benchmarks/matrix/matrixReport";
@@ -18,6 +16,13 @@ import { Row, runMatrix } from "../benchmarks/matrix/runner";
 import { RunStore } from "../benchmarks/matrix/runStore";
 
 const ROOT = resolve(__dirname, "..");
+const CWD = process.env.INIT_CWD ?? process.cwd();
+
+/** A path as the user would type it from where they ran npm: relative when below, absolute otherwise. */
+function shown(path: string): string {
+  const rel = relative(CWD, path);
+  return rel.startsWith("..") || rel === "" ? path : rel;
+}
 
 const USAGE = `usage: npm run matrix -- <stack>... [--cluster <stack>] [--results <dir>] [--force] [--dry-run]
 
@@ -38,7 +43,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const cwd = CWD;
   const args: Args = { stacks: [], results: resolve(ROOT, "results"), force: false, dryRun: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -67,14 +72,14 @@ function dryRun(args: Args, store: RunStore): void {
   if (args.cluster) console.log(`cluster  ${args.cluster}: up before the first row, destroyed after the last`);
   args.stacks.forEach((stack, i) => {
     const previous = args.force ? null : store.latestCollected(stack);
-    console.log(`${String(i + 1).padStart(2)}. ${stack}: ${previous ? `skip (collected in ${relative(ROOT, previous.dir)})` : "up, collect, destroy"}`);
+    console.log(`${String(i + 1).padStart(2)}. ${stack}: ${previous ? `skip (collected in ${shown(previous.dir)})` : "up, collect, destroy"}`);
   });
 }
 
 function summary(rows: readonly Row[]): string {
   const width = Math.max(...rows.map((r) => r.stack.length));
   return rows
-    .map((r) => `  ${r.stack.padEnd(width)}  ${r.phase.padEnd(11)} ${r.error ?? (r.dir ? relative(process.cwd(), r.dir) : "")}`)
+    .map((r) => `  ${r.stack.padEnd(width)}  ${r.phase.padEnd(11)} ${r.error ?? (r.dir ? shown(r.dir) : "")}`)
     .join("\n");
 }
 
@@ -89,6 +94,9 @@ async function main(argv: string[]): Promise<number> {
     dryRun(args, store);
     return 0;
   }
+  // Loaded only for a real run: the Pulumi SDK takes seconds to load, a dry run or a usage error should not wait for it.
+  const { AutomationDriver } = await import("../benchmarks/matrix/automationDriver.js");
+  const { planStack } = await import("../components/plan/planStack.js");
   await AutomationDriver.checkCli();
 
   const controller = new AbortController();
@@ -134,7 +142,7 @@ async function main(argv: string[]): Promise<number> {
     const report = writeMatrixReport(args.results, args.stacks);
     if (report) {
       for (const note of report.notes) console.error(`note: ${note}`);
-      console.log(`report: ${report.paths.map((p) => relative(process.cwd(), p)).join(", ")}`);
+      console.log(`report: ${report.paths.map(shown).join(", ")}`);
     } else {
       console.log("report: no results yet");
     }

@@ -11,6 +11,7 @@
  */
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { OperationIO, StackDriver, StackOutputs, toStackOutputs } from "./driver";
+import { pulumiOperation } from "./pulumiErrors";
 
 export const FORWARD_INTERRUPT_AFTER_MS = 30_000;
 
@@ -55,22 +56,26 @@ export class AutomationDriver implements StackDriver {
   }
 
   async up(name: string, io: OperationIO): Promise<StackOutputs> {
-    const stack = await this.stack(name);
     const forward = delayedAbort(io.signal, this.forwardInterruptAfterMs);
     try {
-      const result = await stack.up({ onOutput: io.onOutput, onError: io.onOutput, signal: forward.signal, color: "never" });
-      return toStackOutputs(result.outputs);
+      return await pulumiOperation("up", async () => {
+        const stack = await this.stack(name);
+        const result = await stack.up({ onOutput: io.onOutput, onError: io.onOutput, signal: forward.signal, color: "never" });
+        return toStackOutputs(result.outputs);
+      });
     } finally {
       forward.done();
     }
   }
 
   async outputs(name: string): Promise<StackOutputs> {
-    return toStackOutputs(await (await this.stack(name)).outputs());
+    return pulumiOperation("stack output", async () => toStackOutputs(await (await this.stack(name)).outputs()));
   }
 
   async destroy(name: string, io: OperationIO & { refresh?: boolean }): Promise<void> {
-    const stack = await this.stack(name);
-    await stack.destroy({ onOutput: io.onOutput, onError: io.onOutput, refresh: io.refresh, color: "never" });
+    await pulumiOperation("destroy", async () => {
+      const stack = await this.stack(name);
+      await stack.destroy({ onOutput: io.onOutput, onError: io.onOutput, refresh: io.refresh, color: "never" });
+    });
   }
 }

@@ -204,6 +204,13 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
     let upFailed = false;
 
     enter(r, "up");
+    if (signal.aborted) {
+      // Interrupted before Pulumi started: nothing was created, so there is nothing to destroy.
+      r.error = "interrupted before the up started";
+      enter(r, "interrupted");
+      folder.update({ status: "interrupted", finishedAt: deps.now().toISOString(), error: r.error });
+      return;
+    }
     try {
       outputs = await driver.up(r.stack, { onOutput: output(r, (t) => folder.appendOutput("up", t)), signal });
     } catch (err) {

@@ -1,0 +1,33 @@
+/** `npm run matrix` without Pulumi: the dry run shows what would run and what resumes; bad arguments exit 2. */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(__dirname, "..");
+const matrix = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "tools/matrix.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+
+describe("npm run matrix", () => {
+  it("--dry-run lists the rows, skipping those collected before", () => {
+    const results = mkdtempSync(join(tmpdir(), "sl-matrix-cli-"));
+    mkdirSync(join(results, "k8s_stack", "20250323T100000Z"), { recursive: true });
+    writeFileSync(
+      join(results, "k8s_stack", "20250323T100000Z", "run.json"),
+      JSON.stringify({ stack: "k8s_stack", runId: "20250323T100000Z", status: "collected", startedAt: "", finishedAt: "", source: "pod-log", jobStatus: "ok", error: null, phases: {}, outputs: {} }),
+    );
+    const skip = matrix("k8s_stack", "--results", results, "--dry-run");
+    expect(skip.status, skip.stderr).toBe(0);
+    expect(skip.stdout).toMatch(/ 1\. k8s_stack: skip \(collected in .*k8s_stack\/20250323T100000Z\)/);
+    const forced = matrix("k8s_stack", "--results", results, "--dry-run", "--force");
+    expect(forced.stdout).toContain(" 1. k8s_stack: up, collect, destroy");
+  });
+
+  it("exits 2 naming the missing stack file and the known stacks", () => {
+    const run = matrix("k8s_stack", "no_such_stack", "--dry-run");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/servelab matrix: no stack file for no_such_stack \(looked for stacks\/Pulumi\.no_such_stack\.yaml\); stacks: .*k8s_stack/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
