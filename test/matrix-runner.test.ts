@@ -247,7 +247,9 @@ describe("runMatrix", () => {
   it("writes the report over all rows into the results folder", async () => {
     const { root } = await run(["k8s_stack", "ps_stack"]);
     const report = writeMatrixReport(root, ["k8s_stack", "ps_stack", "never_run"]);
-    expect(report!.paths).toEqual([join(root, "report.md"), join(root, "ttft-vs-qps.svg"), join(root, "throughput-vs-qps.svg")]);
+    expect(report!.paths).toEqual([join(root, "report.md"), join(root, "ttft-vs-qps.svg"), join(root, "throughput-vs-qps.svg"), join(root, "report.json")]);
+    const data = JSON.parse(readFileSync(join(root, "report.json"), "utf8"));
+    expect(data.records.map((r: { experiment: string; ttftMs: { mean: number } }) => [r.experiment, r.ttftMs.mean])).toEqual([["k8s_stack", 250], ["ps_stack", 250]]);
     const markdown = readFileSync(join(root, "report.md"), "utf8");
     expect(markdown).toContain("| QPS | k8s_stack | ps_stack |");
     expect(markdown).toContain("| 1 | 250.00 | 250.00 |");

@@ -48,10 +48,10 @@ describe("the AIBrix v0.2.1 sample (unzipped into a temp folder)", () => {
     expect(r.tpotMs).toEqual({ mean: null, median: null, p90: null, p99: null });
   });
 
-  it("reads the zip itself the same way, skipping __MACOSX and the plots", () => {
+  it("reads the zip itself the same way, skipping __MACOSX and listing the plot scripts as not read", () => {
     const fromZip = readResults([SAMPLE_ZIP]);
     expect(fromZip.records.map((r) => [r.experiment, r.load, r.ttftMs])).toEqual(records.map((r) => [r.experiment, r.load, r.ttftMs]));
-    expect(fromZip.ignored.map((p) => p.slice(p.lastIndexOf("/") + 1)).sort()).toEqual(["figure.png", "figure_combined.png", "figure_ttft_generation_time.png", "plot.py", "plot_new.py"]);
+    expect(fromZip.ignored.map((p) => p.slice(p.lastIndexOf("/") + 1)).sort()).toEqual(["plot.py", "plot_new.py"]);
     expect(fromZip.skipped).toEqual([]);
   });
 

@@ -16,7 +16,10 @@ describe("npm run report", () => {
     const run = report([folder]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain("read 66 load points of 6 experiments");
-    for (const f of ["report.md", "ttft-vs-qps.svg", "throughput-vs-qps.svg"]) expect(existsSync(join(folder, f))).toBe(true);
+    for (const f of ["report.md", "ttft-vs-qps.svg", "throughput-vs-qps.svg", "report.json"]) expect(existsSync(join(folder, f))).toBe(true);
+    // Reading the folder again ignores the report's own files.
+    const again = report([folder, "--out", mkdtempSync(join(tmpdir(), "sl-report-again-"))]);
+    expect(again.stdout).toContain("read 66 load points of 6 experiments\n");
 
     const out = mkdtempSync(join(tmpdir(), "sl-report-out-"));
     const fromZip = report([SAMPLE_ZIP, "--out", out, "--title", "AIBrix v0.2.1"]);

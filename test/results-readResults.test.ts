@@ -114,7 +114,7 @@ describe("a raw harness output folder", () => {
       ["config.json", "JSON that is neither a vllm bench result nor a k6 summary"],
       ["summary.csv", "a CSV without multi-round-qa's columns"],
     ]);
-    expect(result.ignored.map((p) => p.slice(dir.length + 1))).toEqual(["figure.png", "plot.py"]);
+    expect(result.ignored.map((p) => p.slice(dir.length + 1))).toEqual(["plot.py"]);
   });
 
   it("names several blocks of one write-up by their headings, and reports a point read twice", () => {

@@ -49,7 +49,7 @@ function main(argv: string[]): number {
   }
   const single = paths.length === 1 && statSync(paths[0]).isDirectory() ? paths[0] : undefined;
   const outDir = out !== undefined ? resolve(cwd, out) : (single ?? resolve(cwd, "report"));
-  const written = writeReport(outDir, buildReport(result, { title, inputs }));
+  const written = writeReport(outDir, buildReport(result, { title, inputs }), result.records);
 
   const experiments = new Set(result.records.map((r) => r.experiment)).size;
   console.log(`read ${result.records.length} load points of ${experiments} experiments` + (result.skipped.length > 0 ? `; skipped ${result.skipped.length} files (listed in the report)` : ""));

@@ -11,6 +11,6 @@ export function writeMatrixReport(resultsRoot: string, stacks: readonly string[]
   if (dirs.length === 0) return null;
   const result = readResults(dirs);
   if (result.records.length === 0) return null;
-  const paths = writeReport(resultsRoot, buildReport(result, { title: "Experiment matrix", inputs: stacks.map((s) => `${s}/`) }));
+  const paths = writeReport(resultsRoot, buildReport(result, { title: "Experiment matrix", inputs: stacks.map((s) => `${s}/`) }), result.records);
   return { paths, notes: result.notes };
 }

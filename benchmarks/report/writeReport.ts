@@ -1,15 +1,19 @@
-/** Writes report.md and its SVG charts into one folder. */
+/** Writes report.md, its SVG charts, and report.json (the normalized records, for scripts) into one folder. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PointRecord } from "../parsers/record";
+import { REPORT_JSON_KEY } from "../results/readResults";
 import { Report } from "./buildReport";
 
 export const REPORT_FILE = "report.md";
+export const REPORT_DATA_FILE = "report.json";
 
 /** Returns the paths written, report.md first. */
-export function writeReport(dir: string, report: Report): string[] {
+export function writeReport(dir: string, report: Report, records: readonly PointRecord[]): string[] {
   mkdirSync(dir, { recursive: true });
-  const paths = [join(dir, REPORT_FILE), ...report.charts.map((c) => join(dir, c.name))];
+  const paths = [join(dir, REPORT_FILE), ...report.charts.map((c) => join(dir, c.name)), join(dir, REPORT_DATA_FILE)];
   writeFileSync(paths[0], report.markdown);
   report.charts.forEach((c, i) => writeFileSync(paths[i + 1], c.content));
+  writeFileSync(paths[paths.length - 1], `${JSON.stringify({ [REPORT_JSON_KEY]: 1, records }, null, 2)}\n`);
   return paths;
 }

@@ -34,8 +34,12 @@ export interface ReadResult {
 
 /** The first line of every report.md this tool writes, so a report folder can be read again. */
 export const REPORT_MARK = "<!-- servelab report -->";
+/** The key that marks the report's own report.json (records written by an earlier report). */
+export const REPORT_JSON_KEY = "servelabReport";
 
 const TEXT_EXTENSIONS = new Set(["txt", "log", "md", "out", ""]);
+/** Pictures (published plots, this report's own charts) are not output and not worth listing. */
+const PICTURES = new Set(["png", "svg", "jpg", "jpeg", "gif", "pdf"]);
 
 const extension = (name: string) => (name.includes(".") ? name.slice(name.lastIndexOf(".") + 1).toLowerCase() : "");
 
@@ -107,6 +111,7 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
       }
       if (counted) continue;
       const value = parseJsonText(file.read().toString("utf8"), file.path);
+      if (isRecord(value) && REPORT_JSON_KEY in value) continue;
       if (looksLikeVllmBenchResult(value)) {
         const named = vllmPointName(file.name);
         const fromResult = vllmResultLoad(value);
@@ -128,7 +133,7 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
         const name = blocks.length === 1 ? stem(file.name) : (block.heading ?? `${stem(file.name)} #${i + 1}`);
         add({ ...block.record, experiment: name });
       });
-    } else {
+    } else if (!PICTURES.has(ext)) {
       out.ignored.push(file.path);
     }
   }
