@@ -60,6 +60,7 @@ export class Experiment extends pulumi.ComponentResource {
         namespace: namespace.metadata.name,
         labels: standardLabels(stack, "serving", "vllm"),
         gpuPlacement: cluster.gpuPlacement,
+        systemPlacement: cluster.systemPlacement,
         hfTokenSecret: hfSecret?.metadata.name,
       },
       { parent: this, providers: [cluster.provider] },

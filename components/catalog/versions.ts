@@ -16,6 +16,11 @@ export const IMAGES = {
   python: "python:3.12.11-slim-bookworm",
   /** LMCache's vLLM build used by production-stack's own routing CI (research/production-stack.md §5). */
   lmcacheVllm: "lmcache/vllm-openai:v0.3.9post2",
+  /**
+   * production-stack router at the chart's version tag. Upstream re-pushes `v<chart version>` on every
+   * chart change until the next version bump, so this tag is mutable; which commit it holds is unverified.
+   */
+  lmstackRouter: "lmcache/lmstack-router:v0.1.12",
   /** AIBrix v0.3.0 KV-cache vLLM build; Docker Hub copy of the VKE registry image is unverified. */
   aibrixKvcacheVllm: "aibrix/vllm-openai:aibrix-kvcache-v0.8.5-20250520",
   aibrixInfinistore: "aibrix/infinistore:v0.2.42-20250506",

@@ -8,6 +8,7 @@ import { ClusterFacts, resolveClusterFacts } from "../cluster/facts";
 import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
 import { engineResources, replicasPerNode } from "../engine/sizing";
 import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
+import { LMCACHE_REPOSITORY, lmcacheMinMemoryGb, productionStackImage, productionStackMemory, splitImage } from "../serving/productionStackValues";
 import { ConfigProblem } from "./problems";
 import { quantityGb } from "./quantity";
 import { ExperimentConfig } from "./schema";
@@ -143,6 +144,52 @@ const podFit: Rule = ({ engine }, { gpu }, out) => {
   }
 };
 
+/** production-stack (vllm-stack 0.1.12) values the chart would reject or silently mis-deploy. */
+const productionStack: Rule = (config, facts, out) => {
+  const { router, engine, kvCache, cluster } = config;
+  if (kvCache.tier === "lmcache-cpu" && router.kind !== "production-stack") {
+    out.push({ path: "servelab:kvCache.tier", message: `lmcache-cpu is deployed only through router.kind: production-stack in this version of servelab (router is ${router.kind})` });
+  }
+  if (router.kind !== "production-stack") return;
+  if (router.routing === "kvaware") {
+    out.push({ path: "servelab:router.routing", message: '"kvaware" needs the LMCache controller (lmcacheConfig.enableController and router controller ports), which servelab does not deploy yet; use session, prefixaware or roundrobin' });
+  }
+  if (engine.cpu !== undefined && !Number.isInteger(engine.cpu)) {
+    out.push({ path: "servelab:engine.cpu", message: `${engine.cpu}: the vllm-stack chart takes requestCPU as an integer; use ${Math.floor(engine.cpu) || 1} or ${Math.ceil(engine.cpu)}` });
+  }
+  const image = productionStackImage(config);
+  const split = splitImage(image);
+  if (!split) {
+    out.push({ path: "servelab:engine.image", message: `"${image}" needs an explicit tag and no digest: the vllm-stack chart writes the image as <repository>:<tag>` });
+  } else if (kvCache.tier === "lmcache-cpu" && split.repository !== LMCACHE_REPOSITORY) {
+    out.push({
+      path: "servelab:engine.image",
+      message: `"${image}": with kvCache.tier lmcache-cpu the image repository must be exactly ${LMCACHE_REPOSITORY} (the chart runs /opt/venv/bin/vllm only for that name, and upstream vLLM has no LMCache); omit engine.image for the pinned LMCache build`,
+    });
+  }
+  if (cluster.provider === "kubeconfig" && cluster.systemTolerations.length > 0) {
+    out.push({ path: "servelab:cluster.systemTolerations", message: "the production-stack router template has no tolerations, so it cannot run on a tainted system pool; give an untainted pool through systemNodeSelector and remove systemTolerations" });
+  }
+  if (kvCache.tier === "lmcache-cpu" && kvCache.sizeGb !== undefined) {
+    const need = lmcacheMinMemoryGb(kvCache.sizeGb);
+    if (engine.memory !== undefined) {
+      const { memoryGb } = productionStackMemory(config, facts);
+      if (memoryGb < need) {
+        out.push({ path: "servelab:engine.memory", message: `${engine.memory} (${Math.floor(memoryGb)} GB) cannot hold the pinned LMCache buffer of kvCache.sizeGb ${kvCache.sizeGb} GB plus about ${need - kvCache.sizeGb} GB for the engine; raise engine.memory to at least ${need} GB or lower kvCache.sizeGb` });
+      }
+    } else if (facts.gpu.allocatable && engine.tensorParallel <= facts.gpu.perNode) {
+      const perNode = Math.min(replicasPerNode(facts.gpu, engine.tensorParallel), engine.replicas);
+      const { memory, memoryGb } = productionStackMemory(config, facts);
+      if (memoryGb * perNode > facts.gpu.allocatable.memoryGb) {
+        out.push({
+          path: "servelab:kvCache.sizeGb",
+          message: `${kvCache.sizeGb} GB of pinned LMCache buffer needs ${memory} a replica; × ${perNode} replicas a node = ${Math.round(memoryGb * perNode)} GB, but pods can use about ${Math.floor(facts.gpu.allocatable.memoryGb)} GB of a GPU node; lower kvCache.sizeGb or engine.replicas`,
+        });
+      }
+    }
+  }
+};
+
 const benchmarkFit: Rule = ({ benchmark, engine }, { system }, out) => {
   if (!benchmark) return;
   if (benchmark.harness === "multi-round-qa") {
@@ -171,7 +218,7 @@ const benchmarkFit: Rule = ({ benchmark, engine }, { system }, out) => {
   }
 };
 
-const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, benchmarkFit];
+const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit];
 
 export function checkRules(config: ExperimentConfig): ConfigProblem[] {
   const { facts, problems } = resolveClusterFacts(config.cluster);

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RouterKind } from "../catalog/routers";
 import { K8sServiceStack } from "./k8sServiceStack";
+import { ProductionStack } from "./productionStack";
 import { ServingArgs, ServingStack } from "./types";
 
 type ServingFactory = (name: string, args: ServingArgs, opts: pulumi.ComponentResourceOptions) => ServingStack;
@@ -8,6 +9,7 @@ type ServingFactory = (name: string, args: ServingArgs, opts: pulumi.ComponentRe
 /** One entry per deployable router (catalog/routers.ts IMPLEMENTED_ROUTER_KINDS lists the same kinds). */
 const FACTORIES: Partial<Record<RouterKind, ServingFactory>> = {
   "k8s-service": (name, args, opts) => new K8sServiceStack(name, args, opts),
+  "production-stack": (name, args, opts) => new ProductionStack(name, args, opts),
 };
 
 export function createServing(kind: RouterKind, name: string, args: ServingArgs, opts: pulumi.ComponentResourceOptions): ServingStack {

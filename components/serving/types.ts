@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EngineContext } from "../engine/input";
+import { Placement } from "../cluster/types";
 
 /** What every router gives the benchmark, so the benchmark never knows which router it talks to. */
 export interface ServingStack {
@@ -11,4 +12,7 @@ export interface ServingStack {
   readonly ready: pulumi.Resource[];
 }
 
-export type ServingArgs = EngineContext;
+export interface ServingArgs extends EngineContext {
+  /** Where CPU-only pods (routers, controllers) go; routers that run pods of their own use it. */
+  systemPlacement?: Placement;
+}

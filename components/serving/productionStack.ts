@@ -1,0 +1,54 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CHARTS } from "../catalog/versions";
+import { servedModelName } from "../engine/sizing";
+import { productionStackBaseUrl, productionStackRelease, renderProductionStackValues } from "./productionStackValues";
+import { ServingArgs, ServingStack } from "./types";
+
+/**
+ * vLLM production-stack: the `vllm-stack` Helm chart (router + engines, LMCache inside the engine
+ * pods). One release per experiment, in the experiment's namespace. The chart runs `vllm serve
+ * <modelURL> ... --served-model-name <name>` (the name comes through vllmConfig.extraArgs), and its
+ * router lists the engines' models, so clients send the same served name as with every other router.
+ */
+export class ProductionStack extends pulumi.ComponentResource implements ServingStack {
+  public readonly baseUrl: pulumi.Output<string>;
+  public readonly servedModel: pulumi.Output<string>;
+  public readonly ready: pulumi.Resource[];
+  public readonly release: pulumi.Output<string>;
+  public readonly chart: k8s.helm.v4.Chart;
+
+  constructor(name: string, args: ServingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("servelab:serving:ProductionStack", name, {}, opts);
+    const { config } = args;
+    const namespace = pulumi.output(args.namespace);
+    this.release = namespace.apply(productionStackRelease);
+    const values = pulumi.all([this.release, pulumi.output(args.hfTokenSecret)]).apply(([release, hfTokenSecret]) =>
+      renderProductionStackValues({
+        config,
+        facts: args.facts,
+        release,
+        gpuPlacement: args.gpuPlacement,
+        systemPlacement: args.systemPlacement,
+        hfTokenSecret,
+      }),
+    );
+    const chart = CHARTS.productionStack;
+    this.chart = new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        name: this.release,
+        chart: chart.chart,
+        version: config.router.version ?? chart.version,
+        namespace,
+        repositoryOpts: { repo: chart.repo },
+        values,
+      },
+      { parent: this },
+    );
+    this.baseUrl = pulumi.all([this.release, namespace]).apply(([release, ns]) => productionStackBaseUrl(release, ns));
+    this.servedModel = pulumi.output(servedModelName(config.model));
+    this.ready = [this.chart];
+    this.registerOutputs({ baseUrl: this.baseUrl, servedModel: this.servedModel, release: this.release });
+  }
+}
