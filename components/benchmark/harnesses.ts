@@ -1,5 +1,6 @@
 import { BenchmarkConfig } from "../config/schema";
 import { HarnessContext, HarnessRun } from "./harness";
+import { kubeAiBenchmarkServingRun } from "./kubeaiBenchmarkServing";
 import { multiRoundQaRun } from "./multiRoundQa";
 import { vllmBenchRun } from "./vllmBench";
 
@@ -10,5 +11,7 @@ export function harnessRun(benchmark: BenchmarkConfig, ctx: HarnessContext): Har
       return multiRoundQaRun(benchmark, ctx);
     case "vllm-bench":
       return vllmBenchRun(benchmark, ctx);
+    case "kubeai-benchmark-serving":
+      return kubeAiBenchmarkServingRun(benchmark, ctx);
   }
 }

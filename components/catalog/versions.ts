@@ -24,6 +24,14 @@ export const IMAGES = {
   /** AIBrix v0.3.0 KV-cache vLLM build; Docker Hub copy of the VKE registry image is unverified. */
   aibrixKvcacheVllm: "aibrix/vllm-openai:aibrix-kvcache-v0.8.5-20250520",
   aibrixInfinistore: "aibrix/infinistore:v0.2.42-20250506",
+  /** KubeAI's engine for nvidia-gpu profiles in chart 0.22.1 (values.yaml modelServers.VLLM.images). */
+  kubeaiVllm: "vllm/vllm-openai:v0.10.2",
+  /**
+   * KubeAI's multi-turn ShareGPT build of benchmark_serving (benchmarks/chat-py; python:3.10 base,
+   * ENTRYPOINT python benchmark_serving.py, dataset at /app/sharegpt_16_messages_or_more.json).
+   * The tag is the one KubeAI's docs use; its digest is unverified from this machine.
+   */
+  kubeaiBenchmarkServing: "substratusai/benchmark_serving:v0.0.1",
 } as const;
 
 export const CHARTS = {

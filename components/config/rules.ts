@@ -218,7 +218,13 @@ const benchmarkFit: Rule = ({ benchmark, engine }, { system }, out) => {
   }
 };
 
-const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit];
+const kubeAiPrefixHash: Rule = ({ router }, _facts, out) => {
+  if (router.prefixHash && !(router.kind === "kubeai" && router.routing === "PrefixHash")) {
+    out.push({ path: "servelab:router.prefixHash", message: `applies only to router.kind: kubeai with routing: PrefixHash (here kind: ${router.kind}, routing: ${router.routing ?? "unset"}); remove it` });
+  }
+};
+
+const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash];
 
 export function checkRules(config: ExperimentConfig): ConfigProblem[] {
   const { facts, problems } = resolveClusterFacts(config.cluster);

@@ -117,6 +117,10 @@ export const routerSchema = z.strictObject({
   version: z.string().min(1).optional(),
   routing: z.string().min(1).optional(),
   sessionKey: z.string().min(1).optional(),
+  /** KubeAI PrefixHash parameters; omitted fields keep KubeAI's defaults (125, 256, 100). */
+  prefixHash: z
+    .strictObject({ meanLoadFactor: int(100).optional(), replication: int(1).optional(), prefixCharLength: int(1).optional() })
+    .optional(),
 });
 
 export const kvCacheSchema = z.strictObject({
@@ -174,7 +178,18 @@ const vllmBench = z.strictObject({
   ...benchmarkCommon,
 });
 
-export const benchmarkSchema = z.discriminatedUnion("harness", [multiRoundQa, vllmBench]);
+const kubeAiBenchmarkServing = z.strictObject({
+  harness: z.literal("kubeai-benchmark-serving"),
+  image: z.string().min(1).default(IMAGES.kubeaiBenchmarkServing),
+  points: z.array(z.strictObject({ maxConcurrency: int(1), requestRate: z.number().positive() })).min(1),
+  numPrompts: int(1).default(8000),
+  maxConversations: int(1).default(1000),
+  seed: int(0).default(12345),
+  extraArgs: z.array(z.string()).default([]),
+  ...benchmarkCommon,
+});
+
+export const benchmarkSchema = z.discriminatedUnion("harness", [multiRoundQa, vllmBench, kubeAiBenchmarkServing]);
 
 export const resultsSchema = z.strictObject({
   bucket: z
@@ -207,6 +222,7 @@ export type KvCacheConfig = z.infer<typeof kvCacheSchema>;
 export type BenchmarkConfig = z.infer<typeof benchmarkSchema>;
 export type MultiRoundQaConfig = z.infer<typeof multiRoundQa>;
 export type VllmBenchConfig = z.infer<typeof vllmBench>;
+export type KubeAiBenchmarkServingConfig = z.infer<typeof kubeAiBenchmarkServing>;
 export type ResultsConfig = z.infer<typeof resultsSchema>;
 
 /** The parsed stack config with defaults applied. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RouterKind } from "../catalog/routers";
 import { K8sServiceStack } from "./k8sServiceStack";
+import { KubeAiStack } from "./kubeAiStack";
 import { ProductionStack } from "./productionStack";
 import { ServingArgs, ServingStack } from "./types";
 
@@ -9,6 +10,7 @@ type ServingFactory = (name: string, args: ServingArgs, opts: pulumi.ComponentRe
 /** One entry per deployable router (catalog/routers.ts IMPLEMENTED_ROUTER_KINDS lists the same kinds). */
 const FACTORIES: Partial<Record<RouterKind, ServingFactory>> = {
   "k8s-service": (name, args, opts) => new K8sServiceStack(name, args, opts),
+  kubeai: (name, args, opts) => new KubeAiStack(name, args, opts),
   "production-stack": (name, args, opts) => new ProductionStack(name, args, opts),
 };
 

@@ -1,0 +1,80 @@
+"""servelab's driver for KubeAI's benchmark_serving (substratusai/benchmark_serving): waits for the
+endpoint, runs the image's benchmark_serving.py once per (max concurrency, request rate) point, saves
+each run's stdout (the summary block is the result) and fails the Job when a point lost requests.
+
+Points come as --point=<label>:<max concurrency>:<request rate>; everything after `--` is passed to
+every run. The script takes the server root (`--base-url http://kubeai/openai`) and appends
+/v1/completions itself.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import servelab_common as common  # noqa: E402
+
+
+def parse_args(argv):
+    split = argv.index("--") if "--" in argv else len(argv)
+    parser = argparse.ArgumentParser(description=__doc__)
+    common.add_common_args(parser)
+    parser.add_argument("--script", required=True)
+    parser.add_argument("--point", action="append", required=True)
+    args = parser.parse_args(argv[:split])
+    args.bench_args = argv[split + 1:]
+    return args
+
+
+def server_root(base_url):
+    base = base_url.rstrip("/")
+    return base[: -len("/v1")] if base.endswith("/v1") else base
+
+
+def successful_requests(text):
+    match = re.search(r"Successful requests:\s*(\d+)", text)
+    return int(match.group(1)) if match else None
+
+
+def main(argv):
+    args = parse_args(argv)
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    os.makedirs(args.results_dir, exist_ok=True)
+    common.wait_ready(args.base_url, args.model, args.ready_timeout)
+    bench = args.bench_args
+    num_prompts = int(bench[bench.index("--num-prompts") + 1]) if "--num-prompts" in bench else None
+
+    failures, files, points = [], [], []
+    for spec in args.point:
+        label, concurrency, rate = spec.split(":")
+        command = [
+            sys.executable, args.script, *bench,
+            "--base-url", server_root(args.base_url),
+            "--model", args.model,
+            "--max-concurrency", concurrency,
+            "--request-rate", rate,
+        ]
+        common.log(f"{label}: {' '.join(command)}")
+        proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=None, text=True)
+        sys.stdout.write(proc.stdout)
+        sys.stdout.flush()
+        path = os.path.join(args.results_dir, f"{args.experiment}_{label}.txt")
+        with open(path, "w") as f:
+            f.write(proc.stdout)
+        files.append(path)
+        points.append({"maxConcurrency": int(concurrency), "requestRate": float(rate)})
+        ok = successful_requests(proc.stdout)
+        if proc.returncode != 0:
+            failures.append(f"{label}: benchmark_serving exited with {proc.returncode}")
+        elif ok is None:
+            failures.append(f"{label}: no 'Successful requests' line in the output")
+        elif num_prompts is not None and ok < num_prompts:
+            failures.append(f"{label}: {num_prompts - ok} of {num_prompts} requests failed")
+
+    common.finish(args, "kubeai-benchmark-serving", points, files, failures, started)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

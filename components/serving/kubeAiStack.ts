@@ -1,0 +1,75 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CHARTS } from "../catalog/versions";
+import { startupBudgetMinutes } from "../engine/sizing";
+import {
+  kubeAiBaseUrl,
+  kubeAiChartValues,
+  kubeAiDirectServiceManifest,
+  kubeAiModelManifest,
+  kubeAiModelName,
+  kubeAiProfile,
+} from "./kubeAiSpec";
+import { ServingArgs, ServingStack } from "./types";
+
+/**
+ * KubeAI: the kubeai chart (controller + OpenAI proxy at http://kubeai/openai/v1) and one Model custom
+ * resource. With routing `k8s-service` the benchmark bypasses the proxy through a plain Service.
+ */
+export class KubeAiStack extends pulumi.ComponentResource implements ServingStack {
+  public readonly baseUrl: pulumi.Output<string>;
+  public readonly servedModel: pulumi.Output<string>;
+  public readonly ready: pulumi.Resource[];
+  public readonly chart: k8s.helm.v4.Chart;
+  public readonly model: k8s.apiextensions.CustomResource;
+  public readonly directService?: k8s.core.v1.Service;
+
+  constructor(name: string, args: ServingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("servelab:serving:KubeAiStack", name, {}, opts);
+    const { config } = args;
+    const namespace = pulumi.output(args.namespace);
+    const profile = kubeAiProfile(config, args.facts, args.gpuPlacement);
+    const values = pulumi.output(args.hfTokenSecret).apply((hfTokenSecret) =>
+      kubeAiChartValues({ profile, systemPlacement: args.systemPlacement ?? { nodeSelector: {}, tolerations: [] }, hfTokenSecret }),
+    );
+    const chart = CHARTS.kubeai;
+    this.chart = new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        name: "kubeai",
+        chart: chart.chart,
+        version: config.router.version ?? chart.version,
+        namespace,
+        repositoryOpts: { repo: chart.repo },
+        values,
+      },
+      { parent: this },
+    );
+
+    const manifest = kubeAiModelManifest({
+      config,
+      namespace: "",
+      labels: args.labels,
+      readyTimeoutSeconds: startupBudgetMinutes(config.engine, config.model) * 60,
+    });
+    this.model = new k8s.apiextensions.CustomResource(
+      `${name}-model`,
+      { ...manifest, metadata: { ...manifest.metadata, namespace } },
+      { parent: this, dependsOn: [this.chart] },
+    );
+    this.ready = [this.model];
+
+    if (config.router.routing === "k8s-service") {
+      const svc = kubeAiDirectServiceManifest(config, "", args.labels);
+      this.directService = new k8s.core.v1.Service(
+        `${name}-direct`,
+        { ...svc, metadata: { ...svc.metadata, namespace } },
+        { parent: this },
+      );
+      this.ready.push(this.directService);
+    }
+    this.baseUrl = namespace.apply((ns) => kubeAiBaseUrl(config, ns));
+    this.servedModel = pulumi.output(kubeAiModelName(config));
+    this.registerOutputs({ baseUrl: this.baseUrl, servedModel: this.servedModel });
+  }
+}
