@@ -1,6 +1,7 @@
 import { BenchmarkConfig } from "../config/schema";
 import { HarnessContext, HarnessRun } from "./harness";
 import { kubeAiBenchmarkServingRun } from "./kubeaiBenchmarkServing";
+import { kubeAiChatK6Run } from "./kubeaiChatK6";
 import { multiRoundQaRun } from "./multiRoundQa";
 import { vllmBenchRun } from "./vllmBench";
 
@@ -13,5 +14,7 @@ export function harnessRun(benchmark: BenchmarkConfig, ctx: HarnessContext): Har
       return vllmBenchRun(benchmark, ctx);
     case "kubeai-benchmark-serving":
       return kubeAiBenchmarkServingRun(benchmark, ctx);
+    case "kubeai-chat-k6":
+      return kubeAiChatK6Run(benchmark, ctx);
   }
 }

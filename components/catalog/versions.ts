@@ -34,6 +34,19 @@ export const IMAGES = {
   kubeaiBenchmarkServing: "substratusai/benchmark_serving:v0.0.1",
 } as const;
 
+/**
+ * KubeAI's k6 multi-turn chat (benchmarks/multi-turn-chat-k6) at the commit that last changed it
+ * (379018b6, PR #414; unchanged at f442a2cd, 2025-10-15), fetched at run time and checked by sha256.
+ * k6 is the release binary KubeAI's Dockerfile installs (v0.55.0); its archive checksum is unverified.
+ */
+export const KUBEAI_CHAT_K6 = {
+  commit: "379018b6a09e2ee1bea432581c767bdec4935d0d",
+  k6Js: "https://raw.githubusercontent.com/kubeai-project/kubeai/379018b6a09e2ee1bea432581c767bdec4935d0d/benchmarks/multi-turn-chat-k6/k6.js",
+  k6JsSha256: "8fd4f1de563511b2a66b1c11794674bcd6edff8bff73d2eaf158c7539ced5c47",
+  k6Archive: "https://github.com/grafana/k6/releases/download/v0.55.0/k6-v0.55.0-linux-amd64.tar.gz",
+  shareGpt: "https://huggingface.co/datasets/anon8231489123/ShareGPT_Vicuna_unfiltered/resolve/main/ShareGPT_V3_unfiltered_cleaned_split.json",
+} as const;
+
 export const CHARTS = {
   productionStack: { chart: "vllm-stack", version: "0.1.12", repo: "https://vllm-project.github.io/production-stack" },
   kubeai: { chart: "kubeai", version: "0.22.1", repo: "https://www.kubeai.org" },

@@ -189,7 +189,20 @@ const kubeAiBenchmarkServing = z.strictObject({
   ...benchmarkCommon,
 });
 
-export const benchmarkSchema = z.discriminatedUnion("harness", [multiRoundQa, vllmBench, kubeAiBenchmarkServing]);
+const kubeAiChatK6 = z.strictObject({
+  harness: z.literal("kubeai-chat-k6"),
+  /** Python image for the driver, which fetches k6, KubeAI's k6.js and ShareGPT at run time. */
+  image: z.string().min(1).default(IMAGES.python),
+  vus: int(1).default(320),
+  iterations: int(1).default(1000),
+  maxTokens: int(1).default(10),
+  maxDurationSeconds: int(1).default(600),
+  /** prepare-message-threads.py: how many threads to keep (2000), each with >= 5 user messages totalling >= 2500 characters. */
+  threads: int(1).default(2000),
+  ...benchmarkCommon,
+});
+
+export const benchmarkSchema = z.discriminatedUnion("harness", [multiRoundQa, vllmBench, kubeAiBenchmarkServing, kubeAiChatK6]);
 
 export const resultsSchema = z.strictObject({
   bucket: z
@@ -223,6 +236,7 @@ export type BenchmarkConfig = z.infer<typeof benchmarkSchema>;
 export type MultiRoundQaConfig = z.infer<typeof multiRoundQa>;
 export type VllmBenchConfig = z.infer<typeof vllmBench>;
 export type KubeAiBenchmarkServingConfig = z.infer<typeof kubeAiBenchmarkServing>;
+export type KubeAiChatK6Config = z.infer<typeof kubeAiChatK6>;
 export type ResultsConfig = z.infer<typeof resultsSchema>;
 
 /** The parsed stack config with defaults applied. */

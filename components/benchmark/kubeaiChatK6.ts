@@ -1,0 +1,37 @@
+/**
+ * KubeAI's k6 multi-turn chat (research/kubeai-bench.md §A4 multi-turn-chat-k6): shared-iterations over
+ * message threads prepared from ShareGPT at run time; the k6 end-of-test summary (--summary-export JSON)
+ * is the result.
+ */
+import { KUBEAI_CHAT_K6 } from "../catalog/versions";
+import { KubeAiChatK6Config } from "../config/schema";
+import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs } from "./harness";
+
+/** Downloads (k6, k6.js, ShareGPT ~700 MB) and thread preparation, before the run. */
+const SETUP_SECONDS = 900;
+/** k6's gracefulStop (30 s) plus the summary export. */
+const STOP_SECONDS = 60;
+
+export function kubeAiChatK6Run(b: KubeAiChatK6Config, _ctx: HarnessContext): HarnessRun {
+  const derived = (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + b.maxDurationSeconds + STOP_SECONDS) * TIME_MARGIN;
+  return {
+    harness: "kubeai-chat-k6",
+    image: b.image,
+    command: ["python3", `${SCRIPTS_DIR}/kubeai_chat_k6.py`],
+    args: [
+      ...commonDriverArgs(b.readyTimeoutMinutes),
+      "--k6-archive", KUBEAI_CHAT_K6.k6Archive,
+      "--k6-js", KUBEAI_CHAT_K6.k6Js,
+      "--k6-js-sha256", KUBEAI_CHAT_K6.k6JsSha256,
+      "--sharegpt", KUBEAI_CHAT_K6.shareGpt,
+      "--threads", String(b.threads),
+      "--vus", String(b.vus),
+      "--iterations", String(b.iterations),
+      "--max-tokens", String(b.maxTokens),
+      "--max-duration-seconds", String(b.maxDurationSeconds),
+    ],
+    env: {},
+    points: [{ vus: b.vus, iterations: b.iterations, maxTokens: b.maxTokens }],
+    timeoutSeconds: b.timeoutMinutes !== undefined ? b.timeoutMinutes * 60 : Math.ceil(derived),
+  };
+}

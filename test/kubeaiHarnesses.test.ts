@@ -1,0 +1,69 @@
+/** The KubeAI harnesses: k6 chat command, the 70B rows, and the drivers' pure helpers (run with python3). */
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { harnessRun } from "../components/benchmark/harnesses";
+import { KUBEAI_CHAT_K6 } from "../components/catalog/versions";
+import { parseExperimentConfig } from "../components/config/parse";
+import { kubeAiModelManifest } from "../components/serving/kubeAiSpec";
+import { rawStackValues } from "./helpers/configs";
+import { admitKubeAiModel } from "./kubeaiCrd";
+
+const SCRIPTS = resolve(__dirname, "../benchmarks/scripts");
+
+function py(module: string, expr: string): unknown {
+  const code = `import json, sys; sys.path.insert(0, ${JSON.stringify(SCRIPTS)}); import ${module} as m; print(json.dumps(${expr}))`;
+  return JSON.parse(execFileSync("python3", ["-c", code], { encoding: "utf8" }));
+}
+
+describe("kubeai-chat-k6", () => {
+  const stacks = ["kubeai_least_load_70b_h100", "kubeai_prefix_hash_70b_h100"];
+
+  it("the two 70B rows differ only in routing and run 8 TP-2 replicas the CRD admits", () => {
+    const [a, b] = stacks.map(rawStackValues);
+    expect([a.router.routing, b.router.routing]).toEqual(["LeastLoad", "PrefixHash"]);
+    expect({ ...a, router: { ...a.router, routing: undefined } }).toEqual({ ...b, router: { ...b.router, routing: undefined } });
+    const model = kubeAiModelManifest({ config: parseExperimentConfig(b), namespace: "ns", labels: {}, readyTimeoutSeconds: 60 });
+    expect(model.spec).toMatchObject({ resourceProfile: "servelab-gpu:2", minReplicas: 8, maxReplicas: 8, url: "hf://neuralmagic/Meta-Llama-3.1-70B-Instruct-FP8" });
+    expect(admitKubeAiModel(model)).toEqual([]);
+  });
+
+  it("runs KubeAI's k6.js at the pinned commit with the row's VUs, iterations and max tokens", () => {
+    const config = parseExperimentConfig(rawStackValues("kubeai_least_load_70b_h100"));
+    const run = harnessRun(config.benchmark!, { experiment: "x", tokenizer: "t" });
+    expect(run.command).toEqual(["python3", "/servelab/kubeai_chat_k6.py"]);
+    const arg = (flag: string) => run.args[run.args.indexOf(flag) + 1];
+    expect([arg("--vus"), arg("--iterations"), arg("--max-tokens"), arg("--max-duration-seconds"), arg("--threads")]).toEqual(["320", "1000", "10", "600", "2000"]);
+    expect(arg("--k6-js")).toContain(`/kubeai/${KUBEAI_CHAT_K6.commit}/benchmarks/multi-turn-chat-k6/k6.js`);
+    expect(arg("--k6-js-sha256")).toMatch(/^[0-9a-f]{64}$/);
+    expect(arg("--k6-archive")).toContain("/v0.55.0/k6-v0.55.0-linux-amd64.tar.gz");
+    expect(run.timeoutSeconds).toBeGreaterThan(20 * 60 + 600);
+  });
+
+  it("prepares threads as prepare-message-threads.py does and writes KubeAI's scenario files", () => {
+    const long = "x".repeat(600);
+    const data = [
+      { id: "keep", conversations: [1, 2, 3, 4, 5].flatMap(() => [{ from: "human", value: long }, { from: "gpt", value: "ok" }]) },
+      { id: "short", conversations: [1, 2, 3, 4, 5].flatMap(() => [{ from: "human", value: "hi" }, { from: "gpt", value: "ok" }]) },
+      { id: "few", conversations: [{ from: "human", value: "y".repeat(3000) }] },
+      { id: "gpt-first", conversations: [{ from: "gpt", value: long }, ...[1, 2, 3, 4, 5].map(() => ({ from: "human", value: long }))] },
+    ];
+    const threads = py("kubeai_chat_k6", `m.prepare_message_threads(json.loads(${JSON.stringify(JSON.stringify(data))}), 10)`) as any[];
+    expect(threads).toEqual([{ id: "keep", userMessages: [long, long, long, long, long] }]);
+    expect(py("kubeai_chat_k6", `m.model_addr("http://kubeai.ns.svc.cluster.local/openai/v1")`)).toBe("kubeai.ns.svc.cluster.local/openai");
+    expect(py("kubeai_chat_k6", `m.scenario(320, 1000, 600)`)).toEqual({
+      thresholds: { http_req_failed: ["rate==0"] },
+      scenarios: { chat: { executor: "shared-iterations", vus: 320, iterations: 1000, maxDuration: "600s" } },
+    });
+    expect(py("kubeai_chat_k6", `m.base_request("m", 10)`)).toEqual({ model: "m", max_tokens: 10, temperature: 0, messages: [] });
+  });
+});
+
+describe("kubeai-benchmark-serving driver", () => {
+  it("reads 'Successful requests' from the summary block and aims at the server root", () => {
+    const block = "============ Serving Benchmark Result ============\\nSuccessful requests:                     7998\\nBenchmark duration (s):                  100.0\\n";
+    expect(py("kubeai_benchmark_serving_sweep", `m.successful_requests("${block}")`)).toBe(7998);
+    expect(py("kubeai_benchmark_serving_sweep", `m.successful_requests("no summary")`)).toBeNull();
+    expect(py("kubeai_benchmark_serving_sweep", `m.server_root("http://kubeai.ns.svc.cluster.local/openai/v1")`)).toBe("http://kubeai.ns.svc.cluster.local/openai");
+  });
+});
