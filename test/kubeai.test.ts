@@ -124,6 +124,12 @@ describe("KubeAI chart values", () => {
     expect(JSON.stringify(values)).not.toMatch(/"token"/);
   });
 
+  it("keeps the chart's own huggingface secret settings when there is no token (create: false needs a name)", () => {
+    const none = kubeAiChartValues({ profile: kubeAiProfile(config, facts, placement), systemPlacement: { nodeSelector: {}, tolerations: [] } }) as any;
+    expect(none.secrets).toBeUndefined();
+    expect(upstreamValues.secrets.huggingface.create).toBe(true);
+  });
+
   it("puts the controller on the system pool", () => {
     expect(values.nodeSelector).toEqual({ "cloud.google.com/gke-nodepool": "servelab-system" });
   });

@@ -57,7 +57,8 @@ export interface KubeAiValuesInput {
 export function kubeAiChartValues(input: KubeAiValuesInput): Record<string, unknown> {
   return {
     "open-webui": { enabled: false },
-    secrets: { huggingface: input.hfTokenSecret ? { create: false, name: input.hfTokenSecret } : { create: false } },
+    // The chart fails on create: false without a name; with no token the chart's defaults stay.
+    ...(input.hfTokenSecret ? { secrets: { huggingface: { create: false, name: input.hfTokenSecret } } } : {}),
     resourceProfiles: { [KUBEAI_PROFILE]: input.profile },
     nodeSelector: input.systemPlacement.nodeSelector,
     tolerations: input.systemPlacement.tolerations,
