@@ -90,3 +90,17 @@ describe("benchmark Job", () => {
     expect(job.metadata.annotations["pulumi.com/replaceUnready"]).toBe("true");
   });
 });
+
+describe("scripts shipped to the Job", () => {
+  it("every harness ships the driver its command runs, plus servelab_common.py, and nothing else", async () => {
+    const { benchmarkScripts } = await import("../components/benchmark/scripts.js");
+    const { harnessRun } = await import("../components/benchmark/harnesses.js");
+    const run = harnessRun(mrqa({}), ctx);
+    const bundle = benchmarkScripts(run.scripts);
+    expect(Object.keys(bundle.files)).toEqual(["mrqa_counted.py", "multi_round_qa_sweep.py", "servelab_common.py"]);
+    expect(run.command[1]).toBe(`/servelab/${run.scripts[0]}`);
+    const other = benchmarkScripts(vllmBenchRun(bench({}), ctx).scripts);
+    expect(Object.keys(other.files)).toEqual(["servelab_common.py", "vllm_bench_sweep.py"]);
+    expect(other.sha256).not.toBe(bundle.sha256);
+  });
+});

@@ -34,7 +34,7 @@ export class BenchmarkJob extends pulumi.ComponentResource {
     super("servelab:benchmark:BenchmarkJob", name, {}, opts);
     const run = harnessRun(args.benchmark, { experiment: args.experiment, tokenizer: args.tokenizer });
     this.timeoutSeconds = run.timeoutSeconds;
-    const scripts = benchmarkScripts();
+    const scripts = benchmarkScripts(run.scripts);
     const configMap = new k8s.core.v1.ConfigMap(`${name}-scripts`, scriptsConfigMap(args, scripts.files), { parent: this });
     const account = new k8s.core.v1.ServiceAccount(`${name}-account`, benchmarkServiceAccount(args), { parent: this });
     const wait = `${Math.ceil(run.timeoutSeconds / 60) + AWAIT_SLACK_MINUTES}m`;

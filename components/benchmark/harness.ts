@@ -4,6 +4,8 @@ export interface HarnessRun {
   image: string;
   /** Python driver in the scripts ConfigMap plus its arguments; `$(VAR)` expands from `env`. */
   command: string[];
+  /** Files of benchmarks/scripts/ the run needs besides servelab_common.py; the first is the driver in `command`. */
+  scripts: string[];
   args: string[];
   env: Record<string, string>;
   /** One descriptor per load point, in run order (written into the results manifest). */

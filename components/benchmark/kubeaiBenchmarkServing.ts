@@ -32,6 +32,7 @@ export function kubeAiBenchmarkServingRun(b: KubeAiBenchmarkServingConfig, ctx: 
     harness: "kubeai-benchmark-serving",
     image: b.image,
     command: ["python3", `${SCRIPTS_DIR}/kubeai_benchmark_serving_sweep.py`],
+    scripts: ["kubeai_benchmark_serving_sweep.py"],
     args: [
       ...commonDriverArgs(b.readyTimeoutMinutes),
       "--script", KUBEAI_BENCH_APP.script,

@@ -18,6 +18,7 @@ export function kubeAiChatK6Run(b: KubeAiChatK6Config, _ctx: HarnessContext): Ha
     harness: "kubeai-chat-k6",
     image: b.image,
     command: ["python3", `${SCRIPTS_DIR}/kubeai_chat_k6.py`],
+    scripts: ["kubeai_chat_k6.py"],
     args: [
       ...commonDriverArgs(b.readyTimeoutMinutes),
       "--k6-archive", KUBEAI_CHAT_K6.k6Archive,

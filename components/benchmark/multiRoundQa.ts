@@ -48,6 +48,7 @@ export function multiRoundQaRun(b: MultiRoundQaConfig, ctx: HarnessContext): Har
     harness: "multi-round-qa",
     image: IMAGES.python,
     command: ["python3", `${SCRIPTS_DIR}/multi_round_qa_sweep.py`],
+    scripts: ["multi_round_qa_sweep.py", "mrqa_counted.py"],
     args: [
       ...commonDriverArgs(b.readyTimeoutMinutes),
       "--users", String(b.users),

@@ -55,6 +55,7 @@ export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext): HarnessRu
     harness: "vllm-bench",
     image: b.image,
     command: ["python3", `${SCRIPTS_DIR}/vllm_bench_sweep.py`],
+    scripts: ["vllm_bench_sweep.py"],
     args: [
       ...commonDriverArgs(b.readyTimeoutMinutes),
       ...b.points.map((p) => `--point=${pointLabel(p)}:${p.requestRate}:${p.maxConcurrency ?? ""}`),
