@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseExperimentConfig } from "../components/config/parse";
-import { ConfigError } from "../components/config/problems";
-import { minimalRaw, rawStackValues } from "./helpers/configs";
+import { minimalRaw, rawStackValues, configProblems } from "./helpers/configs";
 
-function problems(raw: Record<string, unknown>): string[] {
-  try {
-    parseExperimentConfig(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  throw new Error("config was accepted");
-}
+const problems = configProblems;
 
 describe("parseExperimentConfig", () => {
   it("applies defaults to a minimal config", () => {

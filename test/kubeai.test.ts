@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseExperimentConfig } from "../components/config/parse";
-import { ConfigError } from "../components/config/problems";
 import { ExperimentConfig } from "../components/config/schema";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { GPU_TOLERATION, Placement } from "../components/cluster/types";
@@ -18,7 +17,7 @@ import {
   kubeAiModelManifest,
   kubeAiProfile,
 } from "../components/serving/kubeAiSpec";
-import { minimalRaw, rawStackValues } from "./helpers/configs";
+import { minimalRaw, rawStackValues, configProblems } from "./helpers/configs";
 import { validateK8sObject } from "./helpers/k8sSchema";
 import { KUBEAI_UPSTREAM, admitKubeAiModel } from "./kubeaiCrd";
 
@@ -53,15 +52,7 @@ function kubeAiRaw(gpu: Record<string, unknown>, engine: Record<string, unknown>
   };
 }
 
-function problems(raw: Record<string, unknown>): string[] {
-  try {
-    parseExperimentConfig(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  throw new Error("config was accepted");
-}
+const problems = configProblems;
 
 describe("KubeAI resource profile", () => {
   it("fits one L4 of a g2-standard-8, on-demand: no spot selector", () => {

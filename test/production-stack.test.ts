@@ -7,7 +7,6 @@ import { parse } from "yaml";
 import { IMAGES } from "../components/catalog/versions";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { parseExperimentConfig } from "../components/config/parse";
-import { ConfigError } from "../components/config/problems";
 import { ExperimentConfig } from "../components/config/schema";
 import { renderVllmSpec } from "../components/engine/vllmArgs";
 import { planStack } from "../components/plan/planStack";
@@ -18,7 +17,7 @@ import {
   splitImage,
   vllmConfigFromArgs,
 } from "../components/serving/productionStackValues";
-import { minimalRaw, rawStackValues } from "./helpers/configs";
+import { minimalRaw, rawStackValues, configProblems } from "./helpers/configs";
 
 const UPSTREAM = join(__dirname, "..", "..", "shared", "upstream", "production-stack-0.1.12");
 const chartSchema = JSON.parse(readFileSync(join(UPSTREAM, "values.schema.json"), "utf8"));
@@ -40,15 +39,7 @@ function psConfig(edit: (raw: Record<string, any>) => void = () => {}): Experime
   return parseExperimentConfig(raw);
 }
 
-function problems(raw: Record<string, any>): string[] {
-  try {
-    parseExperimentConfig(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  return [];
-}
+const problems = configProblems;
 
 /** Key paths of `v` the chart does not know: not in the schema's properties and not in values.yaml. */
 function unknownKeyPaths(v: unknown, schema: any, defaults: any, path = ""): string[] {

@@ -1,4 +1,7 @@
+import { expect } from "vitest";
 import { servelabValues } from "../../components/config/load";
+import { parseExperimentConfig } from "../../components/config/parse";
+import { ConfigError } from "../../components/config/problems";
 import { readStackConfig } from "../../components/plan/stackFile";
 
 /** The raw servelab:* values of a committed stack file, as a fresh object to mutate. */
@@ -12,4 +15,15 @@ export function minimalRaw(): Record<string, any> {
     cluster: { provider: "gke", region: "us-central1", zones: ["us-central1-a"], gpu: { type: "l4" } },
     model: { source: "hf://Qwen/Qwen2.5-0.5B-Instruct" },
   };
+}
+
+/** The problems a config is refused with, as "path: message" lines; [] when it is accepted. */
+export function configProblems(raw: Record<string, unknown>): string[] {
+  try {
+    parseExperimentConfig(raw);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  return [];
 }
