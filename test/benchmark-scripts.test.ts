@@ -80,7 +80,7 @@ describe("vllm_bench_sweep.py", () => {
   it("passes the server root to vllm bench and counts lost requests in old and new result formats", () => {
     const run = python(
       "import vllm_bench_sweep as v\n" +
-        "print(v.server_root('http://kubeai/openai/v1'), v.server_root('http://svc:80/v1/'))\n" +
+        "print(v.common.server_root('http://kubeai/openai/v1'), v.common.server_root('http://svc:80/v1/'))\n" +
         "print(v.lost_requests({'completed': 990, 'failed': 10}, 1000), v.lost_requests({'completed': 990}, 1000), v.lost_requests({'completed': 1000, 'failed': 0}, 1000))",
     );
     expect(run.status, run.stderr).toBe(0);

@@ -64,6 +64,6 @@ describe("kubeai-benchmark-serving driver", () => {
     const block = "============ Serving Benchmark Result ============\\nSuccessful requests:                     7998\\nBenchmark duration (s):                  100.0\\n";
     expect(py("kubeai_benchmark_serving_sweep", `m.successful_requests("${block}")`)).toBe(7998);
     expect(py("kubeai_benchmark_serving_sweep", `m.successful_requests("no summary")`)).toBeNull();
-    expect(py("kubeai_benchmark_serving_sweep", `m.server_root("http://kubeai.ns.svc.cluster.local/openai/v1")`)).toBe("http://kubeai.ns.svc.cluster.local/openai");
+    expect(py("kubeai_benchmark_serving_sweep", `m.common.server_root("http://kubeai.ns.svc.cluster.local/openai/v1")`)).toBe("http://kubeai.ns.svc.cluster.local/openai");
   });
 });

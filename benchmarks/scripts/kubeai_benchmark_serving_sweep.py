@@ -11,26 +11,20 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servelab_common as common  # noqa: E402
 
 
 def parse_args(argv):
-    split = argv.index("--") if "--" in argv else len(argv)
+    own, passthrough = common.split_passthrough(argv)
     parser = argparse.ArgumentParser(description=__doc__)
     common.add_common_args(parser)
     parser.add_argument("--script", required=True)
     parser.add_argument("--point", action="append", required=True)
-    args = parser.parse_args(argv[:split])
-    args.bench_args = argv[split + 1:]
+    args = parser.parse_args(own)
+    args.bench_args = passthrough
     return args
-
-
-def server_root(base_url):
-    base = base_url.rstrip("/")
-    return base[: -len("/v1")] if base.endswith("/v1") else base
 
 
 def successful_requests(text):
@@ -40,18 +34,18 @@ def successful_requests(text):
 
 def main(argv):
     args = parse_args(argv)
-    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    started = common.utc_now()
     os.makedirs(args.results_dir, exist_ok=True)
     common.wait_ready(args.base_url, args.model, args.ready_timeout)
     bench = args.bench_args
-    num_prompts = int(bench[bench.index("--num-prompts") + 1]) if "--num-prompts" in bench else None
+    num_prompts = common.flag_value(bench, "--num-prompts", int)
 
     failures, files, points = [], [], []
     for spec in args.point:
         label, concurrency, rate = spec.split(":")
         command = [
             sys.executable, args.script, *bench,
-            "--base-url", server_root(args.base_url),
+            "--base-url", common.server_root(args.base_url),
             "--model", args.model,
             "--max-concurrency", concurrency,
             "--request-rate", rate,

@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import tarfile
-import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -81,7 +80,7 @@ def model_addr(base_url):
 
 def main(argv):
     args = parse_args(argv)
-    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    started = common.utc_now()
     os.makedirs(args.results_dir, exist_ok=True)
     config_dir, data_dir = os.path.join(WORK, "scenario"), os.path.join(WORK, "data")
     os.makedirs(config_dir, exist_ok=True)

@@ -83,7 +83,7 @@ def point_failure(label, returncode, counts, csv_path):
 
 def main(argv):
     args = parse_args(argv)
-    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    started = common.utc_now()
     os.makedirs(args.results_dir, exist_ok=True)
     common.pip_install(args.pip)
     script = fetch(args.script_urls)

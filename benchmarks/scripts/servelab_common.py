@@ -21,6 +21,27 @@ RESULT_END = "::servelab-result-end::"
 RUN_END = "::servelab-run-end::"
 
 
+def utc_now():
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def split_passthrough(argv):
+    """(the driver's own arguments, everything after `--`, which goes to every benchmark run)."""
+    split = argv.index("--") if "--" in argv else len(argv)
+    return argv[:split], argv[split + 1:]
+
+
+def flag_value(args, name, convert=str):
+    """The value after `name` in an argument list, or None."""
+    return convert(args[args.index(name) + 1]) if name in args else None
+
+
+def server_root(base_url):
+    """Benchmarks that take the server root and the endpoint path separately: http://x/v1 -> http://x."""
+    base = base_url.rstrip("/")
+    return base[: -len("/v1")] if base.endswith("/v1") else base
+
+
 def log(message):
     print(f"[servelab {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -138,7 +159,7 @@ def finish(args, harness, points, files, failures, started):
             "harness": harness,
             "points": points,
             "startedAt": started,
-            "finishedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "finishedAt": utc_now(),
             "failures": failures,
         },
     )
