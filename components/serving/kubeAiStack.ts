@@ -10,6 +10,7 @@ import {
   kubeAiModelName,
   kubeAiProfile,
 } from "./kubeAiSpec";
+import { pinnedChartArgs } from "./pinnedChart";
 import { ServingArgs, ServingStack } from "./types";
 
 /**
@@ -33,18 +34,7 @@ export class KubeAiStack extends pulumi.ComponentResource implements ServingStac
       kubeAiChartValues({ profile, systemPlacement: args.systemPlacement ?? { nodeSelector: {}, tolerations: [] }, hfTokenSecret }),
     );
     const chart = CHARTS.kubeai;
-    this.chart = new k8s.helm.v4.Chart(
-      `${name}-chart`,
-      {
-        name: "kubeai",
-        chart: chart.chart,
-        version: config.router.version ?? chart.version,
-        namespace,
-        repositoryOpts: { repo: chart.repo },
-        values,
-      },
-      { parent: this },
-    );
+    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, pinnedChartArgs(chart, "kubeai", namespace, values, config.router.version), { parent: this });
 
     const manifest = kubeAiModelManifest({
       config,

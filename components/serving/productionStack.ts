@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../catalog/versions";
 import { servedModelName } from "../engine/sizing";
 import { productionStackBaseUrl, productionStackRelease, renderProductionStackValues } from "./productionStackValues";
+import { pinnedChartArgs } from "./pinnedChart";
 import { ServingArgs, ServingStack } from "./types";
 
 /**
@@ -34,18 +35,7 @@ export class ProductionStack extends pulumi.ComponentResource implements Serving
       }),
     );
     const chart = CHARTS.productionStack;
-    this.chart = new k8s.helm.v4.Chart(
-      `${name}-chart`,
-      {
-        name: this.release,
-        chart: chart.chart,
-        version: config.router.version ?? chart.version,
-        namespace,
-        repositoryOpts: { repo: chart.repo },
-        values,
-      },
-      { parent: this },
-    );
+    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, pinnedChartArgs(chart, this.release, namespace, values, config.router.version), { parent: this });
     this.baseUrl = pulumi.all([this.release, namespace]).apply(([release, ns]) => productionStackBaseUrl(release, ns));
     this.servedModel = pulumi.output(servedModelName(config.model));
     this.ready = [this.chart];
