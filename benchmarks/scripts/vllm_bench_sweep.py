@@ -9,6 +9,8 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servelab_common as common  # noqa: E402
@@ -19,9 +21,23 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     common.add_common_args(parser)
     parser.add_argument("--point", action="append", required=True)
+    parser.add_argument("--dataset-fallback-url", help="where to fetch --dataset-path from when the image lacks it")
     args = parser.parse_args(own)
     args.bench_args = passthrough
     return args
+
+
+def ensure_dataset(bench, fallback_url, work_dir):
+    """Points --dataset-path at a downloaded copy when the file is not in the image."""
+    path = common.flag_value(bench, "--dataset-path")
+    if not fallback_url or path is None or os.path.exists(path):
+        return bench
+    local = os.path.join(work_dir, os.path.basename(path))
+    common.log(f"{path} is not in the image; downloading {fallback_url}")
+    urllib.request.urlretrieve(fallback_url, local)
+    patched = list(bench)
+    patched[patched.index("--dataset-path") + 1] = local
+    return patched
 
 
 def lost_requests(result, num_prompts):
@@ -36,7 +52,7 @@ def main(argv):
     started = common.utc_now()
     os.makedirs(args.results_dir, exist_ok=True)
     common.wait_ready(args.base_url, args.model, args.ready_timeout)
-    bench = args.bench_args
+    bench = ensure_dataset(args.bench_args, args.dataset_fallback_url, tempfile.gettempdir())
     num_prompts = common.flag_value(bench, "--num-prompts", int)
 
     failures, files, points = [], [], []

@@ -3,6 +3,7 @@ import { HarnessContext, HarnessRun } from "./harness";
 import { kubeAiBenchmarkServingRun } from "./kubeaiBenchmarkServing";
 import { kubeAiChatK6Run } from "./kubeaiChatK6";
 import { multiRoundQaRun } from "./multiRoundQa";
+import { sonnetRun } from "./sonnet";
 import { vllmBenchRun } from "./vllmBench";
 
 /** The container command for the configured harness. */
@@ -16,5 +17,7 @@ export function harnessRun(benchmark: BenchmarkConfig, ctx: HarnessContext): Har
       return kubeAiBenchmarkServingRun(benchmark, ctx);
     case "kubeai-chat-k6":
       return kubeAiChatK6Run(benchmark, ctx);
+    case "sonnet":
+      return sonnetRun(benchmark, ctx);
   }
 }

@@ -35,7 +35,8 @@ const SETUP_SECONDS = 120;
 const PER_POINT_SLACK_SECONDS = 300;
 const UNBOUNDED_POINT_SECONDS = 1800;
 
-export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext): HarnessRun {
+/** `driverArgs` go to servelab's driver (vllm_bench_sweep.py), not to `vllm bench serve`. */
+export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext, driverArgs: string[] = []): HarnessRun {
   const pointSeconds = b.points.map((p) =>
     p.requestRate === "inf" ? UNBOUNDED_POINT_SECONDS : b.numPrompts / p.requestRate + PER_POINT_SLACK_SECONDS,
   );
@@ -59,6 +60,7 @@ export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext): HarnessRu
     args: [
       ...commonDriverArgs(b.readyTimeoutMinutes),
       ...b.points.map((p) => `--point=${pointLabel(p)}:${p.requestRate}:${p.maxConcurrency ?? ""}`),
+      ...driverArgs,
       "--",
       ...benchArgs,
     ],

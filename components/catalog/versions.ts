@@ -47,6 +47,16 @@ export const KUBEAI_CHAT_K6 = {
   shareGpt: "https://huggingface.co/datasets/anon8231489123/ShareGPT_Vicuna_unfiltered/resolve/main/ShareGPT_V3_unfiltered_cleaned_split.json",
 } as const;
 
+/**
+ * vLLM's sonnet benchmark text. The vllm/vllm-openai images copy the repository's benchmarks/ folder
+ * into /vllm-workspace (seen in derived Dockerfiles; unverified for v0.10.2 from this machine), so the
+ * driver uses that copy and downloads the file at the image's tag only when it is missing.
+ */
+export const SONNET_DATASET = {
+  path: "/vllm-workspace/benchmarks/sonnet.txt",
+  fallbackUrl: "https://raw.githubusercontent.com/vllm-project/vllm/v0.10.2/benchmarks/sonnet.txt",
+} as const;
+
 export const CHARTS = {
   productionStack: { chart: "vllm-stack", version: "0.1.12", repo: "https://vllm-project.github.io/production-stack" },
   kubeai: { chart: "kubeai", version: "0.22.1", repo: "https://www.kubeai.org" },

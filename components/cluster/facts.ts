@@ -24,6 +24,8 @@ export interface GpuPoolFacts {
   /** What pods can request on one GPU node, when known. */
   allocatable?: NodeCapacity;
   localSsds: number;
+  /** Disk for pods' ephemeral storage (emptyDirs, image layers) on one GPU node, in GB, when known. */
+  nodeDiskGb?: number;
   usdPerHourPerNode?: number;
 }
 
@@ -41,6 +43,8 @@ export interface ClusterFacts {
   rdma: boolean;
 }
 
+/** GKE local SSDs are 375 GB each (research/infra.md §1.2). */
+const LOCAL_SSD_GB = 375;
 const DEFAULT_PER_NODE = { l4: 1, h100: 8, h200: 8 } as const;
 
 function gkeMachine(cluster: Extract<ClusterConfig, { provider: "gke" }>, problems: ConfigProblem[]): GpuMachine | undefined {
@@ -108,6 +112,7 @@ export function resolveClusterFacts(cluster: ClusterConfig): { facts?: ClusterFa
         gpuMemoryGb: GPU_MEMORY_GB[machine.gpuType],
         allocatable: gkeAllocatable(machine.vcpu, machine.memoryGb),
         localSsds: machine.localSsds,
+        nodeDiskGb: machine.localSsds > 0 ? machine.localSsds * LOCAL_SSD_GB : cluster.gpu.bootDiskGb,
         usdPerHourPerNode: machine.usdPerHour,
       },
       system: {

@@ -3,7 +3,7 @@
  * (DESIGN.md §Configuration). Rules that relate several fields live in rules.ts.
  */
 import { z } from "zod";
-import { IMAGES } from "../catalog/versions";
+import { IMAGES, SONNET_DATASET } from "../catalog/versions";
 import { KV_TIERS, ROUTER_KINDS } from "../catalog/routers";
 import { QUANTITY_PATTERN } from "./quantity";
 
@@ -97,6 +97,8 @@ export const engineSchema = z.strictObject({
   /** Sets --enable-chunked-prefill / --no-enable-chunked-prefill explicitly; omitted = vLLM's default. */
   chunkedPrefill: z.boolean().optional(),
   kvCacheDtype: z.enum(["auto", "fp8"]).default("auto"),
+  /** vLLM --quantization: fp8 quantizes a 16-bit checkpoint's weights to 8 bits while loading (half the GPU memory). */
+  quantization: z.enum(["fp8"]).optional(),
   gpuMemoryUtilization: z.number().gt(0).max(1).default(0.9),
   maxNumBatchedTokens: int(1).optional(),
   maxNumSeqs: int(1).optional(),
@@ -202,7 +204,29 @@ const kubeAiChatK6 = z.strictObject({
   ...benchmarkCommon,
 });
 
-export const benchmarkSchema = z.discriminatedUnion("harness", [multiRoundQa, vllmBench, kubeAiBenchmarkServing, kubeAiChatK6]);
+/**
+ * The vllm-inference-benchmark chart's load (seed 003): `vllm bench serve` on the sonnet dataset, one
+ * fixed request rate. `profile: stress` is its GPU stress test (500000 prompts, about 11 hours at rate 12).
+ */
+const sonnet = z.strictObject({
+  harness: z.literal("sonnet"),
+  image: z.string().min(1).default(IMAGES.vllmBench),
+  profile: z.enum(["standard", "stress"]).default("standard"),
+  requestRate: z.number().positive(),
+  /** Default from the profile: 1000 (standard) or 500000 (stress). */
+  numPrompts: int(1).optional(),
+  inputTokens: int(1).default(512),
+  prefixTokens: int(0).default(128),
+  outputTokens: int(1).default(2),
+  backend: z.enum(["openai-chat", "openai"]).default("openai-chat"),
+  /** sonnet.txt inside the image; fetched from vLLM's repository when the image lacks it. */
+  datasetPath: z.string().min(1).default(SONNET_DATASET.path),
+  seed: int(0).default(0),
+  extraArgs: z.array(z.string()).default([]),
+  ...benchmarkCommon,
+});
+
+export const benchmarkSchema = z.discriminatedUnion("harness", [multiRoundQa, vllmBench, kubeAiBenchmarkServing, kubeAiChatK6, sonnet]);
 
 export const resultsSchema = z.strictObject({
   bucket: z
@@ -237,6 +261,7 @@ export type MultiRoundQaConfig = z.infer<typeof multiRoundQa>;
 export type VllmBenchConfig = z.infer<typeof vllmBench>;
 export type KubeAiBenchmarkServingConfig = z.infer<typeof kubeAiBenchmarkServing>;
 export type KubeAiChatK6Config = z.infer<typeof kubeAiChatK6>;
+export type SonnetConfig = z.infer<typeof sonnet>;
 export type ResultsConfig = z.infer<typeof resultsSchema>;
 
 /** The parsed stack config with defaults applied. */

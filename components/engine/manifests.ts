@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { Placement } from "../cluster/types";
 import { VllmSpec } from "./vllmArgs";
-import { EngineResources } from "./sizing";
+import { EngineResources, ephemeralStorageGb } from "./sizing";
 
 type DeploymentArgs = k8s.types.input.apps.v1.Deployment;
 type ServiceArgs = k8s.types.input.core.v1.Service;
@@ -59,7 +59,7 @@ export function engineDeployment(input: EngineManifestInput): DeploymentArgs {
   const { cpu, memory, gpus } = input.resources;
   const limits: Record<string, string> = { cpu: String(cpu), memory, "nvidia.com/gpu": String(gpus) };
   const requests: Record<string, string> = { ...limits };
-  if (input.modelSizeGb !== undefined) requests["ephemeral-storage"] = `${Math.ceil(input.modelSizeGb * 1.1 + 10)}Gi`;
+  if (input.modelSizeGb !== undefined) requests["ephemeral-storage"] = `${ephemeralStorageGb(input.modelSizeGb)}Gi`;
   const volumes: k8s.types.input.core.v1.Volume[] = [{ name: "model-cache", emptyDir: {} }];
   const mounts: k8s.types.input.core.v1.VolumeMount[] = [{ name: "model-cache", mountPath: "/models" }];
   if (input.shmSize && gpus > 1) {

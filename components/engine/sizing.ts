@@ -46,8 +46,25 @@ export function modelSizeGb(model: ModelConfig): number | undefined {
   const name = hfRepo(model).split("/").pop() ?? "";
   const params = /(?:^|[-_.])(\d+(?:\.\d+)?)[bB](?:$|[-_.])/.exec(name);
   if (!params) return undefined;
-  const bytesPerParam = /fp8|int8|w8a8/i.test(name) ? 1 : /awq|gptq|int4|w4a16/i.test(name) ? 0.5 : 2;
+  const bytesPerParam = EIGHT_BIT.test(name) ? 1 : /awq|gptq|int4|w4a16/i.test(name) ? 0.5 : 2;
   return Math.round(Number(params[1]) * bytesPerParam * 1.05 * 10) / 10;
+}
+
+const EIGHT_BIT = /fp8|int8|w8a8/i;
+
+/**
+ * Weights in GPU memory across all of a replica's GPUs: the checkpoint's size, halved when
+ * engine.quantization fp8 quantizes a 16-bit checkpoint while loading. undefined when unknown.
+ */
+export function gpuWeightsGb(model: ModelConfig, engine: Pick<EngineConfig, "quantization">): number | undefined {
+  const size = modelSizeGb(model);
+  if (size === undefined) return undefined;
+  return engine.quantization === "fp8" && !EIGHT_BIT.test(hfRepo(model)) ? size / 2 : size;
+}
+
+/** Node disk (ephemeral storage) a replica asks for: the weight download plus 10 % and 10 GB for logs and caches. */
+export function ephemeralStorageGb(modelGb: number): number {
+  return Math.ceil(modelGb * 1.1 + 10);
 }
 
 const PULL_SECONDS = 300;

@@ -23,6 +23,8 @@ export const RENDERED_FLAGS: Record<string, string> = {
   "--enable-chunked-prefill": "engine.chunkedPrefill",
   "--no-enable-chunked-prefill": "engine.chunkedPrefill",
   "--kv-cache-dtype": "engine.kvCacheDtype",
+  "--quantization": "engine.quantization",
+  "-q": "engine.quantization",
   "--gpu-memory-utilization": "engine.gpuMemoryUtilization",
   "--max-num-batched-tokens": "engine.maxNumBatchedTokens",
   "--max-num-seqs": "engine.maxNumSeqs",
@@ -64,6 +66,7 @@ export function renderVllmSpec(model: ModelConfig, engine: EngineConfig): VllmSp
   if (model.tokenizer) args.push("--tokenizer", model.tokenizer);
   if (engine.maxModelLen !== undefined) args.push("--max-model-len", String(engine.maxModelLen));
   if (engine.chunkedPrefill !== undefined) args.push(engine.chunkedPrefill ? "--enable-chunked-prefill" : "--no-enable-chunked-prefill");
+  if (engine.quantization) args.push("--quantization", engine.quantization);
   if (engine.maxNumBatchedTokens !== undefined) args.push("--max-num-batched-tokens", String(engine.maxNumBatchedTokens));
   if (engine.maxNumSeqs !== undefined) args.push("--max-num-seqs", String(engine.maxNumSeqs));
   if (engine.seed !== undefined) args.push("--seed", String(engine.seed));
