@@ -70,7 +70,7 @@ const BAD_CONFIGS: Array<[string, () => Record<string, any>, string, RegExp]> = 
   ["replicas as a string", withStack((r) => (r.engine.replicas = "8")), "servelab:engine.replicas", /must be a number, got "8"/],
   ["benchmark prompts longer than max-model-len", withStack((r) => (r.engine.maxModelLen = 16384)), "servelab:benchmark.historyTokens", /needs about 22200 tokens .* more than engine.maxModelLen 16384/],
   ["QPS range upside down", withStack((r) => (r.benchmark.qps = { from: 4.1, to: 0.1, step: 0.4 })), "servelab:benchmark.qps", /from \(4.1\) must not be above to \(0.1\)/],
-  ["unknown harness", withStack((r) => (r.benchmark.harness = "locust")), "servelab:benchmark.harness", /needs "harness": one of multi-round-qa, vllm-bench, kubeai-benchmark-serving, kubeai-chat-k6, got "locust"/],
+  ["unknown harness", withStack((r) => (r.benchmark.harness = "locust")), "servelab:benchmark.harness", /needs "harness": one of multi-round-qa, vllm-bench, kubeai-benchmark-serving, kubeai-chat-k6, sonnet, got "locust"/],
   ["benchmark client larger than a system node", withStack((r) => (r.benchmark.cpu = 16)), "servelab:benchmark", /asks for 16 CPUs and 8Gi, more than a e2-standard-8 system node offers/],
   ["model source that is not Hugging Face", withStack((r) => (r.model.source = "s3://models/llama")), "servelab:model.source", /must be a Hugging Face model/],
   ["memory without a unit pattern", withStack((r) => (r.engine.memory = "150 GB")), "servelab:engine.memory", /must be a Kubernetes quantity/],
