@@ -30,6 +30,12 @@ export function resultsProblems(config: ExperimentConfig): ConfigProblem[] {
   if (results.destroyResults && !results.create) {
     out.push({ path: "servelab:results.destroyResults", message: "only applies with create: true: servelab never deletes a bucket it did not create" });
   }
+  if (url.store === "tos" && results.destroyResults) {
+    out.push({
+      path: "servelab:results.destroyResults",
+      message: "is not available for tos:// buckets: the Volcengine provider (v0.0.47) only deletes empty TOS buckets, so destroy would fail on the results; the bucket is always left in place (empty and delete it with tosutil when done)",
+    });
+  }
   if (results.location !== undefined && !results.create) {
     out.push({ path: "servelab:results.location", message: "only applies with create: true (an existing bucket keeps its location)" });
   }
