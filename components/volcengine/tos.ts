@@ -28,7 +28,7 @@ export interface TosBucketArgs {
 
 /** `volcengine.tos.Bucket`: created in the provider's region (volcengine:region); its id is the bucket name. */
 export class TosBucket extends pulumi.CustomResource {
-  public readonly bucketName!: pulumi.Output<string>;
+  declare public readonly bucketName: pulumi.Output<string>;
   constructor(name: string, args: TosBucketArgs, opts?: pulumi.CustomResourceOptions) {
     super("volcengine:tos/bucket:Bucket", name, { ...args }, withPlugin(opts));
   }
@@ -41,7 +41,7 @@ export interface IamUserArgs {
 }
 
 export class IamUser extends pulumi.CustomResource {
-  public readonly userName!: pulumi.Output<string>;
+  declare public readonly userName: pulumi.Output<string>;
   constructor(name: string, args: IamUserArgs, opts?: pulumi.CustomResourceOptions) {
     super("volcengine:iam/user:User", name, { ...args }, withPlugin(opts));
   }
@@ -55,7 +55,7 @@ export interface IamPolicyArgs {
 }
 
 export class IamPolicy extends pulumi.CustomResource {
-  public readonly policyName!: pulumi.Output<string>;
+  declare public readonly policyName: pulumi.Output<string>;
   constructor(name: string, args: IamPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super("volcengine:iam/policy:Policy", name, { ...args }, withPlugin(opts));
   }
@@ -82,8 +82,8 @@ export interface IamAccessKeyArgs {
 
 /** `volcengine.iam.AccessKey`: the provider marks `secretAccessKey` secret, and so does this class. */
 export class IamAccessKey extends pulumi.CustomResource {
-  public readonly accessKeyId!: pulumi.Output<string>;
-  public readonly secretAccessKey!: pulumi.Output<string>;
+  declare public readonly accessKeyId: pulumi.Output<string>;
+  declare public readonly secretAccessKey: pulumi.Output<string>;
   constructor(name: string, args: IamAccessKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "volcengine:iam/accessKey:AccessKey",
