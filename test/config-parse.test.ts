@@ -87,6 +87,7 @@ const BAD_CONFIGS: Array<[string, () => Record<string, any>, string, RegExp]> = 
   ["dot in a TOS bucket name", withStack((r) => (r.results = { bucket: "tos://lab.results", region: "cn-beijing" })), "servelab:results.bucket", /virtual-hosted addressing .* breaks the TLS certificate/],
   ["endpoint that is not https", withStack((r) => (r.results = { bucket: "s3://lab-results", region: "us-east-1", endpoint: "http://minio:9000" })), "servelab:results.endpoint", /must be an https:\/\/ endpoint/],
   ["destroyResults on TOS", withStack((r) => (r.results = { bucket: "tos://lab-results", region: "cn-beijing", create: true, destroyResults: true })), "servelab:results.destroyResults", /is not available for tos:\/\/ buckets: the Volcengine provider .* only deletes empty TOS buckets/],
+  ["results bucket without a benchmark", withMinimal((r) => (r.results = { bucket: "gs://lab-results" })), "servelab:results.bucket", /has no effect without servelab:benchmark/],
   ["unknown results key", withStack((r) => (r.results = { bucket: "gs://lab-results", public: true })), "servelab:results", /unknown key "public"; allowed keys: bucket, create, destroyResults, location, region, endpoint/],
 ];
 

@@ -9,6 +9,9 @@ import { ResultsAccess } from "../components/results/access";
 import { VOLCENGINE_PROVIDER } from "../components/volcengine/provider";
 import { minimalRaw } from "./helpers/configs";
 
+/** Results need a benchmark Job to write them. */
+const BENCHMARK = { harness: "vllm-bench", points: [{ requestRate: 4 }] };
+
 interface Registered {
   type: string;
   name: string;
@@ -69,9 +72,9 @@ function secretValue(input: any): unknown {
   return input.value;
 }
 
-const withResults = (results: Record<string, unknown>) => parseExperimentConfig({ ...minimalRaw(), results });
+const withResults = (results: Record<string, unknown>) => parseExperimentConfig({ ...minimalRaw(), benchmark: BENCHMARK, results });
 const onKubeconfig = (results: Record<string, unknown>) =>
-  parseExperimentConfig({ ...minimalRaw(), cluster: { provider: "kubeconfig", kubeconfig: "~/.kube/lab", gpu: { type: "a100-80gb", perNode: 8 } }, results });
+  parseExperimentConfig({ ...minimalRaw(), benchmark: BENCHMARK, cluster: { provider: "kubeconfig", kubeconfig: "~/.kube/lab", gpu: { type: "a100-80gb", perNode: 8 } }, results });
 
 describe("GCS results on GKE", () => {
   it("creates the bucket (kept on destroy), a writer service account, Workload Identity and an object-create grant on the prefix", async () => {

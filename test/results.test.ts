@@ -10,7 +10,10 @@ import { ResultsSpec, parseBucketUrl, resultsLocation, resultsSpec } from "../co
 import { tosBucketArgs, tosPutOnlyPolicy, tosWriterName } from "../components/results/tosSpec";
 import { minimalRaw } from "./helpers/configs";
 
-const withResults = (results: Record<string, unknown>): ExperimentConfig => parseExperimentConfig({ ...minimalRaw(), results });
+/** Results need a benchmark Job to write them. */
+const BENCHMARK = { harness: "vllm-bench", points: [{ requestRate: 4 }] };
+
+const withResults = (results: Record<string, unknown>): ExperimentConfig => parseExperimentConfig({ ...minimalRaw(), benchmark: BENCHMARK, results });
 /** A VKE cluster as the vke branch will parse it; resultsSpec compares cluster.provider as a string. */
 const onVke = (results: Record<string, unknown>): ExperimentConfig => ({ ...withResults({}), cluster: { provider: "vke", region: "cn-beijing" } as any, results });
 const spec = (config: ExperimentConfig, stack = "k8s_stack"): ResultsSpec => resultsSpec(config, stack)!;

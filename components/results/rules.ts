@@ -20,6 +20,9 @@ export function resultsProblems(config: ExperimentConfig): ConfigProblem[] {
   }
   const url = parseBucketUrl(results.bucket);
   if (!url) return out;
+  if (!config.benchmark) {
+    out.push({ path: "servelab:results.bucket", message: "has no effect without servelab:benchmark: only the benchmark Job writes results (and only then does servelab create the bucket or grant access); add a benchmark or remove servelab:results" });
+  }
   const where = `${url.scheme}://`;
 
   for (const [key, stores] of Object.entries(STORE_KEYS)) {
