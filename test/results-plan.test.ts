@@ -32,6 +32,17 @@ describe("results_gcs: GKE writing into a GCS bucket it creates", () => {
     expect(bucket).toMatchObject({ name: "servelab-lab-results", location: "US-CENTRAL1", publicAccessPrevention: "enforced" });
     expect(plan.outputs.resultsLocation).toBe("gs://servelab-lab-results/runs/results_gcs/");
   });
+
+  it("runs on a cluster where Workload Identity works: the project's workload pool, and the GKE metadata server on both pools", async () => {
+    const { resources } = await planned("results_gcs");
+    const cluster = resources.find((r) => r.type === "gcp:container/cluster:Cluster")!.inputs as any;
+    expect(cluster.workloadIdentityConfig).toEqual({ workloadPool: "your-gcp-project.svc.id.goog" });
+    const pools = resources.filter((r) => r.type === "gcp:container/nodePool:NodePool").map((r) => r.inputs as any);
+    expect(pools.map((p) => [p.name, p.nodeConfig.workloadMetadataConfig])).toEqual([
+      ["servelab-system", { mode: "GKE_METADATA" }],
+      ["servelab-gpu", { mode: "GKE_METADATA" }],
+    ]);
+  });
 });
 
 describe("results_s3: an existing cluster writing into an existing S3 bucket", () => {
