@@ -1,12 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BenchmarkJob } from "./benchmark/benchmarkJob";
+import { SERVICE_ACCOUNT } from "./benchmark/jobManifest";
 import { resolveClusterFacts } from "./cluster/facts";
 import { GkeCluster } from "./cluster/gkeCluster";
 import { KubeconfigCluster } from "./cluster/kubeconfigCluster";
 import { Cluster } from "./cluster/types";
 import { ExperimentConfig } from "./config/schema";
 import { hfRepo } from "./engine/sizing";
+import { createResultsAccess } from "./results";
+import { resultsLocation } from "./results/spec";
 import { createServing } from "./serving";
 import { dnsName, standardLabels } from "./util/labels";
 
@@ -67,6 +70,11 @@ export class Experiment extends pulumi.ComponentResource {
     );
 
     if (config.benchmark) {
+      const resultsAccess = createResultsAccess(
+        `${name}-results`,
+        { stack, config, namespace: namespace.metadata.name, labels: standardLabels(stack, "results", "results-writer"), serviceAccount: SERVICE_ACCOUNT },
+        { parent: this, providers: [cluster.provider] },
+      );
       const benchmark = new BenchmarkJob(
         `${name}-benchmark`,
         {
@@ -78,6 +86,7 @@ export class Experiment extends pulumi.ComponentResource {
           placement: cluster.systemPlacement,
           tokenizer: config.model.tokenizer ?? hfRepo(config.model),
           bucket: config.results.bucket,
+          resultsAccess,
         },
         { parent: this, providers: [cluster.provider] },
       );
@@ -88,7 +97,7 @@ export class Experiment extends pulumi.ComponentResource {
     this.namespace = namespace.metadata.name;
     this.baseUrl = serving.baseUrl;
     this.servedModel = serving.servedModel;
-    this.resultsLocation = config.results.bucket ? `${config.results.bucket.replace(/\/$/, "")}/${stack}/` : undefined;
+    this.resultsLocation = config.results.bucket ? resultsLocation(config.results.bucket, stack) : undefined;
     this.registerOutputs({ kubeconfig: this.kubeconfig, namespace: this.namespace, baseUrl: this.baseUrl, servedModel: this.servedModel });
   }
 }

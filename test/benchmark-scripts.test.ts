@@ -1,6 +1,6 @@
 /** The Python drivers that run in the benchmark Job, exercised with the machine's python3. */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -85,5 +85,85 @@ describe("vllm_bench_sweep.py", () => {
     );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split("\n")).toEqual(["http://kubeai/openai http://svc:80", "10 10 0"]);
+  });
+});
+
+/** Stand-ins for boto3/botocore and google-cloud-storage that record every call as a JSON line in $FAKE_CALLS. */
+function fakeCloudModules(): string {
+  const dir = mkdtempSync(join(tmpdir(), "sl-fake-clients-"));
+  const record = "import json, os\ndef record(**call):\n    with open(os.environ['FAKE_CALLS'], 'a') as f:\n        f.write(json.dumps(call) + '\\n')\n";
+  const files: Record<string, string> = {
+    "fake_record.py": record,
+    "boto3/__init__.py":
+      "from fake_record import record\nimport os\n" +
+      "class _S3:\n    def __init__(self, endpoint_url, config):\n        self.endpoint_url, self.config = endpoint_url, config\n" +
+      "    def put_object(self, Bucket, Key, Body):\n        record(op='put_object', bucket=Bucket, key=Key, body=Body.read().decode(), endpoint=self.endpoint_url,\n" +
+      "               config=self.config and self.config.kwargs, key_id=os.environ.get('AWS_ACCESS_KEY_ID'), region=os.environ.get('AWS_DEFAULT_REGION'))\n" +
+      "def client(service, endpoint_url=None, config=None):\n    assert service == 's3'\n    return _S3(endpoint_url, config)\n",
+    "botocore/__init__.py": "",
+    "botocore/config.py": "class Config:\n    def __init__(self, **kwargs):\n        self.kwargs = kwargs\n",
+    "google/__init__.py": "",
+    "google/cloud/__init__.py": "",
+    "google/cloud/storage.py":
+      "from fake_record import record\n" +
+      "class _Blob:\n    def __init__(self, bucket, name):\n        self.bucket, self.name = bucket, name\n" +
+      "    def upload_from_filename(self, path):\n        record(op='upload_from_filename', bucket=self.bucket, key=self.name, body=open(path).read())\n" +
+      "class _Bucket:\n    def __init__(self, name):\n        self.name = name\n    def blob(self, name):\n        return _Blob(self.name, name)\n" +
+      "class Client:\n    def bucket(self, name):\n        return _Bucket(name)\n",
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe("servelab_common.upload_results", () => {
+  const fakes = fakeCloudModules();
+  function upload(bucket: string, env: Record<string, string>): Array<Record<string, any>> {
+    const dir = mkdtempSync(join(tmpdir(), "sl-upload-"));
+    writeFileSync(join(dir, "manifest.json"), '{"experiment": "k8s_stack"}\n');
+    writeFileSync(join(dir, "out.csv"), "a,b\n1,2\n");
+    const calls = join(dir, "calls.jsonl");
+    const run = spawnSync(
+      "python3",
+      ["-c", "import sys, servelab_common as c; c.upload_results(sys.argv[1], 'k8s_stack', 'run-7', sys.argv[2:])", bucket, join(dir, "manifest.json"), join(dir, "out.csv")],
+      { cwd: SCRIPTS, encoding: "utf8", env: { ...process.env, PYTHONPATH: `${fakes}:${SCRIPTS}`, FAKE_CALLS: calls, ...env } },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    return readFileSync(calls, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+  }
+
+  it("puts each file under <bucket prefix>/<stack>/<run id>/ on TOS with the Job's key, endpoint and virtual-hosted addressing, one PutObject a file", () => {
+    const calls = upload("tos://lab-results/servelab", {
+      AWS_ACCESS_KEY_ID: "AKTEST",
+      AWS_DEFAULT_REGION: "cn-beijing",
+      SERVELAB_S3_ENDPOINT: "https://tos-s3-cn-beijing.ivolces.com",
+      SERVELAB_S3_ADDRESSING_STYLE: "virtual",
+    });
+    expect(calls).toEqual([
+      expect.objectContaining({ op: "put_object", bucket: "lab-results", key: "servelab/k8s_stack/run-7/manifest.json", body: '{"experiment": "k8s_stack"}\n' }),
+      expect.objectContaining({ op: "put_object", bucket: "lab-results", key: "servelab/k8s_stack/run-7/out.csv", body: "a,b\n1,2\n" }),
+    ]);
+    expect(calls[0]).toMatchObject({
+      endpoint: "https://tos-s3-cn-beijing.ivolces.com",
+      config: { signature_version: "s3v4", s3: { addressing_style: "virtual" } },
+      key_id: "AKTEST",
+      region: "cn-beijing",
+    });
+  });
+
+  it("uses AWS's own endpoint and default addressing on S3", () => {
+    const calls = upload("s3://lab-results", { AWS_DEFAULT_REGION: "us-east-1", SERVELAB_S3_ENDPOINT: "", SERVELAB_S3_ADDRESSING_STYLE: "" });
+    expect(calls.map((c) => c.key)).toEqual(["k8s_stack/run-7/manifest.json", "k8s_stack/run-7/out.csv"]);
+    expect(calls[0]).toMatchObject({ endpoint: null, config: null, region: "us-east-1" });
+  });
+
+  it("creates new objects through google-cloud-storage on GCS (nothing but object create)", () => {
+    const calls = upload("gs://lab-results/a/b/", {});
+    expect(calls).toEqual([
+      { op: "upload_from_filename", bucket: "lab-results", key: "a/b/k8s_stack/run-7/manifest.json", body: '{"experiment": "k8s_stack"}\n' },
+      { op: "upload_from_filename", bucket: "lab-results", key: "a/b/k8s_stack/run-7/out.csv", body: "a,b\n1,2\n" },
+    ]);
   });
 });

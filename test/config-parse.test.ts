@@ -75,6 +75,20 @@ const BAD_CONFIGS: Array<[string, () => Record<string, any>, string, RegExp]> = 
   ["model source that is not Hugging Face", withStack((r) => (r.model.source = "s3://models/llama")), "servelab:model.source", /must be a Hugging Face model/],
   ["memory without a unit pattern", withStack((r) => (r.engine.memory = "150 GB")), "servelab:engine.memory", /must be a Kubernetes quantity/],
   ["results bucket of an unknown store", withStack((r) => (r.results = { bucket: "azure://x" })), "servelab:results.bucket", /must be a bucket URL/],
+  ["gs:// bucket without GKE Workload Identity", withMinimal((r) => { r.cluster = { provider: "kubeconfig", kubeconfig: "~/.kube/lab", gpu: { type: "a100-80gb", perNode: 8 } }; r.results = { bucket: "gs://lab-results" }; }), "servelab:results.bucket", /"gs:\/\/lab-results": gs:\/\/ buckets are written through GKE Workload Identity, which needs cluster.provider: gke \(cluster is kubeconfig\); use an s3:\/\/ or tos:\/\/ bucket/],
+  ["s3:// bucket without a region", withStack((r) => (r.results = { bucket: "s3://lab-results/servelab" })), "servelab:results.region", /is required with an s3:\/\/ bucket: the AWS region/],
+  ["tos:// bucket outside VKE without a region", withStack((r) => (r.results = { bucket: "tos://lab-results" })), "servelab:results.region", /is required with a tos:\/\/ bucket outside VKE \(cluster is gke\).*tos-s3-<region>\.volces\.com/],
+  ["destroyResults on a bucket servelab did not create", withStack((r) => (r.results = { bucket: "gs://lab-results", destroyResults: true })), "servelab:results.destroyResults", /only applies with create: true: servelab never deletes a bucket it did not create/],
+  ["GCS location on an S3 bucket", withStack((r) => (r.results = { bucket: "s3://lab-results", region: "us-east-1", create: true, location: "US" })), "servelab:results.location", /does not apply to s3:\/\/ buckets; it is for gs:\/\//],
+  ["region on a GCS bucket", withStack((r) => (r.results = { bucket: "gs://lab-results", region: "us-east-1" })), "servelab:results.region", /does not apply to gs:\/\/ buckets; it is for s3:\/\/ and tos:\/\//],
+  ["location of an existing bucket", withStack((r) => (r.results = { bucket: "gs://lab-results", location: "US" })), "servelab:results.location", /only applies with create: true/],
+  ["bucket settings without a bucket", withStack((r) => (r.results = { create: true })), "servelab:results.create", /only applies with results.bucket/],
+  ["underscore in an S3 bucket name", withStack((r) => (r.results = { bucket: "s3://lab_results", region: "us-east-1" })), "servelab:results.bucket", /"lab_results": s3:\/\/ bucket names cannot contain "_"/],
+  ["dot in a TOS bucket name", withStack((r) => (r.results = { bucket: "tos://lab.results", region: "cn-beijing" })), "servelab:results.bucket", /virtual-hosted addressing .* breaks the TLS certificate/],
+  ["endpoint that is not https", withStack((r) => (r.results = { bucket: "s3://lab-results", region: "us-east-1", endpoint: "http://minio:9000" })), "servelab:results.endpoint", /must be an https:\/\/ endpoint/],
+  ["destroyResults on TOS", withStack((r) => (r.results = { bucket: "tos://lab-results", region: "cn-beijing", create: true, destroyResults: true })), "servelab:results.destroyResults", /is not available for tos:\/\/ buckets: the Volcengine provider .* only deletes empty TOS buckets/],
+  ["results bucket without a benchmark", withMinimal((r) => (r.results = { bucket: "gs://lab-results" })), "servelab:results.bucket", /has no effect without servelab:benchmark/],
+  ["unknown results key", withStack((r) => (r.results = { bucket: "gs://lab-results", public: true })), "servelab:results", /unknown key "public"; allowed keys: bucket, create, destroyResults, location, region, endpoint/],
 ];
 
 describe("bad configs are refused with the key, the value and what is allowed", () => {

@@ -8,6 +8,7 @@
 import base64
 import gzip
 import hashlib
+import importlib
 import json
 import os
 import subprocess
@@ -108,28 +109,43 @@ def run_id():
     return os.environ.get("SERVELAB_RUN_ID") or time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
 
 
+def _import_or_install(module, requirement):
+    """Imports `module`, pip-installing `requirement` first only when the image lacks it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        pip_install([requirement])
+        return importlib.import_module(module)
+
+
 def upload_results(bucket, experiment, rid, paths):
-    """Uploads to <bucket>/<experiment>/<run id>/ with the workload's own cloud identity."""
+    """Uploads to <bucket>/<experiment>/<run id>/ with the credentials servelab gave the Job.
+
+    gs://: the pod's Workload Identity (roles/storage.objectCreator on that prefix: create only).
+    s3:// and tos://: the key in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (s3:PutObject / tos:PutObject on
+    that prefix), AWS_DEFAULT_REGION, SERVELAB_S3_ENDPOINT and SERVELAB_S3_ADDRESSING_STYLE (TOS takes
+    virtual-hosted requests only). One PutObject a file: the key may do nothing else.
+    """
     if not bucket:
         return
     scheme, _, rest = bucket.partition("://")
     name, _, prefix = rest.partition("/")
     key_prefix = "/".join(p for p in (prefix.strip("/"), experiment, rid) if p)
     if scheme == "gs":
-        pip_install(["google-cloud-storage==2.19.0"])
-        from google.cloud import storage  # noqa: PLC0415 (installed just above)
-
+        storage = _import_or_install("google.cloud.storage", "google-cloud-storage==2.19.0")
         client = storage.Client()
         for path in paths:
             client.bucket(name).blob(f"{key_prefix}/{os.path.basename(path)}").upload_from_filename(path)
     elif scheme in ("s3", "tos"):
-        pip_install(["boto3==1.38.0"])
-        import boto3  # noqa: PLC0415
+        boto3 = _import_or_install("boto3", "boto3==1.38.0")
+        from botocore.config import Config  # noqa: PLC0415 (installed with boto3)
 
-        endpoint = os.environ.get("SERVELAB_S3_ENDPOINT") or None
-        client = boto3.client("s3", endpoint_url=endpoint)
+        style = os.environ.get("SERVELAB_S3_ADDRESSING_STYLE")
+        config = Config(signature_version="s3v4", s3={"addressing_style": style}) if style else None
+        client = boto3.client("s3", endpoint_url=os.environ.get("SERVELAB_S3_ENDPOINT") or None, config=config)
         for path in paths:
-            client.upload_file(path, name, f"{key_prefix}/{os.path.basename(path)}")
+            with open(path, "rb") as body:
+                client.put_object(Bucket=name, Key=f"{key_prefix}/{os.path.basename(path)}", Body=body)
     else:
         raise SystemExit(f"servelab: cannot upload to {bucket}")
     log(f"uploaded {len(paths)} files to {scheme}://{name}/{key_prefix}/")

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/types";
 import { BenchmarkConfig } from "../config/schema";
+import type { ResultsAccess } from "../results/access";
 import { ServingStack } from "../serving/types";
 import { harnessRun } from "./harnesses";
 import { benchmarkJob, benchmarkServiceAccount, scriptsConfigMap } from "./jobManifest";
@@ -16,6 +17,7 @@ export interface BenchmarkJobArgs {
   placement: Placement;
   tokenizer: string;
   bucket?: string;
+  resultsAccess?: ResultsAccess;
 }
 
 /** Time Pulumi waits beyond the Job's own deadline (pod scheduling, image pull). */
@@ -51,7 +53,7 @@ export class BenchmarkJob extends pulumi.ComponentResource {
       }),
       {
         parent: this,
-        dependsOn: [configMap, account, ...args.serving.ready],
+        dependsOn: [configMap, account, ...args.serving.ready, ...(args.resultsAccess?.dependsOn ?? [])],
         // Fixed name: the old Job must go before its replacement can be created.
         deleteBeforeReplace: true,
         customTimeouts: { create: wait, update: wait, delete: "10m" },

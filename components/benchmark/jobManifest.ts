@@ -2,6 +2,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { Placement } from "../cluster/types";
+import type { ResultsAccess } from "../results/access";
 import { ENV, HarnessRun, RESULTS_DIR, SCRIPTS_DIR } from "./harness";
 
 export const JOB_NAME = "benchmark";
@@ -19,6 +20,8 @@ export interface BenchmarkJobInput {
   baseUrl: pulumi.Input<string>;
   servedModel: pulumi.Input<string>;
   bucket?: string;
+  /** How the Job may write to the bucket (ServiceAccount annotations, key env); cloud-specific, built in components/results/. */
+  resultsAccess?: ResultsAccess;
   scriptsSha256: string;
 }
 
@@ -26,8 +29,11 @@ export function scriptsConfigMap(input: Pick<BenchmarkJobInput, "namespace" | "l
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: SCRIPTS_CONFIGMAP, namespace: input.namespace, labels: input.labels }, data: files };
 }
 
-export function benchmarkServiceAccount(input: Pick<BenchmarkJobInput, "namespace" | "labels">): k8s.types.input.core.v1.ServiceAccount {
-  return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: SERVICE_ACCOUNT, namespace: input.namespace, labels: input.labels } };
+export function benchmarkServiceAccount(input: Pick<BenchmarkJobInput, "namespace" | "labels" | "resultsAccess">): k8s.types.input.core.v1.ServiceAccount {
+  const metadata: k8s.types.input.meta.v1.ObjectMeta = { name: SERVICE_ACCOUNT, namespace: input.namespace, labels: input.labels };
+  const annotations = input.resultsAccess?.serviceAccountAnnotations ?? {};
+  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  return { apiVersion: "v1", kind: "ServiceAccount", metadata };
 }
 
 export function benchmarkJob(input: BenchmarkJobInput): k8s.types.input.batch.v1.Job {
@@ -40,6 +46,7 @@ export function benchmarkJob(input: BenchmarkJobInput): k8s.types.input.batch.v1
     ...Object.entries(run.env).map(([name, value]) => ({ name, value })),
   ];
   if (input.bucket) env.push({ name: ENV.bucket, value: input.bucket });
+  if (input.resultsAccess) env.push(...input.resultsAccess.env);
   const resources = { cpu: String(input.cpu), memory: input.memory };
   return {
     apiVersion: "batch/v1",
@@ -63,7 +70,7 @@ export function benchmarkJob(input: BenchmarkJobInput): k8s.types.input.batch.v1
         spec: {
           restartPolicy: "Never",
           serviceAccountName: SERVICE_ACCOUNT,
-          automountServiceAccountToken: false,
+          automountServiceAccountToken: input.resultsAccess?.automountServiceAccountToken ?? false,
           nodeSelector: input.placement.nodeSelector,
           tolerations: input.placement.tolerations,
           containers: [

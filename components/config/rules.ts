@@ -8,6 +8,7 @@ import { ClusterFacts, resolveClusterFacts } from "../cluster/facts";
 import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
 import { engineResources, replicasPerNode } from "../engine/sizing";
 import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
+import { resultsProblems } from "../results/rules";
 import { LMCACHE_REPOSITORY, lmcacheMinMemoryGb, productionStackImage, productionStackMemory, splitImage } from "../serving/productionStackValues";
 import { FIT_RULES } from "./fitRules";
 import { ConfigProblem } from "./problems";
@@ -225,7 +226,11 @@ const kubeAiPrefixHash: Rule = ({ router }, _facts, out) => {
   }
 };
 
-const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, ...FIT_RULES];
+const results: Rule = (config, _facts, out) => {
+  out.push(...resultsProblems(config));
+};
+
+const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, results, ...FIT_RULES];
 
 export function checkRules(config: ExperimentConfig): ConfigProblem[] {
   const { facts, problems } = resolveClusterFacts(config.cluster);

@@ -233,6 +233,16 @@ export const resultsSchema = z.strictObject({
     .string()
     .regex(/^(gs|s3|tos):\/\/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](\/[\w./-]*)?$/, { error: 'must be a bucket URL such as "gs://my-bucket/servelab" (gs://, s3:// or tos://)' })
     .optional(),
+  /** Create the bucket (true) or write into an existing one (omitted/false); see components/results/. */
+  create: z.boolean().optional(),
+  /** With create: true, `pulumi destroy` deletes the bucket and every result in it; otherwise the bucket is left behind. */
+  destroyResults: z.boolean().optional(),
+  /** GCS location of a created gs:// bucket (e.g. "US-CENTRAL1", "US"); defaults to the GKE cluster's region. */
+  location: z.string().regex(/^[A-Za-z0-9-]+$/, { error: 'must be a GCS location such as "US-CENTRAL1" or "US"' }).optional(),
+  /** Region of an s3:// or tos:// bucket (e.g. "us-east-1", "cn-beijing"); the Job signs its uploads for it. */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-?\d*$/, { error: 'must be a region such as "us-east-1" or "cn-beijing"' }).optional(),
+  /** S3 endpoint the Job uploads to (s3:// and tos://); tos:// defaults to https://tos-s3-<region>.ivolces.com on VKE. */
+  endpoint: z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, { error: 'must be an https:// endpoint such as "https://tos-s3-cn-beijing.volces.com"' }).optional(),
 });
 
 /** Each servelab:* key and its schema. A key that is not here is a typo. */

@@ -44,6 +44,8 @@ function computedState(type: string, inputs: Record<string, unknown>): Record<st
   if (type === "gcp:container/cluster:Cluster") {
     return { ...inputs, endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "cGxhbi1vbmx5LWNh" } };
   }
+  if (type === "aws:iam/accessKey:AccessKey") return { ...inputs, secret: "plan-only-secret-key" };
+  if (type === "volcengine:iam/accessKey:AccessKey") return { ...inputs, accessKeyId: "plan-only-key-id", secretAccessKey: "plan-only-secret-key" };
   return inputs;
 }
 

@@ -1,0 +1,49 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IamAccessKey, IamPolicy, IamUser, IamUserPolicyAttachment, TosBucket } from "../volcengine/tos";
+import { ResultsAccess, keyEnv, keySecret } from "./access";
+import { ResultsSpec } from "./spec";
+import { tosBucketArgs, tosPutOnlyPolicy, tosWriterName } from "./tosSpec";
+
+export interface TosResultsArgs {
+  spec: ResultsSpec;
+  stack: string;
+  namespace: pulumi.Input<string>;
+  labels: Record<string, string>;
+}
+
+/**
+ * TOS results through the Volcengine provider (v0.0.47): the bucket when servelab creates it (private
+ * ACL, in the provider's region volcengine:region, which must be results.region), an IAM user with a
+ * put-only policy on the stack's prefix, and its access key as a Kubernetes Secret. The Job uploads
+ * through TOS's S3-compatible endpoint.
+ */
+export class TosResults extends pulumi.ComponentResource {
+  public readonly access: ResultsAccess;
+  public readonly bucket?: TosBucket;
+
+  constructor(name: string, args: TosResultsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("servelab:results:TosResults", name, {}, opts);
+    const { spec, stack } = args;
+    if (spec.create) {
+      // No destroyResults on TOS (rules.ts): the provider only deletes empty buckets, so the bucket is always left in place.
+      this.bucket = new TosBucket(`${name}-bucket`, tosBucketArgs(spec, stack), { parent: this, retainOnDelete: true });
+    }
+    const writer = tosWriterName(stack);
+    const user = new IamUser(`${name}-writer`, { userName: writer, displayName: writer, description: `servelab results writer (${stack})` }, { parent: this });
+    const policy = new IamPolicy(
+      `${name}-put-only`,
+      { policyName: writer, policyDocument: JSON.stringify(tosPutOnlyPolicy(spec)), description: `PutObject under ${spec.bucket}/${spec.objectPrefix}/ only` },
+      { parent: this },
+    );
+    const attachment = new IamUserPolicyAttachment(
+      `${name}-attachment`,
+      { userName: user.userName, policyName: policy.policyName, policyType: "Custom" },
+      { parent: this, dependsOn: this.bucket ? [this.bucket] : [] },
+    );
+    const key = new IamAccessKey(`${name}-key`, { userName: user.userName, status: "active" }, { parent: this });
+    const secret = new k8s.core.v1.Secret(`${name}-key-secret`, keySecret(args.namespace, args.labels, key.accessKeyId, pulumi.secret(key.secretAccessKey)), { parent: this });
+    this.access = { serviceAccountAnnotations: {}, automountServiceAccountToken: false, env: keyEnv(spec), dependsOn: [attachment, secret] };
+    this.registerOutputs({ writerUser: writer });
+  }
+}
