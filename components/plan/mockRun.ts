@@ -44,6 +44,10 @@ function computedState(type: string, inputs: Record<string, unknown>): Record<st
   if (type === "gcp:container/cluster:Cluster") {
     return { ...inputs, endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "cGxhbi1vbmx5LWNh" } };
   }
+  if (type === "volcengine:vke/cluster:Cluster") {
+    const kubeconfig = "apiVersion: v1\nkind: Config\nclusters:\n- name: plan-only\n  cluster:\n    server: https://203.0.113.20:6443\n";
+    return { ...inputs, kubeconfigPublic: Buffer.from(kubeconfig).toString("base64"), kubeconfigPrivate: Buffer.from(kubeconfig).toString("base64") };
+  }
   return inputs;
 }
 
