@@ -81,6 +81,7 @@ export class Experiment extends pulumi.ComponentResource {
           placement: cluster.systemPlacement,
           tokenizer: config.model.tokenizer ?? hfRepo(config.model),
           bucket: config.results.bucket,
+          imageRegistry: config.cluster.imageRegistry,
         },
         { parent: this, providers: [cluster.provider] },
       );

@@ -16,6 +16,7 @@ export interface BenchmarkJobArgs {
   placement: Placement;
   tokenizer: string;
   bucket?: string;
+  imageRegistry?: string;
 }
 
 /** Time Pulumi waits beyond the Job's own deadline (pod scheduling, image pull). */

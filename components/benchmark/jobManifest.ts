@@ -1,6 +1,7 @@
 /** The benchmark Job, its scripts ConfigMap and ServiceAccount as plain Kubernetes objects (pure). */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { withRegistry } from "../catalog/imageRegistry";
 import { Placement } from "../cluster/types";
 import { ENV, HarnessRun, RESULTS_DIR, SCRIPTS_DIR } from "./harness";
 
@@ -20,6 +21,8 @@ export interface BenchmarkJobInput {
   servedModel: pulumi.Input<string>;
   bucket?: string;
   scriptsSha256: string;
+  /** servelab:cluster.imageRegistry: the harness image is pulled through it. */
+  imageRegistry?: string;
 }
 
 export function scriptsConfigMap(input: Pick<BenchmarkJobInput, "namespace" | "labels">, files: Record<string, string>): k8s.types.input.core.v1.ConfigMap {
@@ -69,7 +72,7 @@ export function benchmarkJob(input: BenchmarkJobInput): k8s.types.input.batch.v1
           containers: [
             {
               name: "benchmark",
-              image: run.image,
+              image: withRegistry(run.image, input.imageRegistry),
               command: run.command,
               args: run.args,
               env,
