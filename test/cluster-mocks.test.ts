@@ -11,6 +11,7 @@ import { minimalRaw, rawStackValues } from "./helpers/configs";
 const created: pulumi.runtime.MockResourceArgs[] = [];
 /** Plugin version and download URL of each registered resource, read from the register requests. */
 const plugins = new Map<string, { version: string; url: string }>();
+const secretOutputs = new Map<string, string[]>();
 const VKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: vke\n  cluster:\n    server: https://192.0.2.30:6443\n";
 const out = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
@@ -38,6 +39,7 @@ beforeAll(async () => {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     plugins.set(req.getName(), { version: req.getVersion(), url: req.getPlugindownloadurl() });
+    secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
     return register(req, cb);
   };
 });
@@ -131,6 +133,7 @@ describe("VkeCluster", () => {
     expect(one("volcengine:vke/addon:Addon").inputs).toEqual({ clusterId: `${prefix}-vke-id`, name: "nvidia-device-plugin", deployMode: "Unmanaged", deployNodeType: "Node" });
 
     expect(await out(cluster.kubeconfig)).toBe(VKE_KUBECONFIG);
+    expect(secretOutputs.get(`${prefix}-vke`)).toEqual(["kubeconfigPublic", "kubeconfigPrivate"]);
     expect(await (cluster.kubeconfig as any).isSecret).toBe(true);
     expect(cluster.facts).toMatchObject({ cloud: "vke", rdma: false, gpu: { type: "h20", perNode: 8, total: 8, gpuMemoryGb: 96 } });
     // H20's gpu-name label value is unverified, so placement uses servelab's own pool label only.

@@ -152,7 +152,9 @@ export class VkeClusterResource extends VolcengineResource {
   declare readonly kubeconfigPublic: pulumi.Output<string>;
   declare readonly kubeconfigPrivate: pulumi.Output<string>;
   constructor(name: string, args: VkeClusterArgs, opts: VolcengineResourceOptions) {
-    super("volcengine:vke/cluster:Cluster", name, args, ["kubeconfigPublic", "kubeconfigPrivate", "eipAllocationId"], opts);
+    // Admin credentials: kept encrypted in the state (the provider does not mark them secret itself).
+    const secrets = [...(opts.additionalSecretOutputs ?? []), "kubeconfigPublic", "kubeconfigPrivate"];
+    super("volcengine:vke/cluster:Cluster", name, args, ["kubeconfigPublic", "kubeconfigPrivate", "eipAllocationId"], { ...opts, additionalSecretOutputs: secrets });
   }
 }
 
