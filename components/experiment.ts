@@ -6,6 +6,7 @@ import { resolveClusterFacts } from "./cluster/facts";
 import { GkeCluster } from "./cluster/gkeCluster";
 import { KubeconfigCluster } from "./cluster/kubeconfigCluster";
 import { Cluster } from "./cluster/types";
+import { VkeCluster } from "./cluster/vkeCluster";
 import { ExperimentConfig } from "./config/schema";
 import { hfRepo } from "./engine/sizing";
 import { createResultsAccess } from "./results";
@@ -38,7 +39,9 @@ export class Experiment extends pulumi.ComponentResource {
     const cluster: Cluster =
       config.cluster.provider === "gke"
         ? new GkeCluster(`${name}-cluster`, { config: config.cluster, facts, stack }, { parent: this })
-        : new KubeconfigCluster(`${name}-cluster`, { config: config.cluster, facts }, { parent: this });
+        : config.cluster.provider === "vke"
+          ? new VkeCluster(`${name}-cluster`, { config: config.cluster, facts, stack }, { parent: this })
+          : new KubeconfigCluster(`${name}-cluster`, { config: config.cluster, facts }, { parent: this });
     const inCluster = { parent: this, provider: cluster.provider };
     const labels = standardLabels(stack, "experiment", "servelab");
 
@@ -87,6 +90,7 @@ export class Experiment extends pulumi.ComponentResource {
           tokenizer: config.model.tokenizer ?? hfRepo(config.model),
           bucket: config.results.bucket,
           resultsAccess,
+          imageRegistry: config.cluster.imageRegistry,
         },
         { parent: this, providers: [cluster.provider] },
       );

@@ -4,10 +4,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { GkeCluster } from "../components/cluster/gkeCluster";
 import { KubeconfigCluster } from "../components/cluster/kubeconfigCluster";
+import { VkeCluster } from "../components/cluster/vkeCluster";
 import { parseExperimentConfig } from "../components/config/parse";
-import { minimalRaw } from "./helpers/configs";
+import { minimalRaw, rawStackValues } from "./helpers/configs";
 
 const created: pulumi.runtime.MockResourceArgs[] = [];
+/** Plugin version and download URL of each registered resource, read from the register requests. */
+const plugins = new Map<string, { version: string; url: string }>();
+const secretOutputs = new Map<string, string[]>();
+const VKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: vke\n  cluster:\n    server: https://192.0.2.30:6443\n";
 const out = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 beforeAll(async () => {
@@ -16,7 +21,12 @@ beforeAll(async () => {
     {
       newResource: (a) => {
         created.push(a);
-        const state = a.type === "gcp:container/cluster:Cluster" ? { ...a.inputs, endpoint: "198.51.100.7", masterAuth: { clusterCaCertificate: "Q0E=" } } : a.inputs;
+        const state =
+          a.type === "gcp:container/cluster:Cluster"
+            ? { ...a.inputs, endpoint: "198.51.100.7", masterAuth: { clusterCaCertificate: "Q0E=" } }
+            : a.type === "volcengine:vke/cluster:Cluster"
+              ? { ...a.inputs, kubeconfigPublic: Buffer.from(VKE_KUBECONFIG).toString("base64") }
+              : a.inputs;
         return { id: `${a.name}-id`, state };
       },
       call: (a) => a.inputs,
@@ -25,6 +35,13 @@ beforeAll(async () => {
     "cluster_test",
     false,
   );
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: any, cb: unknown) => unknown };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    plugins.set(req.getName(), { version: req.getVersion(), url: req.getPlugindownloadurl() });
+    secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+    return register(req, cb);
+  };
 });
 
 describe("GkeCluster", () => {
@@ -57,5 +74,95 @@ describe("GkeCluster", () => {
     const provider = created.find((c) => c.type === "pulumi:providers:kubernetes" && c.name === "k-k8s")!;
     expect(provider.inputs).toMatchObject({ kubeconfig: "~/.kube/lab", context: "lab" });
     expect(cluster.gpuPlacement).toEqual({ nodeSelector: { "gpu-type": "a100" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] });
+  });
+});
+
+describe("VkeCluster", () => {
+  const vke = async (mutate: (raw: Record<string, any>) => void = () => {}) => {
+    const raw = rawStackValues("k8s_stack_vke");
+    mutate(raw);
+    const config = parseExperimentConfig(raw);
+    const facts = resolveClusterFacts(config.cluster).facts!;
+    const prefix = `v${created.length}`;
+    const cluster = new VkeCluster(prefix, { config: config.cluster as any, facts, stack: "k8s_stack_vke" });
+    await out(cluster.provider.urn);
+    const mine = created.filter((c) => c.name.startsWith(`${prefix}-`));
+    const one = (type: string, name?: string) => mine.find((c) => c.type === type && (!name || c.name === `${prefix}-${name}`))!;
+    return { cluster, mine, one, prefix };
+  };
+
+  it("declares network, NAT, cluster, pools and the device plugin on a pinned volcengine provider", async () => {
+    const { cluster, mine, one, prefix } = await vke();
+    expect(mine.map((c) => c.type)).toEqual(expect.arrayContaining([
+      "pulumi:providers:volcengine", "volcengine:vpc/vpc:Vpc", "volcengine:vpc/subnet:Subnet", "volcengine:vpc/securityGroup:SecurityGroup",
+      "volcengine:nat/gateway:Gateway", "volcengine:eip/address:Address", "volcengine:eip/associate:Associate", "volcengine:nat/snatEntry:SnatEntry",
+      "volcengine:vke/cluster:Cluster", "volcengine:vke/nodePool:NodePool", "volcengine:vke/addon:Addon", "pulumi:providers:kubernetes",
+    ]));
+    expect(one("pulumi:providers:volcengine").inputs).toMatchObject({ region: "cn-beijing" });
+    expect(JSON.stringify(one("pulumi:providers:volcengine").inputs)).not.toMatch(/accessKey|secretKey/);
+    for (const name of ["volcengine", "vke", "gpu-pool", "vpc"]) {
+      expect(plugins.get(`${prefix}-${name}`), name).toEqual({ version: "0.0.47", url: "github://api.github.com/volcengine" });
+    }
+    const vkeProviderUrn = mine.filter((c) => c.type.startsWith("volcengine:")).map((c) => c.provider);
+    expect(vkeProviderUrn.every((p) => p?.includes("pulumi:providers:volcengine"))).toBe(true);
+
+    const vkeCluster = one("volcengine:vke/cluster:Cluster").inputs;
+    expect(vkeCluster).toMatchObject({
+      name: "servelab-k8s-stack-vke",
+      deleteProtectionEnabled: false,
+      clusterConfig: { subnetIds: [`${prefix}-subnet-cn-beijing-a-id`], apiServerPublicAccessEnabled: true, resourcePublicAccessDefaultEnabled: false },
+      podsConfig: { podNetworkMode: "VpcCniShared", vpcCniConfig: { subnetIds: [`${prefix}-subnet-cn-beijing-a-id`] } },
+      servicesConfig: { serviceCidrsv4s: ["172.30.0.0/18"] },
+    });
+    expect(one("volcengine:vpc/subnet:Subnet").inputs).toMatchObject({ zoneId: "cn-beijing-a", cidrBlock: "172.16.0.0/20", vpcId: `${prefix}-vpc-id` });
+    expect(one("volcengine:eip/associate:Associate").inputs).toEqual({ allocationId: `${prefix}-eip-id`, instanceId: `${prefix}-nat-id`, instanceType: "Nat" });
+    expect(one("volcengine:nat/snatEntry:SnatEntry").inputs).toMatchObject({ natGatewayId: `${prefix}-nat-id`, eipId: `${prefix}-eip-id`, subnetId: `${prefix}-subnet-cn-beijing-a-id` });
+
+    const gpu = one("volcengine:vke/nodePool:NodePool", "gpu-pool").inputs;
+    expect(gpu).toMatchObject({
+      clusterId: `${prefix}-vke-id`,
+      name: "servelab-gpu",
+      autoScaling: { enabled: false, desiredReplicas: 1 },
+      nodeConfig: { instanceTypeIds: ["ecs.ebmhpcpni3l.48xlarge"], subnetIds: [`${prefix}-subnet-cn-beijing-a-id`], security: { securityGroupIds: [`${prefix}-sg-id`] }, systemVolume: { type: "ESSD_PL0", size: 500 } },
+      kubernetesConfig: { cordon: false, labels: [{ key: "servelab.dev/pool", value: "gpu" }], taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }] },
+    });
+    expect(gpu.nodeConfig.hpcClusterIds).toBeUndefined();
+    const system = one("volcengine:vke/nodePool:NodePool", "system-pool").inputs;
+    expect(system).toMatchObject({ name: "servelab-system", autoScaling: { desiredReplicas: 2 }, nodeConfig: { instanceTypeIds: ["ecs.g3il.2xlarge"] }, kubernetesConfig: { cordon: false } });
+    expect(system.kubernetesConfig.taints).toBeUndefined();
+    expect(one("volcengine:vke/addon:Addon").inputs).toEqual({ clusterId: `${prefix}-vke-id`, name: "nvidia-device-plugin", deployMode: "Unmanaged", deployNodeType: "Node" });
+
+    expect(await out(cluster.kubeconfig)).toBe(VKE_KUBECONFIG);
+    expect(secretOutputs.get(`${prefix}-vke`)).toEqual(["kubeconfigPublic", "kubeconfigPrivate"]);
+    expect(await (cluster.kubeconfig as any).isSecret).toBe(true);
+    expect(cluster.facts).toMatchObject({ cloud: "vke", rdma: false, gpu: { type: "h20", perNode: 8, total: 8, gpuMemoryGb: 96 } });
+    // H20's gpu-name label value is unverified, so placement uses servelab's own pool label only.
+    expect(cluster.gpuPlacement).toEqual({ nodeSelector: { "servelab.dev/pool": "gpu" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] });
+    expect(cluster.systemPlacement).toEqual({ nodeSelector: { "servelab.dev/pool": "system" }, tolerations: [] });
+  });
+
+  it("an RDMA pool lives in an HPC cluster in the first zone, and the cluster reports RDMA", async () => {
+    const { cluster, one, prefix } = await vke((raw) => {
+      raw.cluster.zones = ["cn-beijing-a", "cn-beijing-b"];
+      raw.cluster.gpu.rdma = true;
+    });
+    expect(cluster.facts.rdma).toBe(true);
+    expect(one("volcengine:ecs/hpcCluster:HpcCluster").inputs).toMatchObject({ zoneId: "cn-beijing-a" });
+    const gpu = one("volcengine:vke/nodePool:NodePool", "gpu-pool").inputs;
+    expect(gpu.nodeConfig.hpcClusterIds).toEqual([`${prefix}-hpc-id`]);
+    expect(gpu.nodeConfig.subnetIds).toEqual([`${prefix}-subnet-cn-beijing-a-id`]);
+    expect(gpu.kubernetesConfig.labels).toContainEqual({ key: "servelab.dev/rdma", value: "true" });
+    const system = one("volcengine:vke/nodePool:NodePool", "system-pool").inputs;
+    expect(system.nodeConfig.subnetIds).toEqual([`${prefix}-subnet-cn-beijing-a-id`, `${prefix}-subnet-cn-beijing-b-id`]);
+    expect(one("volcengine:vpc/subnet:Subnet", "subnet-cn-beijing-b").inputs.cidrBlock).toBe("172.16.16.0/20");
+  });
+
+  it("places A10 pods with VKE's gpu-name label, whose value is known for A10", async () => {
+    const { cluster } = await vke((raw) => {
+      raw.cluster.gpu = { type: "a10", perNode: 1, nodes: 8 };
+      raw.engine.memory = "40Gi";
+      raw.engine.cpu = 8;
+    });
+    expect(cluster.gpuPlacement.nodeSelector).toEqual({ "servelab.dev/pool": "gpu", "machine.cluster.vke.volcengine.com/gpu-name": "NVIDIA-A10" });
   });
 });

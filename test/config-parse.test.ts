@@ -35,6 +35,11 @@ const withStack = (m: Mutation) => () => {
   m(raw);
   return raw;
 };
+const withVke = (m: Mutation) => () => {
+  const raw = rawStackValues("k8s_stack_vke");
+  m(raw);
+  return raw;
+};
 const withMinimal = (m: Mutation) => () => {
   const raw = minimalRaw();
   m(raw);
@@ -46,7 +51,7 @@ const BAD_CONFIGS: Array<[string, () => Record<string, any>, string, RegExp]> = 
   ["missing cluster", withMinimal((r) => delete r.cluster), "servelab:cluster", /is required/],
   ["typo in a top-level key", withMinimal((r) => (r.benchmarks = {})), "servelab:benchmarks", /unknown key; servelab reads .*servelab:benchmark\b/],
   ["typo in a nested key", withMinimal((r) => (r.engine = { replica: 2 })), "servelab:engine", /unknown key "replica"; allowed keys: .*replicas/],
-  ["unknown cloud", withMinimal((r) => (r.cluster.provider = "aks")), "servelab:cluster.provider", /needs "provider": one of gke, kubeconfig, got "aks"/],
+  ["unknown cloud", withMinimal((r) => (r.cluster.provider = "aks")), "servelab:cluster.provider", /needs "provider": one of gke, kubeconfig, vke, got "aks"/],
   ["GPU type GKE does not offer", withMinimal((r) => (r.cluster.gpu.type = "a100")), "servelab:cluster.gpu.type", /"a100" is not allowed; allowed: l4, h100, h200/],
   ["GPU count no machine has", withMinimal((r) => (r.cluster.gpu = { type: "h200", perNode: 4 })), "servelab:cluster.gpu.perNode", /no h200 machine with 4 GPUs; allowed for h200: 8/],
   ["machine type of another GPU", withMinimal((r) => (r.cluster.gpu.machineType = "a3-highgpu-8g")), "servelab:cluster.gpu.machineType", /has h100 GPUs, but cluster.gpu.type is l4/],
@@ -89,6 +94,17 @@ const BAD_CONFIGS: Array<[string, () => Record<string, any>, string, RegExp]> = 
   ["destroyResults on TOS", withStack((r) => (r.results = { bucket: "tos://lab-results", region: "cn-beijing", create: true, destroyResults: true })), "servelab:results.destroyResults", /is not available for tos:\/\/ buckets: the Volcengine provider .* only deletes empty TOS buckets/],
   ["results bucket without a benchmark", withMinimal((r) => (r.results = { bucket: "gs://lab-results" })), "servelab:results.bucket", /has no effect without servelab:benchmark/],
   ["unknown results key", withStack((r) => (r.results = { bucket: "gs://lab-results", public: true })), "servelab:results", /unknown key "public"; allowed keys: bucket, create, destroyResults, location, region, endpoint/],
+  ["VKE GPU type outside the catalog's list", withVke((r) => (r.cluster.gpu.type = "h100")), "servelab:cluster.gpu.type", /"h100" is not allowed; allowed: a10, l20, a100-80gb, a800-80gb, h20, h800/],
+  ["VKE GPU type without a known instance type", withVke((r) => (r.cluster.gpu = { type: "l20", perNode: 1 })), "servelab:cluster.gpu.instanceType", /is required for 1 l20 GPUs a node \(servelab knows no VKE instance type id for l20\); find the id .*volcengine.ecs.getInstanceTypes\(\).*set cluster.gpu.instanceType and cluster.gpu.perNode/],
+  ["VKE GPU count the catalog has no instance for", withVke((r) => (r.cluster.gpu.perNode = 4)), "servelab:cluster.gpu.instanceType", /is required for 4 h20 GPUs a node \(servelab knows h20 nodes with 8 GPUs\)/],
+  ["VKE instance type outside the catalog without perNode", withVke((r) => (r.cluster.gpu = { type: "l20", instanceType: "ecs.gni3.8xlarge" })), "servelab:cluster.gpu.perNode", /is required with an instance type servelab's catalog does not have \("ecs.gni3.8xlarge"\)/],
+  ["VKE instance type of another GPU", withVke((r) => (r.cluster.gpu.instanceType = "ecs.gni2.3xlarge")), "servelab:cluster.gpu.instanceType", /"ecs.gni2.3xlarge" has a10 GPUs, but cluster.gpu.type is h20/],
+  ["RDMA on an instance type without RDMA", withVke((r) => (r.cluster.gpu = { type: "a10", perNode: 1, rdma: true })), "servelab:cluster.gpu.rdma", /ecs.gni2.3xlarge is not known to have RDMA NICs; use an HPC instance type .*ecs.ebmhpcpni3l.48xlarge/],
+  ["VKE zone outside the region", withVke((r) => (r.cluster.zones = ["cn-shanghai-a"])), "servelab:cluster.zones[0]", /"cn-shanghai-a" is not in region cn-beijing/],
+  ["VKE system instance type of unknown size", withVke((r) => (r.cluster.system.instanceType = "ecs.c3i.large")), "servelab:cluster.system.instanceType", /"ecs.c3i.large" is not a CPU instance type servelab knows the size of/],
+  ["InfiniStore on VKE without RDMA", withVke((r) => { r.router = { kind: "aibrix", routing: "prefix-cache" }; r.kvCache = { tier: "aibrix-l2-infinistore" }; }), "servelab:kvCache.tier", /needs RDMA NICs, which this cluster does not have \(vke with gpu.rdma: false\)/],
+  ["image registry with a scheme", withStack((r) => (r.cluster.imageRegistry = "https://cr.example.com/mirror")), "servelab:cluster.imageRegistry", /must be a registry host with an optional path/],
+  ["mirrored LMCache image under production-stack", withStack((r) => { r.cluster.imageRegistry = "cr.example.com/mirror"; r.router = { kind: "production-stack", routing: "session", sessionKey: "x-user-id" }; r.kvCache = { tier: "lmcache-cpu", sizeGb: 120 }; delete r.engine.image; }), "servelab:cluster.imageRegistry", /would rename lmcache\/vllm-openai.*production-stack#454/],
 ];
 
 describe("bad configs are refused with the key, the value and what is allowed", () => {

@@ -126,3 +126,37 @@ it("plan.json keeps the charts and remote files lists even when empty", async ()
   expect(remote).toEqual([]);
   expect(parse("a: 1")).toEqual({ a: 1 });
 });
+
+describe("k8s_stack_vke is k8s_stack on Volcengine VKE", () => {
+  it("differs from k8s_stack only in servelab:cluster", async () => {
+    const [gke, vke] = await Promise.all([plan("k8s_stack"), plan("k8s_stack_vke")]);
+    const { cluster: _g, ...gkeRest } = gke.plan.config as any;
+    const { cluster: _v, ...vkeRest } = vke.plan.config as any;
+    expect(vkeRest).toEqual(gkeRest);
+  });
+
+  it("creates a VKE cluster with one 8 x H20 node, the device plugin, and a provider pinned to pulumi-volcengine 0.0.47", async () => {
+    const { resources, plan: p } = await plan("k8s_stack_vke");
+    const provider = resources.find((r) => r.type === "pulumi:providers:volcengine")!;
+    expect(provider.inputs).toMatchObject({ region: "cn-beijing" });
+    const pools = resources.filter((r) => r.type === "volcengine:vke/nodePool:NodePool").map((r) => r.inputs as any);
+    const gpu = pools.find((x) => x.name === "servelab-gpu");
+    expect(gpu.nodeConfig.instanceTypeIds).toEqual(["ecs.ebmhpcpni3l.48xlarge"]);
+    expect(gpu.autoScaling).toMatchObject({ desiredReplicas: 1 });
+    expect(resources.filter((r) => r.type === "volcengine:vke/addon:Addon").map((r) => (r.inputs as any).name)).toEqual(["nvidia-device-plugin"]);
+    expect(p.gpus).toEqual({ type: "h20", perNode: 8, nodes: 1, total: 8 });
+    expect(p.estimate.usdPerHour).toBeNull();
+    const k8sProvider = resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(k8sProvider.inputs.kubeconfig).toBe("[secret]");
+  });
+
+  it("puts the engines on the GPU pool by servelab's pool label and pulls every image through the mirror", async () => {
+    const docs = parseAllDocuments((await plan("k8s_stack_vke")).manifests).map((d) => d.toJS());
+    const deployment = docs.find((d) => d.kind === "Deployment");
+    expect(deployment.spec.template.spec.nodeSelector).toEqual({ "servelab.dev/pool": "gpu" });
+    expect(deployment.spec.template.spec.containers[0].image).toBe("servelab-cn-beijing.cr.volces.com/mirror/vllm/vllm-openai:v0.8.5");
+    const job = docs.find((d) => d.kind === "Job");
+    expect(job.spec.template.spec.nodeSelector).toEqual({ "servelab.dev/pool": "system" });
+    expect(job.spec.template.spec.containers[0].image).toMatch(/^servelab-cn-beijing\.cr\.volces\.com\/mirror\/python:/);
+  });
+});

@@ -18,7 +18,8 @@ function option(argv: string[], name: string): string | undefined {
 
 function summary(result: StackPlan, dir: string): string {
   const { gpus, estimate } = result.plan;
-  const cost = estimate.usdPerHour === null ? "no machines created (existing cluster)" : `about $${estimate.usdPerHour.toFixed(2)}/hour`;
+  const unpriced = result.plan.config.cluster.provider === "vke" ? "not priced (no Volcengine prices in the catalog)" : "no machines created (existing cluster)";
+  const cost = estimate.usdPerHour === null ? unpriced : `about $${estimate.usdPerHour.toFixed(2)}/hour`;
   return `GPUs: ${gpus.total} × ${gpus.type} (${gpus.nodes} node${gpus.nodes > 1 ? "s" : ""} × ${gpus.perNode})   cost: ${cost}   plan: ${dir}`;
 }
 

@@ -18,6 +18,7 @@ export interface BenchmarkJobArgs {
   tokenizer: string;
   bucket?: string;
   resultsAccess?: ResultsAccess;
+  imageRegistry?: string;
 }
 
 /** Time Pulumi waits beyond the Job's own deadline (pod scheduling, image pull). */

@@ -1,6 +1,7 @@
 /** The benchmark Job, its scripts ConfigMap and ServiceAccount as plain Kubernetes objects (pure). */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { withRegistry } from "../catalog/imageRegistry";
 import { Placement } from "../cluster/types";
 import type { ResultsAccess } from "../results/access";
 import { ENV, HarnessRun, RESULTS_DIR, SCRIPTS_DIR } from "./harness";
@@ -23,6 +24,8 @@ export interface BenchmarkJobInput {
   /** How the Job may write to the bucket (ServiceAccount annotations, key env); cloud-specific, built in components/results/. */
   resultsAccess?: ResultsAccess;
   scriptsSha256: string;
+  /** servelab:cluster.imageRegistry: the harness image is pulled through it. */
+  imageRegistry?: string;
 }
 
 export function scriptsConfigMap(input: Pick<BenchmarkJobInput, "namespace" | "labels">, files: Record<string, string>): k8s.types.input.core.v1.ConfigMap {
@@ -76,7 +79,7 @@ export function benchmarkJob(input: BenchmarkJobInput): k8s.types.input.batch.v1
           containers: [
             {
               name: "benchmark",
-              image: run.image,
+              image: withRegistry(run.image, input.imageRegistry),
               command: run.command,
               args: run.args,
               env,

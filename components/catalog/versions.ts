@@ -35,6 +35,16 @@ export const IMAGES = {
 } as const;
 
 /**
+ * Images the kubeai chart 0.22.1 deploys by default (values.yaml; the controller's tag is the chart's
+ * appVersion). servelab sets them only to pull them through servelab:cluster.imageRegistry.
+ */
+export const KUBEAI_CHART_IMAGES = {
+  controllerRepository: "ghcr.io/kubeai-project/kubeai",
+  vllmDefault: "vllm/vllm-openai:v0.10.2",
+  modelLoader: "ghcr.io/kubeai-project/kubeai-model-loader:v0.14.0",
+} as const;
+
+/**
  * KubeAI's k6 multi-turn chat (benchmarks/multi-turn-chat-k6) at the commit that last changed it
  * (379018b6, PR #414; unchanged at f442a2cd, 2025-10-15), fetched at run time and checked by sha256.
  * k6 is the release binary KubeAI's Dockerfile installs (v0.55.0); its archive checksum is unverified.

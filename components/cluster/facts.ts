@@ -5,8 +5,12 @@
 import {
   GPU_MEMORY_GB, GpuMachine, defaultGpuMachine, findCpuMachine, findGpuMachine, gkeAllocatable, gpuCountsOffered,
 } from "../catalog/gkeMachines";
+import {
+  VKE_GPU_MEMORY_GB, VKE_GPU_NAME, VkeGpuInstance, defaultVkeGpuInstance, findVkeCpuInstance, findVkeGpuInstance,
+  mayHaveRdma, vkeDefaultPerNode, vkeGpuCountsKnown,
+} from "../catalog/vkeMachines";
 import { ConfigProblem } from "../config/problems";
-import { ClusterConfig } from "../config/schema";
+import { ClusterConfig, VkeClusterConfig } from "../config/schema";
 
 export interface NodeCapacity {
   cpu: number;
@@ -77,8 +81,74 @@ function gkeMachine(cluster: Extract<ClusterConfig, { provider: "gke" }>, proble
   return machine;
 }
 
+const HOW_TO_FIND_VKE_TYPE =
+  "find the id on the VKE console's node pool page or with volcengine.ecs.getInstanceTypes() / vke.getSupportResourceTypes(), then set cluster.gpu.instanceType and cluster.gpu.perNode";
+
+function vkeInstance(cluster: VkeClusterConfig, problems: ConfigProblem[]): VkeGpuInstance | undefined {
+  const { type, perNode, instanceType } = cluster.gpu;
+  if (instanceType) {
+    const known = findVkeGpuInstance(instanceType);
+    if (known && known.gpuType !== type) {
+      problems.push({ path: "servelab:cluster.gpu.instanceType", message: `"${instanceType}" has ${known.gpuType} GPUs, but cluster.gpu.type is ${type}` });
+      return undefined;
+    }
+    if (known && perNode !== undefined && perNode !== known.gpus) {
+      problems.push({ path: "servelab:cluster.gpu.perNode", message: `${perNode} does not match ${instanceType}, which has ${known.gpus} GPU${known.gpus > 1 ? "s" : ""}` });
+      return undefined;
+    }
+    if (known) return known;
+    if (perNode === undefined) {
+      problems.push({ path: "servelab:cluster.gpu.perNode", message: `is required with an instance type servelab's catalog does not have ("${instanceType}"): the number of ${type} GPUs one node has` });
+      return undefined;
+    }
+    return { instanceType, gpuType: type, gpus: perNode, rdma: mayHaveRdma(instanceType), source: "stack config" };
+  }
+  const wanted = perNode ?? vkeDefaultPerNode(type);
+  const instance = wanted === undefined ? undefined : defaultVkeGpuInstance(type, wanted);
+  if (!instance) {
+    const counts = vkeGpuCountsKnown(type);
+    const known = counts.length > 0 ? `servelab knows ${type} nodes with ${counts.join(", ")} GPUs` : `servelab knows no VKE instance type id for ${type}`;
+    problems.push({
+      path: "servelab:cluster.gpu.instanceType",
+      message: `is required for ${wanted ?? "this number of"} ${type} GPUs a node (${known}); ${HOW_TO_FIND_VKE_TYPE}`,
+    });
+  }
+  return instance;
+}
+
+function resolveVkeFacts(cluster: VkeClusterConfig, problems: ConfigProblem[]): ClusterFacts | undefined {
+  const instance = vkeInstance(cluster, problems);
+  const system = findVkeCpuInstance(cluster.system.instanceType);
+  if (!system) {
+    problems.push({ path: "servelab:cluster.system.instanceType", message: `"${cluster.system.instanceType}" is not a CPU instance type servelab knows the size of; use e.g. ecs.g3il.2xlarge, ecs.g3il.4xlarge, ecs.g1ie.4xlarge` });
+  }
+  if (!instance || !system) return undefined;
+  const { type, nodes } = cluster.gpu;
+  return {
+    cloud: "vke",
+    gpu: {
+      type,
+      perNode: instance.gpus,
+      nodes,
+      total: instance.gpus * nodes,
+      machineType: instance.instanceType,
+      accelerator: VKE_GPU_NAME[type],
+      gpuMemoryGb: VKE_GPU_MEMORY_GB[type],
+      // VKE's own reservations are unverified; GKE's published formula stands in as an estimate.
+      allocatable: instance.vcpu !== undefined && instance.memoryGb !== undefined ? gkeAllocatable(instance.vcpu, instance.memoryGb) : undefined,
+      localSsds: 0,
+    },
+    system: { machineType: system.instanceType, nodes: cluster.system.nodes, allocatable: gkeAllocatable(system.vcpu, system.memoryGb) },
+    rdma: cluster.gpu.rdma,
+  };
+}
+
 export function resolveClusterFacts(cluster: ClusterConfig): { facts?: ClusterFacts; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
+  if (cluster.provider === "vke") {
+    const facts = resolveVkeFacts(cluster, problems);
+    return facts ? { facts, problems } : { problems };
+  }
   if (cluster.provider === "kubeconfig") {
     const { gpu } = cluster;
     const allocatable = gpu.nodeCpu !== undefined && gpu.nodeMemoryGb !== undefined ? { cpu: gpu.nodeCpu, memoryGb: gpu.nodeMemoryGb } : undefined;

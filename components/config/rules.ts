@@ -5,6 +5,7 @@
  */
 import { IMPLEMENTED_KV_TIERS, IMPLEMENTED_ROUTER_KINDS, ROUTERS, routingModesFor } from "../catalog/routers";
 import { ClusterFacts, resolveClusterFacts } from "../cluster/facts";
+import { VKE_GPU_INSTANCES, mayHaveRdma } from "../catalog/vkeMachines";
 import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
 import { engineResources, replicasPerNode } from "../engine/sizing";
 import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
@@ -60,6 +61,12 @@ const routing: Rule = ({ router }, _facts, out) => {
   }
 };
 
+const NO_RDMA: Record<ClusterFacts["cloud"], string> = {
+  gke: ": standard GKE nodes have none",
+  kubeconfig: " with rdma: false",
+  vke: " with gpu.rdma: false",
+};
+
 const kvTier: Rule = ({ kvCache, router, engine }, facts, out) => {
   const { tier, sizeGb } = kvCache;
   if (tier.startsWith("aibrix-") && router.kind !== "aibrix") {
@@ -71,7 +78,7 @@ const kvTier: Rule = ({ kvCache, router, engine }, facts, out) => {
   if (tier === "aibrix-l2-infinistore" && !facts.rdma) {
     out.push({
       path: "servelab:kvCache.tier",
-      message: `aibrix-l2-infinistore needs RDMA NICs, which this cluster does not have (${facts.cloud}${facts.cloud === "kubeconfig" ? " with rdma: false" : ": standard GKE nodes have none"}); use aibrix-l1-dram, or a cluster with RDMA (kubeconfig with rdma: true)`,
+      message: `aibrix-l2-infinistore needs RDMA NICs, which this cluster does not have (${facts.cloud}${NO_RDMA[facts.cloud]}); use aibrix-l1-dram, or a cluster with RDMA (kubeconfig with rdma: true, or vke with gpu.rdma: true)`,
     });
   }
   if ((tier === "lmcache-cpu" || tier === "aibrix-l1-dram") && sizeGb === undefined) {
@@ -230,7 +237,36 @@ const results: Rule = (config, _facts, out) => {
   out.push(...resultsProblems(config));
 };
 
-const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, results, ...FIT_RULES];
+const vkeCluster: Rule = ({ cluster }, { gpu }, out) => {
+  if (cluster.provider !== "vke") return;
+  cluster.zones.forEach((zone, i) => {
+    if (!zone.startsWith(`${cluster.region}-`)) out.push({ path: `servelab:cluster.zones[${i}]`, message: `"${zone}" is not in region ${cluster.region}` });
+  });
+  if (new Set(cluster.zones).size !== cluster.zones.length) out.push({ path: "servelab:cluster.zones", message: "lists a zone twice" });
+  if (cluster.zones.length > 16) out.push({ path: "servelab:cluster.zones", message: `${cluster.zones.length} zones: the /20 subnets of one /16 VPC cover at most 16` });
+  if (cluster.gpu.rdma && gpu.machineType && !mayHaveRdma(gpu.machineType)) {
+    const rdmaTypes = VKE_GPU_INSTANCES.filter((m) => m.rdma).map((m) => m.instanceType).join(", ");
+    out.push({
+      path: "servelab:cluster.gpu.rdma",
+      message: `true, but ${gpu.machineType} is not known to have RDMA NICs; use an HPC instance type (ecs.*hpc*, e.g. ${rdmaTypes}) or rdma: false`,
+    });
+  }
+};
+
+/** The vllm-stack chart runs /opt/venv/bin/vllm only for the repository name lmcache/vllm-openai; a mirrored name breaks it. */
+const mirroredLmcache: Rule = (config, _facts, out) => {
+  const { cluster, router } = config;
+  if (!cluster.imageRegistry || router.kind !== "production-stack") return;
+  const split = splitImage(productionStackImage(config));
+  if (split?.repository === LMCACHE_REPOSITORY) {
+    out.push({
+      path: "servelab:cluster.imageRegistry",
+      message: `"${cluster.imageRegistry}" would rename ${LMCACHE_REPOSITORY}, and the vllm-stack chart starts /opt/venv/bin/vllm only for that exact repository name (a mirrored name gets \`vllm\`: executable file not found, production-stack#454); remove imageRegistry and mirror through the nodes' containerd instead, or use an engine image without LMCache`,
+    });
+  }
+};
+
+const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, results, vkeCluster, mirroredLmcache, ...FIT_RULES];
 
 export function checkRules(config: ExperimentConfig): ConfigProblem[] {
   const { facts, problems } = resolveClusterFacts(config.cluster);

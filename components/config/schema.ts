@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { IMAGES, SONNET_DATASET } from "../catalog/versions";
+import { IMAGE_REGISTRY_PATTERN } from "../catalog/imageRegistry";
+import { VKE_GPU_TYPES } from "../catalog/vkeMachines";
 import { KV_TIERS, ROUTER_KINDS } from "../catalog/routers";
 import { QUANTITY_PATTERN } from "./quantity";
 
@@ -20,6 +22,12 @@ const toleration = z.strictObject({
   effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
 });
 export type Toleration = z.infer<typeof toleration>;
+
+/** Registry prefix every deployed image is pulled through (catalog/imageRegistry.ts); any provider. */
+const imageRegistry = z
+  .string()
+  .regex(IMAGE_REGISTRY_PATTERN, { error: 'must be a registry host with an optional path, such as "cr.example.com/mirror" (no scheme, lowercase)' })
+  .optional();
 
 const gkeGpu = z.strictObject({
   type: z.enum(["l4", "h100", "h200"]),
@@ -50,6 +58,7 @@ const gkeCluster = z.strictObject({
   kubernetesVersion: z.string().optional(),
   gpu: gkeGpu,
   system: gkeSystemPool.default(() => gkeSystemPool.parse({})),
+  imageRegistry,
 });
 
 const existingGpu = z.strictObject({
@@ -74,9 +83,50 @@ const kubeconfigCluster = z.strictObject({
   systemNodeSelector: z.record(z.string(), z.string()).default({}),
   systemTolerations: z.array(toleration).default([]),
   rdma: z.boolean().default(false),
+  imageRegistry,
 });
 
-export const clusterSchema = z.discriminatedUnion("provider", [gkeCluster, kubeconfigCluster]);
+const vkeGpu = z.strictObject({
+  type: z.enum(VKE_GPU_TYPES),
+  perNode: int(1).optional(),
+  nodes: int(1).default(1),
+  /** ECS instance type id; overrides the catalog's choice (catalog/vkeMachines.ts says how to find one). */
+  instanceType: z.string().regex(/^[a-z]+\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be a Volcengine instance type id such as "ecs.ebmhpcpni3l.48xlarge"' }).optional(),
+  /** RDMA NICs on the GPU nodes (needed by aibrix-l2-infinistore); only for instance types that have them. */
+  rdma: z.boolean().default(false),
+  /** System disk of a GPU node (ESSD_PL0, 20-2048 GB): images and model downloads land there. */
+  diskGb: int(20).max(2048).default(200),
+});
+
+const vkeSystemPool = z.strictObject({
+  instanceType: z.string().default("ecs.g3il.2xlarge"),
+  nodes: int(1).default(2),
+  diskGb: int(20).max(2048).default(100),
+});
+
+const vkeCluster = z.strictObject({
+  provider: z.literal("vke"),
+  region: z.string().regex(/^[a-z]{2}-[a-z]+(-\d+)?$/, { error: 'must be a Volcengine region such as "cn-beijing"' }),
+  /** Zones of the node subnets; the first one holds the NAT gateway. */
+  zones: z.array(z.string().regex(/^[a-z]{2}-[a-z]+(-\d+)?-?[a-z]$/, { error: 'must be a Volcengine zone such as "cn-beijing-a"' })).min(1),
+  /** VKE cluster name; defaults to servelab-<stack>. */
+  name: z.string().regex(/^[a-z]([-a-z0-9]{0,62}[a-z0-9])?$/, { error: "must be lowercase letters, digits and '-', at most 64 characters" }).optional(),
+  /** e.g. "1.28"; omitted = VKE's latest. */
+  kubernetesVersion: z.string().regex(/^v?\d+\.\d+(\.\d+)?(-vke\.\d+)?$/, { error: 'must be a Kubernetes version such as "1.28"' }).optional(),
+  /** Volcengine project of every resource; omitted = "default". */
+  projectName: z.string().min(1).optional(),
+  /** VPC address range; subnets are /20s carved from it, one a zone. */
+  vpcCidr: z.string().regex(/^(10|172|192)\.\d{1,3}\.0\.0\/16$/, { error: 'must be a private /16 such as "172.16.0.0/16"' }).default("172.16.0.0/16"),
+  /** Bandwidth of the NAT gateway's public IP (image pulls, model downloads). */
+  natBandwidthMbps: int(1).max(1000).default(200),
+  /** An existing ECS key pair for SSH to the nodes; omitted = no login configured. */
+  sshKeyPairName: z.string().min(1).optional(),
+  gpu: vkeGpu,
+  system: vkeSystemPool.default(() => vkeSystemPool.parse({})),
+  imageRegistry,
+});
+
+export const clusterSchema = z.discriminatedUnion("provider", [gkeCluster, kubeconfigCluster, vkeCluster]);
 
 export const modelSchema = z.strictObject({
   /** The served model name clients send as `model`; defaults to the repository id of `source`. */
@@ -262,6 +312,7 @@ export const SECRET_KEYS = ["hfToken"] as const;
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type GkeClusterConfig = z.infer<typeof gkeCluster>;
 export type KubeconfigClusterConfig = z.infer<typeof kubeconfigCluster>;
+export type VkeClusterConfig = z.infer<typeof vkeCluster>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type EngineConfig = z.infer<typeof engineSchema>;
 export type RouterConfig = z.infer<typeof routerSchema>;

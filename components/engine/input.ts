@@ -1,5 +1,6 @@
 /** Everything an engine Deployment needs, assembled once from the experiment (pure). */
 import type * as pulumi from "@pulumi/pulumi";
+import { withRegistry } from "../catalog/imageRegistry";
 import { ExperimentConfig } from "../config/schema";
 import { ClusterFacts } from "../cluster/facts";
 import { Placement } from "../cluster/types";
@@ -28,7 +29,7 @@ export function engineManifestInput(ctx: EngineContext, naming: EngineNaming): E
     ...naming,
     namespace: ctx.namespace,
     labels: ctx.labels,
-    image: engine.image,
+    image: withRegistry(engine.image, ctx.config.cluster.imageRegistry),
     replicas: engine.replicas,
     spec: renderVllmSpec(model, engine),
     resources: engineResources(engine, ctx.facts.gpu),

@@ -1,5 +1,6 @@
 /** Hourly cost of what a stack creates, from the machine catalog (list prices; see catalog/gkeMachines.ts). */
 import { GKE_CLUSTER_FEE_USD_PER_HOUR, PRICES_READ_ON } from "../catalog/gkeMachines";
+import { VKE_PRICES_NOTE } from "../catalog/vkeMachines";
 import { ClusterFacts } from "../cluster/facts";
 import { ClusterConfig } from "../config/schema";
 
@@ -19,6 +20,14 @@ export interface Estimate {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 export function estimateCost(cluster: ClusterConfig, facts: ClusterFacts): Estimate {
+  if (cluster.provider === "vke") {
+    return {
+      usdPerHour: null,
+      lines: [],
+      priceSource: VKE_PRICES_NOTE,
+      notes: [`${facts.gpu.nodes} × ${facts.gpu.machineType} GPU node(s), ${facts.system.nodes} × ${facts.system.machineType} system node(s), a NAT gateway and two EIPs; not priced`],
+    };
+  }
   if (cluster.provider !== "gke") {
     return { usdPerHour: null, lines: [], priceSource: PRICES_READ_ON, notes: ["existing cluster: servelab creates no machines, so it adds no machine cost"] };
   }

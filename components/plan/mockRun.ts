@@ -46,6 +46,10 @@ function computedState(type: string, inputs: Record<string, unknown>): Record<st
   }
   if (type === "aws:iam/accessKey:AccessKey") return { ...inputs, secret: "plan-only-secret-key" };
   if (type === "volcengine:iam/accessKey:AccessKey") return { ...inputs, accessKeyId: "plan-only-key-id", secretAccessKey: "plan-only-secret-key" };
+  if (type === "volcengine:vke/cluster:Cluster") {
+    const kubeconfig = "apiVersion: v1\nkind: Config\nclusters:\n- name: plan-only\n  cluster:\n    server: https://203.0.113.20:6443\n";
+    return { ...inputs, kubeconfigPublic: Buffer.from(kubeconfig).toString("base64"), kubeconfigPrivate: Buffer.from(kubeconfig).toString("base64") };
+  }
   return inputs;
 }
 

@@ -35,6 +35,7 @@ export async function planStack(stack: string, stacksDir = STACKS_DIR): Promise<
   const planDefaults: Record<string, string> = {};
   const all = { ...values };
   for (const [key, value] of Object.entries(PLAN_DEFAULTS)) {
+    if (key.startsWith("gcp:") && config.cluster.provider !== "gke") continue;
     if (all[key] === undefined || secretKeys.includes(key)) {
       all[key] = value;
       if (key !== "servelab:hfToken") planDefaults[key] = value;

@@ -2,6 +2,8 @@
  * KubeAI 0.22.1 (research/kubeai-bench.md §A): chart values, the resource profile derived from the
  * cluster's GPU pool, the Model custom resource and the round-robin baseline Service. Pure, no Pulumi.
  */
+import { withRegistry } from "../catalog/imageRegistry";
+import { IMAGES, KUBEAI_CHART_IMAGES } from "../catalog/versions";
 import { ExperimentConfig, Toleration } from "../config/schema";
 import { ClusterFacts } from "../cluster/facts";
 import { Placement } from "../cluster/types";
@@ -51,6 +53,17 @@ export interface KubeAiValuesInput {
   systemPlacement: Placement;
   /** Name of an existing Secret with key `token` (the chart then creates none). */
   hfTokenSecret?: string;
+  /** servelab:cluster.imageRegistry: the chart's controller, vLLM and model-loader images are pulled through it. */
+  imageRegistry?: string;
+}
+
+/** The images the kubeai chart deploys for servelab's models, pulled through `prefix` (chart maps merge, so other engines' images stay). */
+export function kubeAiImageValues(prefix: string): Record<string, unknown> {
+  return {
+    image: { repository: withRegistry(KUBEAI_CHART_IMAGES.controllerRepository, prefix) },
+    modelServers: { VLLM: { images: { default: withRegistry(KUBEAI_CHART_IMAGES.vllmDefault, prefix), "nvidia-gpu": withRegistry(IMAGES.kubeaiVllm, prefix) } } },
+    modelLoading: { image: withRegistry(KUBEAI_CHART_IMAGES.modelLoader, prefix) },
+  };
 }
 
 /** Values for the kubeai chart: Open WebUI off, only servelab's profile, controller on the system pool. */
@@ -62,6 +75,7 @@ export function kubeAiChartValues(input: KubeAiValuesInput): Record<string, unkn
     resourceProfiles: { [KUBEAI_PROFILE]: input.profile },
     nodeSelector: input.systemPlacement.nodeSelector,
     tolerations: input.systemPlacement.tolerations,
+    ...(input.imageRegistry ? kubeAiImageValues(input.imageRegistry) : {}),
   };
 }
 
@@ -122,7 +136,7 @@ export function kubeAiModelManifest(input: ModelManifestInput) {
       features: ["TextGeneration"],
       url: config.model.source,
       engine: "VLLM",
-      image: config.engine.image,
+      image: withRegistry(config.engine.image, config.cluster.imageRegistry),
       args,
       env,
       resourceProfile: `${KUBEAI_PROFILE}:${config.engine.tensorParallel}`,

@@ -31,7 +31,7 @@ export class KubeAiStack extends pulumi.ComponentResource implements ServingStac
     const namespace = pulumi.output(args.namespace);
     const profile = kubeAiProfile(config, args.facts, args.gpuPlacement);
     const values = pulumi.output(args.hfTokenSecret).apply((hfTokenSecret) =>
-      kubeAiChartValues({ profile, systemPlacement: args.systemPlacement ?? { nodeSelector: {}, tolerations: [] }, hfTokenSecret }),
+      kubeAiChartValues({ profile, systemPlacement: args.systemPlacement ?? { nodeSelector: {}, tolerations: [] }, hfTokenSecret, imageRegistry: config.cluster.imageRegistry }),
     );
     const chart = CHARTS.kubeai;
     this.chart = new k8s.helm.v4.Chart(`${name}-chart`, pinnedChartArgs(chart, "kubeai", namespace, values, config.router.version), { parent: this });

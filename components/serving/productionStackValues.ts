@@ -6,6 +6,7 @@
  * chart has a `vllmConfig` key for become those keys, the chart's own flags (--model from modelURL,
  * --host, --port) are dropped, and every other rendered flag goes verbatim into `vllmConfig.extraArgs`.
  */
+import { withRegistry } from "../catalog/imageRegistry";
 import { IMAGES } from "../catalog/versions";
 import { quantityGb } from "../config/quantity";
 import { ExperimentConfig, Toleration } from "../config/schema";
@@ -149,7 +150,7 @@ export function renderProductionStackValues(input: ProductionStackValuesInput): 
   const { config, facts, release } = input;
   const { engine, model, router, kvCache } = config;
   const spec = renderVllmSpec(model, engine);
-  const image = splitImage(productionStackImage(config));
+  const image = splitImage(withRegistry(productionStackImage(config), config.cluster.imageRegistry));
   if (!image) throw new Error(`servelab: engine.image ${engine.image} has no tag (checkRules should have refused it)`);
   const res = engineResources(engine, facts.gpu);
   const { memory } = productionStackMemory(config, facts);
@@ -188,9 +189,10 @@ export function renderProductionStackValues(input: ProductionStackValuesInput): 
   // GKE has no `nvidia` RuntimeClass (the chart's default); its device plugin needs none.
   if (facts.cloud === "gke") servingEngineSpec.runtimeClassName = "";
 
+  const routerImage = splitImage(withRegistry(IMAGES.lmstackRouter, config.cluster.imageRegistry))!;
   const routerSpec: Record<string, unknown> = {
-    repository: IMAGES.lmstackRouter.split(":")[0],
-    tag: IMAGES.lmstackRouter.split(":")[1],
+    repository: routerImage.repository,
+    tag: routerImage.tag,
     imagePullPolicy: "IfNotPresent",
     routingLogic: router.routing ?? "roundrobin",
     resources: PS_ROUTER_RESOURCES,

@@ -1,0 +1,97 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { VkeClusterConfig } from "../config/schema";
+import {
+  EipAddress, EipAssociate, HpcCluster, NatGateway, SecurityGroup, SecurityGroupRule, SnatEntry, Subnet, VkeAddon,
+  VkeClusterResource, VkeNodePool, VolcengineProvider, Vpc,
+} from "../volcengine/resources";
+import { ClusterFacts } from "./facts";
+import { Cluster, Placement } from "./types";
+import {
+  decodeKubeconfig, devicePluginAddonArgs, subnetCidrs, vkeClusterArgs, vkeClusterName, vkeGpuPlacement, vkeGpuPoolArgs,
+  vkeSystemPlacement, vkeSystemPoolArgs, vkeTags,
+} from "./vkeSpec";
+
+export interface VkeClusterArgs {
+  config: VkeClusterConfig;
+  facts: ClusterFacts;
+  stack: string;
+}
+
+/**
+ * A VKE cluster in its own VPC: one subnet a zone, a security group open inside the VPC, a NAT gateway
+ * with an EIP for outbound traffic (image pulls, model downloads), the cluster, a CPU system pool, the
+ * GPU pool (in an HPC cluster when it has RDMA) and VKE's NVIDIA device plugin. Destroyable.
+ */
+export class VkeCluster extends pulumi.ComponentResource implements Cluster {
+  public readonly facts: ClusterFacts;
+  public readonly cluster: VkeClusterResource;
+  public readonly gpuPool: VkeNodePool;
+  public readonly systemPool: VkeNodePool;
+  public readonly devicePlugin: VkeAddon;
+  public readonly provider: k8s.Provider;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly gpuPlacement: Placement;
+  public readonly systemPlacement: Placement;
+
+  constructor(name: string, args: VkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("servelab:cluster:VkeCluster", name, {}, opts);
+    const { config, facts, stack } = args;
+    this.facts = facts;
+    const clusterName = vkeClusterName(stack, config);
+    const tags = vkeTags(stack);
+    const project = config.projectName ? { projectName: config.projectName } : {};
+    const volc = new VolcengineProvider(`${name}-volcengine`, { region: config.region }, { parent: this });
+    const on = { parent: this, provider: volc };
+
+    const vpc = new Vpc(`${name}-vpc`, { vpcName: clusterName, cidrBlock: config.vpcCidr, tags, ...project }, on);
+    const cidrs = subnetCidrs(config.vpcCidr, config.zones.length);
+    const subnets = config.zones.map(
+      (zone, i) => new Subnet(`${name}-subnet-${zone}`, { subnetName: `${clusterName}-${zone}`, cidrBlock: cidrs[i], zoneId: zone, vpcId: vpc.id, tags }, on),
+    );
+    const subnetIds = subnets.map((s) => s.id);
+    const securityGroup = new SecurityGroup(`${name}-sg`, { securityGroupName: clusterName, vpcId: vpc.id, tags, ...project }, on);
+    const rules = [
+      new SecurityGroupRule(
+        `${name}-sg-in-vpc`,
+        { securityGroupId: securityGroup.id, direction: "ingress", protocol: "all", portStart: -1, portEnd: -1, cidrIp: config.vpcCidr, description: "nodes and pods of the VPC" },
+        on,
+      ),
+      new SecurityGroupRule(
+        `${name}-sg-out`,
+        { securityGroupId: securityGroup.id, direction: "egress", protocol: "all", portStart: -1, portEnd: -1, cidrIp: "0.0.0.0/0", description: "outbound (through the NAT gateway)" },
+        on,
+      ),
+    ];
+
+    // Outbound traffic for nodes without public IPs: NAT gateway in the first zone, one SNAT entry a subnet.
+    const nat = new NatGateway(`${name}-nat`, { vpcId: vpc.id, subnetId: subnetIds[0], natGatewayName: clusterName, spec: "Small", billingType: "PostPaid", tags, ...project }, on);
+    const eip = new EipAddress(`${name}-eip`, { name: clusterName, billingType: "PostPaidByTraffic", bandwidth: config.natBandwidthMbps, isp: "BGP", tags, ...project }, on);
+    const associate = new EipAssociate(`${name}-eip-nat`, { allocationId: eip.id, instanceId: nat.id, instanceType: "Nat" }, on);
+    const snat = subnets.map(
+      (subnet, i) => new SnatEntry(`${name}-snat-${config.zones[i]}`, { natGatewayId: nat.id, eipId: eip.id, subnetId: subnet.id, snatEntryName: `${clusterName}-${config.zones[i]}` }, { ...on, dependsOn: [associate] }),
+    );
+
+    this.cluster = new VkeClusterResource(`${name}-vke`, vkeClusterArgs(stack, config, subnetIds), { ...on, dependsOn: [...snat, ...rules] });
+    const network = { subnetIds, securityGroupId: securityGroup.id };
+    const poolOpts = { ...on, deleteBeforeReplace: true };
+    this.systemPool = new VkeNodePool(`${name}-system-pool`, { ...vkeSystemPoolArgs(stack, config, network), clusterId: this.cluster.id }, poolOpts);
+    const hpc = config.gpu.rdma
+      ? new HpcCluster(`${name}-hpc`, { zoneId: config.zones[0], name: clusterName, description: `servelab ${stack}: RDMA GPU nodes`, tags, ...project }, on)
+      : undefined;
+    const gpuNetwork = hpc ? { subnetIds: [subnetIds[0]], securityGroupId: securityGroup.id, hpcClusterId: hpc.id } : network;
+    this.gpuPool = new VkeNodePool(`${name}-gpu-pool`, { ...vkeGpuPoolArgs(stack, config, facts.gpu, gpuNetwork), clusterId: this.cluster.id }, poolOpts);
+    this.devicePlugin = new VkeAddon(`${name}-nvidia-device-plugin`, devicePluginAddonArgs(this.cluster.id), { ...on, dependsOn: [this.systemPool] });
+
+    this.kubeconfig = pulumi.secret(this.cluster.kubeconfigPublic.apply(decodeKubeconfig));
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      // deleteUnreachable: if the cluster is already gone, destroy drops its objects from state instead of failing.
+      { kubeconfig: this.kubeconfig, deleteUnreachable: true },
+      { parent: this, dependsOn: [this.systemPool, this.gpuPool, this.devicePlugin] },
+    );
+    this.gpuPlacement = vkeGpuPlacement(facts.gpu);
+    this.systemPlacement = vkeSystemPlacement();
+    this.registerOutputs({ kubeconfig: this.kubeconfig, clusterId: this.cluster.id, natIp: eip.eipAddress });
+  }
+}
