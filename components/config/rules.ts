@@ -8,6 +8,8 @@ import { ClusterFacts, resolveClusterFacts } from "../cluster/facts";
 import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
 import { engineResources, replicasPerNode } from "../engine/sizing";
 import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
+import { aibrixKvProblems } from "../kvcache/aibrixKvRules";
+import { aibrixProblems } from "../serving/aibrixSpec";
 import { LMCACHE_REPOSITORY, lmcacheMinMemoryGb, productionStackImage, productionStackMemory, splitImage } from "../serving/productionStackValues";
 import { ConfigProblem } from "./problems";
 import { quantityGb } from "./quantity";
@@ -69,7 +71,7 @@ const kvTier: Rule = ({ kvCache, router, engine }, facts, out) => {
   if (tier === "aibrix-l2-infinistore" && !facts.rdma) {
     out.push({
       path: "servelab:kvCache.tier",
-      message: `aibrix-l2-infinistore needs RDMA NICs, which this cluster does not have (${facts.cloud}${facts.cloud === "kubeconfig" ? " with rdma: false" : ": standard GKE nodes have none"}); use aibrix-l1-dram, or a cluster with RDMA (kubeconfig with rdma: true)`,
+      message: `aibrix-l2-infinistore needs RDMA NICs, which this cluster does not have (${facts.cloud}${facts.cloud === "kubeconfig" ? " with rdma: false" : ": standard GKE nodes have none"}): InfiniStore ships with RDMA transport only (its TCP path is unverified, bytedance/InfiniStore#167); use aibrix-l1-dram on this cluster, or run the row on RDMA nodes (e.g. VKE with RDMA NICs through provider: kubeconfig and rdma: true)`,
     });
   }
   if ((tier === "lmcache-cpu" || tier === "aibrix-l1-dram") && sizeGb === undefined) {
@@ -224,7 +226,11 @@ const kubeAiPrefixHash: Rule = ({ router }, _facts, out) => {
   }
 };
 
-const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash];
+const aibrix: Rule = (config, facts, out) => {
+  out.push(...aibrixProblems(config, facts), ...aibrixKvProblems(config, facts));
+};
+
+const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, aibrix];
 
 export function checkRules(config: ExperimentConfig): ConfigProblem[] {
   const { facts, problems } = resolveClusterFacts(config.cluster);
