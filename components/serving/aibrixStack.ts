@@ -50,7 +50,8 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
 
     const engineDeps: pulumi.Resource[] = [...this.release];
     if (config.kvCache.tier === "aibrix-l2-infinistore") {
-      const manifest = infinistoreKvCacheManifest(config.kvCache, "", args.labels);
+      const labels = { ...args.labels, "app.kubernetes.io/name": "infinistore", "app.kubernetes.io/component": "kvcache" };
+      const manifest = infinistoreKvCacheManifest(config.kvCache, "", labels);
       this.kvCache = new k8s.apiextensions.CustomResource(
         `${name}-kvcache`,
         { ...manifest, metadata: { ...manifest.metadata, namespace: args.namespace } },
