@@ -217,7 +217,7 @@ describe("AIBrix KV tiers", () => {
     });
     const input = engineFor(config);
     expect(input.resources.memoryGb).toBeGreaterThanOrEqual(2 * (200 + 20));
-    expect(engineDeployment(input).spec!.template!.spec!.containers![0].resources).toMatchObject({ limits: { memory: input.resources.memory } });
+    expect((engineDeployment(input) as any).spec.template.spec.containers[0].resources).toMatchObject({ limits: { memory: input.resources.memory } });
 
     const raw = rawStackValues("aibrix_kvcache_dram");
     raw.engine.memory = "130Gi";
@@ -319,9 +319,9 @@ describe("AIBrix KV tiers", () => {
   it("puts the RDMA pod annotation only with VKE's RDMA resource, and the engine Service keeps the model labels", () => {
     const config = configOf("aibrix_kvcache_external", (r) => (r.kvCache.infinistore.rdmaResource = "rdma/hca_shared_devices_a"));
     const input = engineFor(config);
-    const deployment = engineDeployment(input);
-    expect(deployment.spec!.template!.metadata).not.toHaveProperty("annotations");
-    expect((deployment.spec!.template!.spec!.containers![0].resources as any).limits["rdma/hca_shared_devices_a"]).toBe("1");
+    const deployment = engineDeployment(input) as any;
+    expect(deployment.spec.template.metadata).not.toHaveProperty("annotations");
+    expect(deployment.spec.template.spec.containers[0].resources.limits["rdma/hca_shared_devices_a"]).toBe("1");
     expect((engineService(input).metadata as any).labels["model.aibrix.ai/name"]).toBe("llama3-1-8b");
     const kv = infinistoreKvCacheManifest(config.kvCache, "ns", {});
     expect(kv.spec.cache.resources.limits).toHaveProperty("rdma/hca_shared_devices_a", "1");
