@@ -1,6 +1,9 @@
 /** AIBrix rows: release files, model naming, gateway routing, KV tiers, the KVCache against the upstream CRD, config refusals. */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments, stringify } from "yaml";
 import { AIBRIX, IMAGES } from "../components/catalog/versions";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { GPU_TOLERATION } from "../components/cluster/types";
@@ -10,6 +13,7 @@ import { engineDeployment, engineService } from "../components/engine/manifests"
 import { quantityGb } from "../components/config/quantity";
 import { AIBRIX_KV_TRANSFER_CONFIG, infinistoreKvCacheManifest } from "../components/kvcache/aibrixKvCache";
 import { StackPlan, planStack } from "../components/plan/planStack";
+import { stackFilePath } from "../components/plan/stackFile";
 import {
   AIBRIX_BASE_URL, GATEWAY_ENV_HASH_ANNOTATION, aibrixEngineInput, aibrixEnvoyProxyPatch, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles,
 } from "../components/serving/aibrixSpec";
@@ -63,6 +67,18 @@ describe("AIBrix control plane", () => {
     expect(p.plan.outputs.baseUrl).toBe(AIBRIX_BASE_URL);
     const job = (await docs(stack)).find((d) => d.kind === "Job");
     expect(envOf(job.spec.template.spec.containers[0]).SERVELAB_BASE_URL).toBe(AIBRIX_BASE_URL);
+  });
+
+  it("plans v0.7.0's three files in order and, with exposeGateway, leaves the release's Envoy Service alone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "servelab-aibrix-"));
+    const doc = parse(readFileSync(stackFilePath("aibrix_naive_prefix_cache"), "utf8"));
+    doc.config["servelab:router"] = { kind: "aibrix", version: "v0.7.0", routing: "power-of-two", exposeGateway: true };
+    writeFileSync(stackFilePath("aibrix_v070", dir), stringify(doc));
+    const p = await planStack("aibrix_v070", dir);
+    expect(p.remote.map((f) => f.split("/").pop())).toEqual(["aibrix-dependency-v0.7.0.yaml", "aibrix-core-crds-v0.7.0.yaml", "aibrix-core-v0.7.0.yaml"]);
+    const all = parseAllDocuments(p.manifests).map((d) => d.toJS());
+    expect(all.some((d) => d.kind === "EnvoyProxy")).toBe(false);
+    expect(envOf(find(all, "Deployment", "aibrix-gateway-plugins").spec.template.spec.containers[0])).toEqual({ ROUTING_ALGORITHM: "power-of-two" });
   });
 
   it("makes the Envoy data plane ClusterIP unless the stack opts into the release's LoadBalancer", async () => {
