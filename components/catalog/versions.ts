@@ -104,3 +104,23 @@ export const MULTI_ROUND_QA = {
 export function rawGithubUrl(repo: string, commit: string, path: string): string {
   return `https://raw.githubusercontent.com/${repo}/${commit}/${path}`;
 }
+
+/**
+ * The AIBrix release objects servelab addresses by name (same in v0.3.0 and v0.7.0; research/aibrix.md
+ * §1, §3). The release files (AIBRIX_RELEASES) are applied as published, so their images (aibrix/*,
+ * envoyproxy/*, redis, busybox on Docker Hub) cannot be rewritten by an image-registry prefix.
+ */
+export const AIBRIX = {
+  /** Envoy data plane Envoy Gateway creates for Gateway aibrix-system/aibrix-eg (the hash is EG's of that name). */
+  envoyService: { name: "envoy-aibrix-system-aibrix-eg-903790dc", namespace: "envoy-gateway-system", port: 80 },
+  /** EnvoyProxy the GatewayClass aibrix-eg points at; its envoyService.type decides the data plane Service type. */
+  envoyProxy: { name: "aibrix-custom-proxy-config", namespace: "aibrix-system" },
+  /** The routing ext-proc; reads ROUTING_ALGORITHM once at start. */
+  gatewayPlugins: { deployment: "aibrix-gateway-plugins", namespace: "aibrix-system", container: "gateway-plugin" },
+} as const;
+
+/** Images of the KVCache (InfiniStore) side objects; the Docker Hub copies of AIBrix's VKE-registry images are unverified. */
+export const AIBRIX_KVCACHE_IMAGES = {
+  watcher: "aibrix/kvcache-watcher:v0.3.0",
+  redis: "redis:7.4.2",
+} as const;

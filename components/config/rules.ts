@@ -10,6 +10,8 @@ import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
 import { engineResources, replicasPerNode } from "../engine/sizing";
 import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
 import { resultsProblems } from "../results/rules";
+import { aibrixKvProblems } from "../kvcache/aibrixKvRules";
+import { aibrixProblems } from "../serving/aibrixSpec";
 import { LMCACHE_REPOSITORY, lmcacheMinMemoryGb, productionStackImage, productionStackMemory, splitImage } from "../serving/productionStackValues";
 import { FIT_RULES } from "./fitRules";
 import { ConfigProblem } from "./problems";
@@ -78,7 +80,7 @@ const kvTier: Rule = ({ kvCache, router, engine }, facts, out) => {
   if (tier === "aibrix-l2-infinistore" && !facts.rdma) {
     out.push({
       path: "servelab:kvCache.tier",
-      message: `aibrix-l2-infinistore needs RDMA NICs, which this cluster does not have (${facts.cloud}${NO_RDMA[facts.cloud]}); use aibrix-l1-dram, or a cluster with RDMA (kubeconfig with rdma: true, or vke with gpu.rdma: true)`,
+      message: `aibrix-l2-infinistore needs RDMA NICs, which this cluster does not have (${facts.cloud}${NO_RDMA[facts.cloud]}): InfiniStore ships with RDMA transport only (its TCP path is unverified, bytedance/InfiniStore#167); use aibrix-l1-dram on this cluster, or a cluster with RDMA (vke with gpu.rdma: true, or kubeconfig with rdma: true)`,
     });
   }
   if ((tier === "lmcache-cpu" || tier === "aibrix-l1-dram") && sizeGb === undefined) {
@@ -266,7 +268,11 @@ const mirroredLmcache: Rule = (config, _facts, out) => {
   }
 };
 
-const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, results, vkeCluster, mirroredLmcache, ...FIT_RULES];
+const aibrix: Rule = (config, facts, out) => {
+  out.push(...aibrixProblems(config, facts), ...aibrixKvProblems(config, facts));
+};
+
+const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, results, vkeCluster, mirroredLmcache, aibrix, ...FIT_RULES];
 
 export function checkRules(config: ExperimentConfig): ConfigProblem[] {
   const { facts, problems } = resolveClusterFacts(config.cluster);

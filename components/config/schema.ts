@@ -173,11 +173,36 @@ export const routerSchema = z.strictObject({
   prefixHash: z
     .strictObject({ meanLoadFactor: int(100).optional(), replication: int(1).optional(), prefixCharLength: int(1).optional() })
     .optional(),
+  /** AIBrix prefix-cache tuning (gateway env AIBRIX_PREFIX_CACHE_*); omitted fields keep the v0.3.0 release values. */
+  prefixCache: z
+    .strictObject({
+      tokenizer: z.enum(["character", "tiktoken"]).optional(),
+      blockSize: int(1).optional(),
+      blockNumber: int(1).optional(),
+      imbalanceAbsCount: int(1).optional(),
+      stdDevFactor: z.number().positive().optional(),
+    })
+    .optional(),
+  /** AIBrix: keep the release's public LoadBalancer for the Envoy data plane (default: ClusterIP only). */
+  exposeGateway: z.boolean().optional(),
 });
 
 export const kvCacheSchema = z.strictObject({
   tier: z.enum(KV_TIERS).default("none"),
   sizeGb: z.number().positive().optional(),
+  /** aibrix-l2-infinistore: the KVCache's InfiniStore nodes and their RDMA setup (defaults: AIBrix's VKE samples). */
+  infinistore: z
+    .strictObject({
+      nodes: int(1).default(1),
+      cpu: z.number().positive().default(10),
+      /** Extended resource that gives a pod an RDMA NIC. */
+      rdmaResource: z.string().min(1).default("vke.volcengine.com/rdma"),
+      /** Engine-side AIBRIX_KV_CACHE_OL_INFINISTORE_VISIBLE_DEV_LIST (device:gid,...). */
+      devices: z.string().min(1).default("mlx5_1:7,mlx5_2:7,mlx5_3:7,mlx5_4:7"),
+      linkType: z.enum(["Ethernet", "IB"]).default("Ethernet"),
+      hintGidIndex: int(0).default(7),
+    })
+    .optional(),
 });
 
 const qpsRange = z.strictObject({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive() });

@@ -27,6 +27,13 @@ export interface EngineManifestInput {
   /** Weights on disk, for the ephemeral-storage request of the download cache. */
   modelSizeGb?: number;
   service: { name: string; port: number };
+  /** Container command, when the image's entrypoint is not the vLLM API server (e.g. AIBrix's KV-cache build). */
+  command?: string[];
+  /** Linux capabilities added to the engine container (e.g. IPC_LOCK for pinned KV-cache memory). */
+  capabilities?: string[];
+  /** Extended resources (e.g. an RDMA NIC) added to the container's requests and limits. */
+  extraLimits?: Record<string, string>;
+  podAnnotations?: Record<string, string>;
 }
 
 const HF_HOME = "/models/huggingface";
@@ -57,7 +64,7 @@ export function engineDeployment(input: EngineManifestInput): DeploymentArgs {
   const selector = engineSelector(input);
   const labels = { ...input.labels, ...selector, ...input.extraLabels };
   const { cpu, memory, gpus } = input.resources;
-  const limits: Record<string, string> = { cpu: String(cpu), memory, "nvidia.com/gpu": String(gpus) };
+  const limits: Record<string, string> = { cpu: String(cpu), memory, "nvidia.com/gpu": String(gpus), ...input.extraLimits };
   const requests: Record<string, string> = { ...limits };
   if (input.modelSizeGb !== undefined) requests["ephemeral-storage"] = `${ephemeralStorageGb(input.modelSizeGb)}Gi`;
   const volumes: k8s.types.input.core.v1.Volume[] = [{ name: "model-cache", emptyDir: {} }];
@@ -77,7 +84,7 @@ export function engineDeployment(input: EngineManifestInput): DeploymentArgs {
       strategy: { type: "Recreate" },
       progressDeadlineSeconds: input.startupBudgetMinutes * 60 + 600,
       template: {
-        metadata: { labels },
+        metadata: input.podAnnotations && Object.keys(input.podAnnotations).length > 0 ? { labels, annotations: input.podAnnotations } : { labels },
         spec: {
           automountServiceAccountToken: false,
           nodeSelector: input.placement.nodeSelector,
@@ -87,11 +94,13 @@ export function engineDeployment(input: EngineManifestInput): DeploymentArgs {
             {
               name: "vllm",
               image: input.image,
+              ...(input.command ? { command: input.command } : {}),
               args: input.spec.args,
               env: envList(input),
               ports: [{ name: "http", containerPort: input.spec.port }],
               resources: { requests, limits },
               volumeMounts: mounts,
+              ...(input.capabilities?.length ? { securityContext: { capabilities: { add: input.capabilities } } } : {}),
               ...engineProbes(input.startupBudgetMinutes),
             },
           ],

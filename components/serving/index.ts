@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RouterKind } from "../catalog/routers";
+import { AibrixStack } from "./aibrixStack";
 import { K8sServiceStack } from "./k8sServiceStack";
 import { KubeAiStack } from "./kubeAiStack";
 import { ProductionStack } from "./productionStack";
@@ -12,6 +13,7 @@ const FACTORIES: Partial<Record<RouterKind, ServingFactory>> = {
   "k8s-service": (name, args, opts) => new K8sServiceStack(name, args, opts),
   kubeai: (name, args, opts) => new KubeAiStack(name, args, opts),
   "production-stack": (name, args, opts) => new ProductionStack(name, args, opts),
+  aibrix: (name, args, opts) => new AibrixStack(name, args, opts),
 };
 
 export function createServing(kind: RouterKind, name: string, args: ServingArgs, opts: pulumi.ComponentResourceOptions): ServingStack {

@@ -2,6 +2,7 @@
  * Validates a Kubernetes object against the Kubernetes OpenAPI schema (kubernetes-models), by its
  * apiVersion and kind. Returns the validation error text, or undefined when valid.
  */
+import { admitKvCache } from "../aibrixCrd";
 import { admitKubeAiModel } from "../kubeaiCrd";
 
 export function validateK8sObject(obj: { apiVersion?: unknown; kind?: unknown }): string | undefined {
@@ -10,6 +11,10 @@ export function validateK8sObject(obj: { apiVersion?: unknown; kind?: unknown })
   // Custom resources: validated against their upstream CRD.
   if (apiVersion === "kubeai.org/v1" && kind === "Model") {
     const errors = admitKubeAiModel(obj);
+    return errors.length ? errors.join("; ") : undefined;
+  }
+  if (apiVersion === "orchestration.aibrix.ai/v1alpha1" && kind === "KVCache") {
+    const { errors } = admitKvCache(obj);
     return errors.length ? errors.join("; ") : undefined;
   }
   const modulePath = `kubernetes-models/${apiVersion}/${kind}`;

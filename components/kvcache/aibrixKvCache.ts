@@ -1,0 +1,196 @@
+/**
+ * AIBrix KV-cache tiers of v0.3.0 (pure, no Pulumi): what the engine pods need for the L1 DRAM tier
+ * and the L2 InfiniStore tier, and the KVCache custom resource that runs InfiniStore.
+ * Facts: ../shared/research/aibrix.md §4 (the regression's aibrix_kvcache_dram.yaml and
+ * aibrix_kvcache_external.yaml, samples/kvcache/infinistore/{kvcache,vllm}.yaml).
+ */
+import { withRegistry } from "../catalog/imageRegistry";
+import { AIBRIX_KVCACHE_IMAGES, IMAGES } from "../catalog/versions";
+import { ClusterFacts } from "../cluster/facts";
+import { quantityGb } from "../config/quantity";
+import { ExperimentConfig, KvCacheConfig } from "../config/schema";
+import { engineResources } from "../engine/sizing";
+
+export type AibrixKvTier = "aibrix-l1-dram" | "aibrix-l2-infinistore";
+
+export function isAibrixKvTier(tier: string): tier is AibrixKvTier {
+  return tier === "aibrix-l1-dram" || tier === "aibrix-l2-infinistore";
+}
+
+/**
+ * The connector the v0.3.0 KV-cache vLLM build registers (a patched vLLM 0.8.5; upstream vLLM plus
+ * `pip install aibrix-kvcache` does not have it). It runs on vLLM's V0 engine only.
+ */
+export const AIBRIX_KV_TRANSFER_CONFIG = '{"kv_connector":"AIBrixOffloadingConnector", "kv_role":"kv_both"}';
+/** The regression runs the build through the API server module, not the image's entrypoint (which is unverified). */
+export const AIBRIX_KV_ENGINE_COMMAND = ["python3", "-m", "vllm.entrypoints.openai.api_server"];
+/** Maintainer's rule (vllm-project/aibrix#1154): pod memory ≈ TP × (L1 capacity + 20) GB. */
+export const AIBRIX_L1_OVERHEAD_GB = 20;
+/** Pod annotation VKE's RDMA CNI needs; the KVCache controller adds it to its own pods for this resource only. */
+export const VKE_RDMA_RESOURCE = "vke.volcengine.com/rdma";
+export const VKE_RDMA_ANNOTATION = { "k8s.volcengine.com/pod-networks": '[{"cniConf":{"name":"rdma"}}]' };
+
+/** The KVCache object; the controller names its Redis pod and Service `<name>-redis`. */
+export const KVCACHE_NAME = "kvcache-cluster";
+export const INFINISTORE_PORTS = { service: 12345, admin: 8088 };
+/** The controller preallocates floor(0.9 × memory limit in GiB) for InfiniStore (v0.3.0 getPreallocSizeFromResources). */
+export const INFINISTORE_PREALLOC_SHARE = 0.9;
+
+export const INFINISTORE_DEFAULTS = {
+  nodes: 1,
+  cpu: 10,
+  rdmaResource: VKE_RDMA_RESOURCE,
+  devices: "mlx5_1:7,mlx5_2:7,mlx5_3:7,mlx5_4:7",
+  linkType: "Ethernet" as const,
+  hintGidIndex: 7,
+};
+
+export function infinistoreSettings(kvCache: KvCacheConfig) {
+  return { ...INFINISTORE_DEFAULTS, ...kvCache.infinistore };
+}
+
+/** Host memory (decimal GB) an engine pod with the L1 tier needs. */
+export function aibrixL1MinMemoryGb(tensorParallel: number, sizeGb: number): number {
+  return tensorParallel * (sizeGb + AIBRIX_L1_OVERHEAD_GB);
+}
+
+/** Whether an image is an AIBrix KV-cache vLLM build (the connector exists only there). */
+export function isAibrixKvImage(image: string): boolean {
+  return /aibrix-kvcache/.test(image);
+}
+
+/** The engine image for an AIBrix KV tier: the default upstream vLLM becomes the pinned KV-cache build. */
+export function aibrixKvImage(engineImage: string): string {
+  return engineImage === IMAGES.vllm ? IMAGES.aibrixKvcacheVllm : engineImage;
+}
+
+export interface AibrixKvEngine {
+  image: string;
+  command: string[];
+  /** Appended to the rendered vLLM arguments. */
+  args: string[];
+  /** Set by the tier; the config may not set these names itself. */
+  env: Record<string, string>;
+  capabilities: string[];
+  /** Extended resources added to the engine container's requests and limits. */
+  extraLimits: Record<string, string>;
+  podAnnotations: Record<string, string>;
+}
+
+/** Engine env names a tier sets (the config's engine.env may not repeat them). */
+export function aibrixKvEnv(tier: AibrixKvTier, kvCache: KvCacheConfig): Record<string, string> {
+  if (tier === "aibrix-l1-dram") {
+    return {
+      VLLM_USE_V1: "0",
+      AIBRIX_KV_CACHE_OL_L1_CACHE_ENABLED: "1",
+      AIBRIX_KV_CACHE_OL_L1_CACHE_CAPACITY_GB: String(kvCache.sizeGb),
+    };
+  }
+  const s = infinistoreSettings(kvCache);
+  return {
+    VLLM_USE_V1: "0",
+    AIBRIX_KV_CACHE_OL_L1_CACHE_ENABLED: "0",
+    AIBRIX_KV_CACHE_OL_L2_CACHE_BACKEND: "infinistore",
+    AIBRIX_KV_CACHE_OL_INFINISTORE_CONNECTION_TYPE: "RDMA",
+    AIBRIX_KV_CACHE_OL_INFINISTORE_IB_PORT: "1",
+    AIBRIX_KV_CACHE_OL_INFINISTORE_LINK_TYPE: s.linkType,
+    AIBRIX_KV_CACHE_OL_INFINISTORE_VISIBLE_DEV_LIST: s.devices,
+    // "Cluster" mode: the engines find the InfiniStore nodes through the KVCache's Redis (docs: fixed values).
+    AIBRIX_KV_CACHE_OL_META_SERVICE_BACKEND: "redis",
+    AIBRIX_KV_CACHE_OL_META_SERVICE_URL: `redis://${KVCACHE_NAME}-redis:6379`,
+    AIBRIX_KV_CACHE_OL_META_SERVICE_CLUSTER_META_KEY: "kvcache_nodes",
+  };
+}
+
+/** Everything an AIBrix KV tier changes in the engine pods (assumes checkRules accepted the config). */
+export function aibrixKvEngine(tier: AibrixKvTier, kvCache: KvCacheConfig, engine: { image: string; chunkedPrefill?: boolean }): AibrixKvEngine {
+  const args = ["--kv-transfer-config", AIBRIX_KV_TRANSFER_CONFIG];
+  // The connector needs chunked prefill off; the config may only set it false (rules refuse true).
+  if (engine.chunkedPrefill === undefined) args.push("--no-enable-chunked-prefill");
+  const l2 = tier === "aibrix-l2-infinistore";
+  const rdma = infinistoreSettings(kvCache).rdmaResource;
+  return {
+    image: aibrixKvImage(engine.image),
+    command: AIBRIX_KV_ENGINE_COMMAND,
+    args,
+    env: aibrixKvEnv(tier, kvCache),
+    capabilities: ["IPC_LOCK"],
+    extraLimits: l2 ? { [rdma]: "1" } : {},
+    podAnnotations: l2 && rdma === VKE_RDMA_RESOURCE ? { ...VKE_RDMA_ANNOTATION } : {},
+  };
+}
+
+/** Memory limit of one InfiniStore pod so that the controller's prealloc (90 %) is at least sizeGb. */
+export function infinistoreMemory(sizeGb: number): string {
+  return `${Math.ceil(sizeGb / INFINISTORE_PREALLOC_SHARE)}Gi`;
+}
+
+/**
+ * The KVCache custom resource (orchestration.aibrix.ai/v1alpha1) for InfiniStore, as in AIBrix's
+ * samples/kvcache/infinistore/kvcache.yaml: the backend is chosen by annotation (the default is
+ * vineyard), Redis holds the cluster membership the engines read, the cache pods get RDMA.
+ * The controller gives the cache pods no node selector or tolerations: they land where the RDMA
+ * resource is schedulable.
+ */
+export function infinistoreKvCacheManifest(kvCache: KvCacheConfig, namespace: string, labels: Record<string, string>, imageRegistry?: string) {
+  const s = infinistoreSettings(kvCache);
+  const memory = infinistoreMemory(kvCache.sizeGb ?? 1);
+  const cacheResources = { cpu: String(s.cpu), memory, [s.rdmaResource]: "1" };
+  return {
+    apiVersion: "orchestration.aibrix.ai/v1alpha1",
+    kind: "KVCache",
+    metadata: {
+      name: KVCACHE_NAME,
+      namespace,
+      labels,
+      annotations: {
+        "kvcache.orchestration.aibrix.ai/backend": "infinistore",
+        "infinistore.kvcache.orchestration.aibrix.ai/link-type": s.linkType,
+        "infinistore.kvcache.orchestration.aibrix.ai/hint-gid-index": String(s.hintGidIndex),
+      },
+    },
+    spec: {
+      metadata: {
+        redis: {
+          runtime: {
+            image: withRegistry(AIBRIX_KVCACHE_IMAGES.redis, imageRegistry),
+            replicas: 1,
+            resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+          },
+        },
+      },
+      service: {
+        type: "ClusterIP",
+        ports: [
+          { name: "service", port: INFINISTORE_PORTS.service, targetPort: INFINISTORE_PORTS.service, protocol: "TCP" },
+          { name: "admin", port: INFINISTORE_PORTS.admin, targetPort: INFINISTORE_PORTS.admin, protocol: "TCP" },
+        ],
+      },
+      watcher: {
+        image: withRegistry(AIBRIX_KVCACHE_IMAGES.watcher, imageRegistry),
+        resources: { requests: { cpu: "500m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+      },
+      cache: {
+        replicas: s.nodes,
+        image: withRegistry(IMAGES.aibrixInfinistore, imageRegistry),
+        imagePullPolicy: "IfNotPresent",
+        resources: { requests: cacheResources, limits: cacheResources },
+      },
+    },
+  };
+}
+
+/**
+ * Engine pod memory with an AIBrix KV tier: the configured or default size, raised for the L1 tier to
+ * TP × (capacity + 20) GB (rounded up to whole Gi). The L2 tier keeps the default (the regression's
+ * engines had 20G: the cache lives in InfiniStore).
+ */
+export function aibrixEngineMemory(config: ExperimentConfig, facts: ClusterFacts): { memory: string; memoryGb: number } {
+  const res = engineResources(config.engine, facts.gpu);
+  const { kvCache, engine } = config;
+  if (kvCache.tier !== "aibrix-l1-dram" || engine.memory !== undefined) return { memory: res.memory, memoryGb: res.memoryGb };
+  const needGb = aibrixL1MinMemoryGb(engine.tensorParallel, kvCache.sizeGb ?? 0);
+  if (res.memoryGb >= needGb) return { memory: res.memory, memoryGb: res.memoryGb };
+  const gi = Math.ceil((needGb * 1e9) / 2 ** 30);
+  return { memory: `${gi}Gi`, memoryGb: quantityGb(`${gi}Gi`) };
+}
