@@ -273,7 +273,8 @@ describe("AIBrix KV tiers", () => {
     const deployment = find(all, "Deployment", "llama3-1-8b");
     const pod = deployment.spec.template;
     const c = pod.spec.containers[0];
-    expect(c.image).toBe(IMAGES.aibrixKvcacheVllm);
+    const mirror = "servelab-cn-beijing.cr.volces.com/mirror/";
+    expect(c.image).toBe(mirror + IMAGES.aibrixKvcacheVllm);
     expect(envOf(c)).toMatchObject({
       VLLM_USE_V1: "0",
       AIBRIX_KV_CACHE_OL_L1_CACHE_ENABLED: "0",
@@ -292,8 +293,19 @@ describe("AIBrix KV tiers", () => {
     const kvcache = find(all, "KVCache", "kvcache-cluster");
     expect(kvcache.metadata.namespace).toBe(deployment.metadata.namespace);
     expect(kvcache.metadata.annotations["kvcache.orchestration.aibrix.ai/backend"]).toBe("infinistore");
-    expect(kvcache.spec.cache.image).toBe(IMAGES.aibrixInfinistore);
+    expect(kvcache.spec.cache.image).toBe(mirror + IMAGES.aibrixInfinistore);
     expect(kvcache.spec.cache.resources.limits).toEqual({ cpu: "10", memory: "100Gi", "vke.volcengine.com/rdma": "1" });
+    // The RDMA NICs are on the tainted GPU node: the cache pod is given as a template with the engines' placement.
+    const cachePod = kvcache.spec.cache.template;
+    expect(cachePod.spec.nodeSelector).toEqual(pod.spec.nodeSelector);
+    expect(cachePod.spec.tolerations).toEqual(pod.spec.tolerations);
+    const server = cachePod.spec.containers[0];
+    expect(server.command).toEqual(["infinistore"]);
+    expect(server.args).toEqual(["--service-port=12345", "--manage-port=8088", "--link-type=Ethernet", "--hint-gid-index=7", "--prealloc-size=90"]);
+    expect(server.resources.limits).toEqual(kvcache.spec.cache.resources.limits);
+    expect(server.securityContext.capabilities.add).toEqual(["IPC_LOCK", "SYS_RESOURCE"]);
+    expect(cachePod.spec.hostIPC).toBe(true);
+    expect(cachePod.metadata.annotations["k8s.volcengine.com/pod-networks"]).toContain("rdma");
     const p = await plan("aibrix_kvcache_external");
     const engines = p.resources.findIndex((r) => r.name === "servelab-serving-engines-deployment");
     expect(p.resources.findIndex((r) => r.name === "servelab-serving-kvcache")).toBeLessThan(engines);
@@ -306,6 +318,8 @@ describe("AIBrix KV tiers", () => {
     expect(stored.spec.mode).toBe("distributed");
     expect(stored.spec.cache.env).toEqual([]);
     expect(stored.spec.watcher.imagePullPolicy).toBe("IfNotPresent");
+    const placed = infinistoreKvCacheManifest(config.kvCache, "ns", {}, undefined, { nodeSelector: { "servelab.dev/pool": "gpu" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] });
+    expect(admitKvCache(placed).errors).toEqual([]);
     // The check can fail: a misspelt field and a wrong type are reported.
     const bad = infinistoreKvCacheManifest(config.kvCache, "ns", {}) as any;
     bad.spec.cache.resource = bad.spec.cache.resources;
@@ -322,8 +336,8 @@ describe("AIBrix KV tiers", () => {
     expect(problems[0]).toContain("use aibrix-l1-dram");
     expect(problems[0]).toContain("rdma: true");
     const noRdma = rawStackValues("aibrix_kvcache_external");
-    noRdma.cluster.rdma = false;
-    expect(configProblems(noRdma)[0]).toMatch(/^servelab:kvCache\.tier: aibrix-l2-infinistore needs RDMA NICs, which this cluster does not have \(kubeconfig with rdma: false\)/);
+    noRdma.cluster.gpu.rdma = false;
+    expect(configProblems(noRdma)[0]).toMatch(/^servelab:kvCache\.tier: aibrix-l2-infinistore needs RDMA NICs, which this cluster does not have \(vke with gpu.rdma: false\)/);
     const noSize = rawStackValues("aibrix_kvcache_external");
     delete noSize.kvCache.sizeGb;
     expect(configProblems(noSize)).toEqual(["servelab:kvCache.sizeGb: is required with tier: aibrix-l2-infinistore (InfiniStore pool per cache node, in GB)"]);

@@ -137,7 +137,7 @@ describe("VkeCluster", () => {
     expect(await (cluster.kubeconfig as any).isSecret).toBe(true);
     expect(cluster.facts).toMatchObject({ cloud: "vke", rdma: false, gpu: { type: "h20", perNode: 8, total: 8, gpuMemoryGb: 96 } });
     // H20's gpu-name label value is unverified, so placement uses servelab's own pool label only.
-    expect(cluster.gpuPlacement).toEqual({ nodeSelector: { "servelab.dev/pool": "gpu" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] });
+    expect(cluster.gpuPlacement).toEqual({ nodeSelector: { "servelab.dev/pool": "gpu", "machine.cluster.vke.volcengine.com/gpu-name": "NVIDIA-H20-SXM5-96GB" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] });
     expect(cluster.systemPlacement).toEqual({ nodeSelector: { "servelab.dev/pool": "system" }, tolerations: [] });
   });
 

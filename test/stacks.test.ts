@@ -164,7 +164,7 @@ describe("k8s_stack_vke is k8s_stack on Volcengine VKE", () => {
   it("puts the engines on the GPU pool by servelab's pool label and pulls every image through the mirror", async () => {
     const docs = parseAllDocuments((await plan("k8s_stack_vke")).manifests).map((d) => d.toJS());
     const deployment = docs.find((d) => d.kind === "Deployment");
-    expect(deployment.spec.template.spec.nodeSelector).toEqual({ "servelab.dev/pool": "gpu" });
+    expect(deployment.spec.template.spec.nodeSelector).toEqual({ "servelab.dev/pool": "gpu", "machine.cluster.vke.volcengine.com/gpu-name": "NVIDIA-H20-SXM5-96GB" });
     expect(deployment.spec.template.spec.containers[0].image).toBe("servelab-cn-beijing.cr.volces.com/mirror/vllm/vllm-openai:v0.8.5");
     const job = docs.find((d) => d.kind === "Job");
     expect(job.spec.template.spec.nodeSelector).toEqual({ "servelab.dev/pool": "system" });

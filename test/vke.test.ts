@@ -20,7 +20,7 @@ describe("VKE catalog and facts", () => {
     const { cluster, facts } = vke();
     expect(cluster).toMatchObject({ provider: "vke", region: "cn-beijing", vpcCidr: "172.16.0.0/16", natBandwidthMbps: 200, gpu: { rdma: false, diskGb: 500 } });
     expect(facts.gpu).toMatchObject({ type: "h20", perNode: 8, nodes: 1, total: 8, machineType: "ecs.ebmhpcpni3l.48xlarge", gpuMemoryGb: 96 });
-    expect(facts.gpu.accelerator).toBeUndefined();
+    expect(facts.gpu.accelerator).toBe("NVIDIA-H20-SXM5-96GB");
     expect(facts.gpu.usdPerHourPerNode).toBeUndefined();
     expect(facts.gpu.allocatable!.memoryGb).toBeGreaterThan(1900);
     expect(facts.gpu.allocatable!.memoryGb).toBeLessThan(2048);

@@ -19,12 +19,13 @@ export const VKE_GPU_MEMORY_GB: Record<VkeGpuType, number> = {
 
 /**
  * Value of the node label `machine.cluster.vke.volcengine.com/gpu-name` VKE puts on GPU nodes, where
- * it was seen (vllm-project/aibrix manifests: NVIDIA-A10, NVIDIA-L20, Tesla-A100-80G). For the other
+ * it was seen (vllm-project/aibrix manifests: NVIDIA-A10, NVIDIA-L20, Tesla-A100-80G, and the v0.3.0
+ * regression's node affinity: NVIDIA-H20-SXM5-96GB, research/aibrix.md §5.1). For the other
  * types the value is unknown, so servelab places pods by its own pool label only.
  */
 export const VKE_GPU_NAME_LABEL = "machine.cluster.vke.volcengine.com/gpu-name";
 export const VKE_GPU_NAME: Partial<Record<VkeGpuType, string>> = {
-  a10: "NVIDIA-A10", l20: "NVIDIA-L20", "a100-80gb": "Tesla-A100-80G",
+  a10: "NVIDIA-A10", l20: "NVIDIA-L20", "a100-80gb": "Tesla-A100-80G", h20: "NVIDIA-H20-SXM5-96GB",
 };
 
 /** Extended resource VKE's RDMA device plugin advertises (pods request `vke.volcengine.com/rdma: "1"`). */

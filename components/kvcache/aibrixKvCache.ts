@@ -5,8 +5,10 @@
  * aibrix_kvcache_external.yaml, samples/kvcache/infinistore/{kvcache,vllm}.yaml).
  */
 import { withRegistry } from "../catalog/imageRegistry";
+import { VKE_RDMA_RESOURCE } from "../catalog/vkeMachines";
 import { AIBRIX_KVCACHE_IMAGES, IMAGES } from "../catalog/versions";
 import { ClusterFacts } from "../cluster/facts";
+import { Placement } from "../cluster/types";
 import { quantityGb } from "../config/quantity";
 import { ExperimentConfig, KvCacheConfig } from "../config/schema";
 import { engineResources } from "../engine/sizing";
@@ -27,7 +29,6 @@ export const AIBRIX_KV_ENGINE_COMMAND = ["python3", "-m", "vllm.entrypoints.open
 /** Maintainer's rule (vllm-project/aibrix#1154): pod memory ≈ TP × (L1 capacity + 20) GB. */
 export const AIBRIX_L1_OVERHEAD_GB = 20;
 /** Pod annotation VKE's RDMA CNI needs; the KVCache controller adds it to its own pods for this resource only. */
-export const VKE_RDMA_RESOURCE = "vke.volcengine.com/rdma";
 export const VKE_RDMA_ANNOTATION = { "k8s.volcengine.com/pod-networks": '[{"cniConf":{"name":"rdma"}}]' };
 
 /** The KVCache object; the controller names its Redis pod and Service `<name>-redis`. */
@@ -120,6 +121,55 @@ export function aibrixKvEngine(tier: AibrixKvTier, kvCache: KvCacheConfig, engin
   };
 }
 
+/** The controller's InfiniStore pod (v0.3.0), placed on the GPU pool where the RDMA NICs are. */
+function infinistorePodTemplate(
+  s: ReturnType<typeof infinistoreSettings>,
+  image: string,
+  resources: Record<string, string>,
+  memory: string,
+  placement: Placement,
+) {
+  // As the controller computes it (getPreallocSizeFromResources): 90 % of the memory limit in GiB.
+  const preallocGb = Math.max(1, Math.floor((INFINISTORE_PREALLOC_SHARE * quantityGb(memory) * 1e9) / 2 ** 30));
+  const annotations: Record<string, string> = {
+    "prometheus.io/scrape": "true",
+    "prometheus.io/port": String(INFINISTORE_PORTS.admin),
+    "prometheus.io/path": "/metrics",
+    ...(s.rdmaResource === VKE_RDMA_RESOURCE ? VKE_RDMA_ANNOTATION : {}),
+  };
+  return {
+    metadata: { annotations },
+    spec: {
+      hostIPC: true,
+      nodeSelector: placement.nodeSelector,
+      tolerations: placement.tolerations,
+      containers: [
+        {
+          name: "kvcache-server",
+          image,
+          imagePullPolicy: "IfNotPresent",
+          command: ["infinistore"],
+          args: [
+            `--service-port=${INFINISTORE_PORTS.service}`,
+            `--manage-port=${INFINISTORE_PORTS.admin}`,
+            `--link-type=${s.linkType}`,
+            `--hint-gid-index=${s.hintGidIndex}`,
+            `--prealloc-size=${preallocGb}`,
+          ],
+          ports: [
+            { name: "service", containerPort: INFINISTORE_PORTS.service, protocol: "TCP" },
+            { name: "manage", containerPort: INFINISTORE_PORTS.admin, protocol: "TCP" },
+          ],
+          resources: { requests: resources, limits: resources },
+          securityContext: { capabilities: { add: ["IPC_LOCK", "SYS_RESOURCE"] }, privileged: false },
+          volumeMounts: [{ name: "shared-mem", mountPath: "/dev/shm" }],
+        },
+      ],
+      volumes: [{ name: "shared-mem", emptyDir: { medium: "Memory" } }],
+    },
+  };
+}
+
 /** Memory limit of one InfiniStore pod so that the controller's prealloc (90 %) is at least sizeGb. */
 export function infinistoreMemory(sizeGb: number): string {
   return `${Math.ceil(sizeGb / INFINISTORE_PREALLOC_SHARE)}Gi`;
@@ -129,13 +179,22 @@ export function infinistoreMemory(sizeGb: number): string {
  * The KVCache custom resource (orchestration.aibrix.ai/v1alpha1) for InfiniStore, as in AIBrix's
  * samples/kvcache/infinistore/kvcache.yaml: the backend is chosen by annotation (the default is
  * vineyard), Redis holds the cluster membership the engines read, the cache pods get RDMA.
- * The controller gives the cache pods no node selector or tolerations: they land where the RDMA
- * resource is schedulable.
+ * RDMA NICs sit on the (tainted) GPU nodes, and the controller's own cache pod has no node selector
+ * or tolerations, so with a placement the pod is given as `spec.cache.template` (the controller then
+ * uses it as is: samples/kvcache/infinistore/kvcache_customized.yaml), built like the controller's
+ * default pod (v0.3.0 buildCacheStatefulSetForInfiniStore) plus the GPU pool's placement.
  */
-export function infinistoreKvCacheManifest(kvCache: KvCacheConfig, namespace: string, labels: Record<string, string>, imageRegistry?: string) {
+export function infinistoreKvCacheManifest(
+  kvCache: KvCacheConfig,
+  namespace: string,
+  labels: Record<string, string>,
+  imageRegistry?: string,
+  placement?: Placement,
+) {
   const s = infinistoreSettings(kvCache);
   const memory = infinistoreMemory(kvCache.sizeGb ?? 1);
   const cacheResources = { cpu: String(s.cpu), memory, [s.rdmaResource]: "1" };
+  const image = withRegistry(IMAGES.aibrixInfinistore, imageRegistry);
   return {
     apiVersion: "orchestration.aibrix.ai/v1alpha1",
     kind: "KVCache",
@@ -172,9 +231,10 @@ export function infinistoreKvCacheManifest(kvCache: KvCacheConfig, namespace: st
       },
       cache: {
         replicas: s.nodes,
-        image: withRegistry(IMAGES.aibrixInfinistore, imageRegistry),
+        image,
         imagePullPolicy: "IfNotPresent",
         resources: { requests: cacheResources, limits: cacheResources },
+        ...(placement ? { template: infinistorePodTemplate(s, image, cacheResources, memory, placement) } : {}),
       },
     },
   };

@@ -51,7 +51,7 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
     const engineDeps: pulumi.Resource[] = [...this.release];
     if (config.kvCache.tier === "aibrix-l2-infinistore") {
       const labels = { ...args.labels, "app.kubernetes.io/name": "infinistore", "app.kubernetes.io/component": "kvcache" };
-      const manifest = infinistoreKvCacheManifest(config.kvCache, "", labels, config.cluster.imageRegistry);
+      const manifest = infinistoreKvCacheManifest(config.kvCache, "", labels, config.cluster.imageRegistry, args.gpuPlacement);
       this.kvCache = new k8s.apiextensions.CustomResource(
         `${name}-kvcache`,
         { ...manifest, metadata: { ...manifest.metadata, namespace: args.namespace } },
