@@ -18,6 +18,7 @@ interface Registered {
   retainOnDelete: boolean;
   version: string;
   pluginDownloadURL: string;
+  provider: string;
 }
 
 const created: pulumi.runtime.MockResourceArgs[] = [];
@@ -52,6 +53,7 @@ beforeAll(async () => {
       retainOnDelete: req.getRetainondelete(),
       version: req.getVersion(),
       pluginDownloadURL: req.getPlugindownloadurl(),
+      provider: req.getProvider(),
     });
     return register(req, cb);
   };
@@ -143,7 +145,11 @@ describe("TOS results", () => {
     expect(one("volcengine:iam/accessKey:AccessKey")).toMatchObject({ userName: user.userName, status: "active" });
     for (const c of mine.filter((r) => r.type.startsWith("volcengine:"))) {
       expect(registered.get(c.name), c.type).toMatchObject({ version: VOLCENGINE_PROVIDER.version, pluginDownloadURL: VOLCENGINE_PROVIDER.pluginDownloadURL });
+      // On a provider of servelab's own in results.region, not the default provider's volcengine:region.
+      expect(registered.get(c.name)!.provider, c.type).toMatch(/pulumi:providers:volcengine::tos-volcengine::/);
     }
+    expect(created.find((c) => c.type === "pulumi:providers:volcengine" && c.name === "tos-volcengine")!.inputs).toMatchObject({ region: "cn-beijing" });
+    expect(registered.get("tos-volcengine")).toMatchObject({ version: VOLCENGINE_PROVIDER.version, pluginDownloadURL: VOLCENGINE_PROVIDER.pluginDownloadURL });
     expect(secretValue((one("kubernetes:core/v1:Secret") as any).stringData)).toEqual({ AWS_ACCESS_KEY_ID: "AKLT-test", AWS_SECRET_ACCESS_KEY: "tos-secret" });
     expect(access.env).toContainEqual({ name: "SERVELAB_S3_ENDPOINT", value: "https://tos-s3-cn-beijing.volces.com" });
   });

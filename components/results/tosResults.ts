@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { VolcengineProvider } from "../volcengine/resources";
 import { IamAccessKey, IamPolicy, IamUser, IamUserPolicyAttachment, TosBucket } from "../volcengine/tos";
 import { ResultsAccess, keyEnv, keySecret } from "./access";
 import { ResultsSpec } from "./spec";
@@ -13,8 +14,8 @@ export interface TosResultsArgs {
 }
 
 /**
- * TOS results through the Volcengine provider (v0.0.47): the bucket when servelab creates it (private
- * ACL, in the provider's region volcengine:region, which must be results.region), an IAM user with a
+ * TOS results through the Volcengine provider (v0.0.47), on a provider of its own in results.region (so
+ * the bucket lands where the Job's endpoint points): the bucket when servelab creates it (private ACL), an IAM user with a
  * put-only policy on the stack's prefix, and its access key as a Kubernetes Secret. The Job uploads
  * through TOS's S3-compatible endpoint.
  */
@@ -25,23 +26,26 @@ export class TosResults extends pulumi.ComponentResource {
   constructor(name: string, args: TosResultsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:results:TosResults", name, {}, opts);
     const { spec, stack } = args;
+    // rules.ts guarantees a region for tos:// (results.region, or the VKE cluster's).
+    const volcengine = new VolcengineProvider(`${name}-volcengine`, { region: spec.region! }, { parent: this });
+    const inRegion = { parent: this, provider: volcengine };
     if (spec.create) {
       // No destroyResults on TOS (rules.ts): the provider only deletes empty buckets, so the bucket is always left in place.
-      this.bucket = new TosBucket(`${name}-bucket`, tosBucketArgs(spec, stack), { parent: this, retainOnDelete: true });
+      this.bucket = new TosBucket(`${name}-bucket`, tosBucketArgs(spec, stack), { ...inRegion, retainOnDelete: true });
     }
     const writer = tosWriterName(stack);
-    const user = new IamUser(`${name}-writer`, { userName: writer, displayName: writer, description: `servelab results writer (${stack})` }, { parent: this });
+    const user = new IamUser(`${name}-writer`, { userName: writer, displayName: writer, description: `servelab results writer (${stack})` }, inRegion);
     const policy = new IamPolicy(
       `${name}-put-only`,
       { policyName: writer, policyDocument: JSON.stringify(tosPutOnlyPolicy(spec)), description: `PutObject under ${spec.bucket}/${spec.objectPrefix}/ only` },
-      { parent: this },
+      inRegion,
     );
     const attachment = new IamUserPolicyAttachment(
       `${name}-attachment`,
       { userName: user.userName, policyName: policy.policyName, policyType: "Custom" },
-      { parent: this, dependsOn: this.bucket ? [this.bucket] : [] },
+      { ...inRegion, dependsOn: this.bucket ? [this.bucket] : [] },
     );
-    const key = new IamAccessKey(`${name}-key`, { userName: user.userName, status: "active" }, { parent: this });
+    const key = new IamAccessKey(`${name}-key`, { userName: user.userName, status: "active" }, inRegion);
     const secret = new k8s.core.v1.Secret(`${name}-key-secret`, keySecret(args.namespace, args.labels, key.accessKeyId, pulumi.secret(key.secretAccessKey)), { parent: this });
     this.access = { serviceAccountAnnotations: {}, automountServiceAccountToken: false, env: keyEnv(spec), dependsOn: [attachment, secret] };
     this.registerOutputs({ writerUser: writer });
