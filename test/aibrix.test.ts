@@ -346,6 +346,22 @@ describe("AIBrix KV tiers", () => {
     expect(configProblems(stray)).toEqual(["servelab:kvCache.infinistore: applies only to tier: aibrix-l2-infinistore (tier is aibrix-l1-dram); remove it"]);
   });
 
+  it("refuses an InfiniStore pool or CPU that cannot fit a GPU node beside the engines", () => {
+    // The regression's hand-made InfiniStore pod had 960Gi: it fits beside the row's 20Gi engines...
+    const big = rawStackValues("aibrix_kvcache_external");
+    big.kvCache.sizeGb = 960;
+    expect(configProblems(big)).toEqual([]);
+    // ...but not beside engines that take their default even share of the node.
+    delete big.engine.memory;
+    expect(configProblems(big)).toEqual([
+      expect.stringMatching(/^servelab:kvCache\.sizeGb: 960 GB of InfiniStore pool needs 1067Gi an InfiniStore pod, which runs on the GPU nodes; with the engines' \d+Gi each, a GPU node \(8 engine replicas and 1 InfiniStore pod\) needs \d+ GB, but pods can use about \d+ GB of it/),
+    ]);
+    const cpu = rawStackValues("aibrix_kvcache_external");
+    delete cpu.engine.cpu;
+    cpu.kvCache.infinistore.cpu = 40;
+    expect(configProblems(cpu)).toEqual([expect.stringMatching(/^servelab:kvCache\.infinistore\.cpu: 40: an InfiniStore pod runs on the GPU nodes; with the engines' \d+ CPUs each/)]);
+  });
+
   it("puts the RDMA pod annotation only with VKE's RDMA resource, and the engine Service keeps the model labels", () => {
     const config = configOf("aibrix_kvcache_external", (r) => (r.kvCache.infinistore.rdmaResource = "rdma/hca_shared_devices_a"));
     const input = engineFor(config);

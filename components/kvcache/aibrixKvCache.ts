@@ -241,6 +241,16 @@ export function infinistoreKvCacheManifest(
 }
 
 /**
+ * Resource options of the KVCache object. The v0.3.0 controller creates the InfiniStore StatefulSet, the
+ * Redis and the watcher once and afterwards propagates only image and replica changes
+ * (backends/reconciler.go needsUpdateStatefulset, ReconcilePodObject): an updated size, CPU, link type, GID
+ * index or placement would be accepted by the API server and silently never reach the pods. So a change of
+ * the spec or of the backend annotations replaces the KVCache (deleted first: the name is fixed), and the
+ * controller rebuilds everything from the new object.
+ */
+export const KVCACHE_RESOURCE_OPTIONS = { replaceOnChanges: ["spec", "metadata.annotations"], deleteBeforeReplace: true };
+
+/**
  * Engine pod memory with an AIBrix KV tier: the configured or default size, raised for the L1 tier to
  * TP × (capacity + 20) GB (rounded up to whole Gi). The L2 tier keeps the default (the regression's
  * engines had 20G: the cache lives in InfiniStore).

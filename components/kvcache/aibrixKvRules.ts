@@ -3,10 +3,12 @@ import { ROUTERS } from "../catalog/routers";
 import { ClusterFacts } from "../cluster/facts";
 import { ConfigProblem } from "../config/problems";
 import { ExperimentConfig } from "../config/schema";
-import { replicasPerNode } from "../engine/sizing";
+import { quantityGb } from "../config/quantity";
+import { engineResources, replicasPerNode } from "../engine/sizing";
 import { flagName } from "../engine/vllmArgs";
 import {
-  AIBRIX_L1_OVERHEAD_GB, aibrixEngineMemory, aibrixKvEnv, aibrixKvImage, aibrixL1MinMemoryGb, isAibrixKvImage, isAibrixKvTier,
+  AIBRIX_L1_OVERHEAD_GB, aibrixEngineMemory, aibrixKvEnv, aibrixKvImage, aibrixL1MinMemoryGb, infinistoreMemory, infinistoreSettings,
+  isAibrixKvImage, isAibrixKvTier,
 } from "./aibrixKvCache";
 
 /** The only AIBrix version whose KV-cache connector servelab renders (v0.7.0 uses the V1 connector types). */
@@ -44,6 +46,7 @@ export function aibrixKvProblems(config: ExperimentConfig, facts: ClusterFacts):
   if (tier === "aibrix-l2-infinistore" && kvCache.sizeGb === undefined) {
     out.push({ path: "servelab:kvCache.sizeGb", message: "is required with tier: aibrix-l2-infinistore (InfiniStore pool per cache node, in GB)" });
   }
+  if (tier === "aibrix-l2-infinistore" && kvCache.sizeGb !== undefined) out.push(...infinistoreFitProblems(config, facts, kvCache.sizeGb));
   if (tier === "aibrix-l1-dram" && kvCache.sizeGb !== undefined) {
     const need = aibrixL1MinMemoryGb(engine.tensorParallel, kvCache.sizeGb);
     const { memory, memoryGb } = aibrixEngineMemory(config, facts);
@@ -61,6 +64,39 @@ export function aibrixKvProblems(config: ExperimentConfig, facts: ClusterFacts):
         });
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The InfiniStore pods run on the GPU nodes (the RDMA NICs are there) beside the engines: the engines a node
+ * holds plus the cache pods that land on it must fit the node, or the cache pod stays Pending and the
+ * engines find no InfiniStore node in the KVCache's Redis.
+ */
+function infinistoreFitProblems(config: ExperimentConfig, facts: ClusterFacts, sizeGb: number): ConfigProblem[] {
+  const { engine, kvCache } = config;
+  const { gpu } = facts;
+  if (!gpu.allocatable || engine.tensorParallel > gpu.perNode) return [];
+  const s = infinistoreSettings(kvCache);
+  const memory = infinistoreMemory(sizeGb);
+  const res = engineResources(engine, gpu);
+  const engines = Math.min(replicasPerNode(gpu, engine.tensorParallel), engine.replicas);
+  const caches = Math.ceil(s.nodes / gpu.nodes);
+  const node = `a GPU node (${engines} engine replica${engines > 1 ? "s" : ""} and ${caches} InfiniStore pod${caches > 1 ? "s" : ""})`;
+  const out: ConfigProblem[] = [];
+  const memoryGb = res.memoryGb * engines + quantityGb(memory) * caches;
+  if (memoryGb > gpu.allocatable.memoryGb) {
+    out.push({
+      path: "servelab:kvCache.sizeGb",
+      message: `${sizeGb} GB of InfiniStore pool needs ${memory} an InfiniStore pod, which runs on the GPU nodes; with the engines' ${res.memory} each, ${node} needs ${Math.round(memoryGb)} GB, but pods can use about ${Math.floor(gpu.allocatable.memoryGb)} GB of it; lower kvCache.sizeGb or set a smaller engine.memory`,
+    });
+  }
+  const cpu = res.cpu * engines + s.cpu * caches;
+  if (cpu > gpu.allocatable.cpu) {
+    out.push({
+      path: "servelab:kvCache.infinistore.cpu",
+      message: `${s.cpu}: an InfiniStore pod runs on the GPU nodes; with the engines' ${res.cpu} CPUs each, ${node} needs ${cpu} CPUs, but pods can use about ${Math.floor(gpu.allocatable.cpu)}; lower kvCache.infinistore.cpu or set a smaller engine.cpu`,
+    });
   }
   return out;
 }

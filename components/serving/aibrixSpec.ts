@@ -131,7 +131,9 @@ export function aibrixGatewayPatch(env: Record<string, string>) {
 /**
  * Server-side-apply patch of the release's EnvoyProxy: Envoy Gateway then makes the data-plane Service
  * ClusterIP instead of its default LoadBalancer. Envoy Gateway creates the Service as soon as the Gateway
- * exists, so a LoadBalancer may exist briefly before this patch lands (unverified how long).
+ * exists, and the patch can only run after the core file (which holds the EnvoyProxy) is ready, so the
+ * release's LoadBalancer exists for those minutes (README, Known limits). Patching an EnvoyProxy that
+ * does not exist yet would create it, and the core file's create of it would then fail.
  */
 export function aibrixEnvoyProxyPatch() {
   return {

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { VllmDeployment } from "../engine/vllmDeployment";
-import { infinistoreKvCacheManifest } from "../kvcache/aibrixKvCache";
+import { KVCACHE_RESOURCE_OPTIONS, infinistoreKvCacheManifest } from "../kvcache/aibrixKvCache";
 import {
   AIBRIX_BASE_URL, aibrixEngineInput, aibrixEnvoyProxyPatch, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles, aibrixVersion,
 } from "./aibrixSpec";
@@ -55,7 +55,7 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
       this.kvCache = new k8s.apiextensions.CustomResource(
         `${name}-kvcache`,
         { ...manifest, metadata: { ...manifest.metadata, namespace: args.namespace } },
-        afterRelease,
+        { ...afterRelease, ...KVCACHE_RESOURCE_OPTIONS },
       );
       engineDeps.push(this.kvCache);
     }
