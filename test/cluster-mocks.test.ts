@@ -126,7 +126,10 @@ describe("VkeCluster", () => {
       nodeConfig: { instanceTypeIds: ["ecs.ebmhpcpni3l.48xlarge"], subnetIds: [`${prefix}-subnet-cn-beijing-a-id`], security: { securityGroupIds: [`${prefix}-sg-id`] }, systemVolume: { type: "ESSD_PL0", size: 500 } },
       kubernetesConfig: { cordon: false, labels: [{ key: "servelab.dev/pool", value: "gpu" }], taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }] },
     });
-    expect(gpu.nodeConfig.hpcClusterIds).toBeUndefined();
+    // ecs.ebmhpcpni3l is an HPC family: its nodes go into an HPC cluster even with rdma: false.
+    expect(one("volcengine:ecs/hpcCluster:HpcCluster").inputs).toMatchObject({ zoneId: "cn-beijing-a" });
+    expect(gpu.nodeConfig.hpcClusterIds).toEqual([`${prefix}-hpc-id`]);
+    expect(gpu.kubernetesConfig.labels).not.toContainEqual({ key: "servelab.dev/rdma", value: "true" });
     const system = one("volcengine:vke/nodePool:NodePool", "system-pool").inputs;
     expect(system).toMatchObject({ name: "servelab-system", autoScaling: { desiredReplicas: 2 }, nodeConfig: { instanceTypeIds: ["ecs.g3il.2xlarge"] }, kubernetesConfig: { cordon: false } });
     expect(system.kubernetesConfig.taints).toBeUndefined();
@@ -157,12 +160,17 @@ describe("VkeCluster", () => {
     expect(one("volcengine:vpc/subnet:Subnet", "subnet-cn-beijing-b").inputs.cidrBlock).toBe("172.16.16.0/20");
   });
 
-  it("places A10 pods with VKE's gpu-name label, whose value is known for A10", async () => {
-    const { cluster } = await vke((raw) => {
+  it("places A10 pods with VKE's gpu-name label, whose value is known for A10; a non-HPC pool spans every zone without an HPC cluster", async () => {
+    const { cluster, mine, one, prefix } = await vke((raw) => {
+      raw.cluster.zones = ["cn-beijing-a", "cn-beijing-b"];
       raw.cluster.gpu = { type: "a10", perNode: 1, nodes: 8 };
       raw.engine.memory = "40Gi";
       raw.engine.cpu = 8;
     });
     expect(cluster.gpuPlacement.nodeSelector).toEqual({ "servelab.dev/pool": "gpu", "machine.cluster.vke.volcengine.com/gpu-name": "NVIDIA-A10" });
+    expect(mine.some((c) => c.type === "volcengine:ecs/hpcCluster:HpcCluster")).toBe(false);
+    const gpu = one("volcengine:vke/nodePool:NodePool", "gpu-pool").inputs;
+    expect(gpu.nodeConfig.hpcClusterIds).toBeUndefined();
+    expect(gpu.nodeConfig.subnetIds).toEqual([`${prefix}-subnet-cn-beijing-a-id`, `${prefix}-subnet-cn-beijing-b-id`]);
   });
 });

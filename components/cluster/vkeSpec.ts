@@ -99,8 +99,8 @@ export function vkeSystemPoolArgs(stack: string, config: VkeClusterConfig, netwo
 
 /**
  * The GPU pool: tainted so only pods that tolerate nvidia.com/gpu land on it, labelled with servelab's
- * pool label, and (with rdma) inside an HPC cluster, which Volcengine's RDMA GPU families are created in
- * (`hpcClusterIds`; research/infra.md §3.1).
+ * pool label, and (for an HPC instance type, rdma or not) inside an HPC cluster, which Volcengine's HPC
+ * GPU families are created in (`hpcClusterIds`; research/infra.md §3.1).
  */
 export function vkeGpuPoolArgs(
   stack: string,
