@@ -93,6 +93,16 @@ describe("VKE resource inputs", () => {
     expect(withKey.nodeConfig.hpcClusterIds).toEqual(["hpc-1"]);
   });
 
+  it("pools hold their node count within the autoscaling range the provider sends (its maxReplicas default is 10)", () => {
+    const { cluster, facts } = vke();
+    const network = { subnetIds: ["subnet-1"], securityGroupId: "sg-1" };
+    const big = { ...cluster, system: { ...cluster.system, nodes: 12 }, gpu: { ...cluster.gpu, nodes: 16 } };
+    const gpu = vkeGpuPoolArgs("s", big, { ...facts.gpu, nodes: 16 }, network).autoScaling as any;
+    const system = vkeSystemPoolArgs("s", big, network).autoScaling as any;
+    expect(gpu).toMatchObject({ enabled: false, desiredReplicas: 16, maxReplicas: 16 });
+    expect(system).toMatchObject({ enabled: false, desiredReplicas: 12, maxReplicas: 12 });
+  });
+
   it("decodes the cluster's base64 kubeconfig and refuses anything else", () => {
     const yaml = "apiVersion: v1\nkind: Config\n";
     expect(decodeKubeconfig(Buffer.from(yaml).toString("base64"))).toBe(yaml);
