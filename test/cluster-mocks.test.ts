@@ -12,6 +12,7 @@ const created: pulumi.runtime.MockResourceArgs[] = [];
 /** Plugin version and download URL of each registered resource, read from the register requests. */
 const plugins = new Map<string, { version: string; url: string }>();
 const secretOutputs = new Map<string, string[]>();
+const retained = new Set<string>();
 const VKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: vke\n  cluster:\n    server: https://192.0.2.30:6443\n";
 const out = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
@@ -40,6 +41,7 @@ beforeAll(async () => {
   monitor.registerResource = (req, cb) => {
     plugins.set(req.getName(), { version: req.getVersion(), url: req.getPlugindownloadurl() });
     secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+    if (req.getRetainondelete()) retained.add(req.getName());
     return register(req, cb);
   };
 });
@@ -134,6 +136,8 @@ describe("VkeCluster", () => {
     expect(system).toMatchObject({ name: "servelab-system", autoScaling: { desiredReplicas: 2 }, nodeConfig: { instanceTypeIds: ["ecs.g3il.2xlarge"] }, kubernetesConfig: { cordon: false } });
     expect(system.kubernetesConfig.taints).toBeUndefined();
     expect(one("volcengine:vke/addon:Addon").inputs).toEqual({ clusterId: `${prefix}-vke-id`, name: "nvidia-device-plugin", deployMode: "Unmanaged", deployNodeType: "Node" });
+    // destroy never calls the addon's delete (VKE refuses it for some addons); deleting the cluster removes it.
+    expect([...retained].filter((n) => n.startsWith(`${prefix}-`))).toEqual([`${prefix}-nvidia-device-plugin`]);
 
     expect(await out(cluster.kubeconfig)).toBe(VKE_KUBECONFIG);
     expect(secretOutputs.get(`${prefix}-vke`)).toEqual(["kubeconfigPublic", "kubeconfigPrivate"]);

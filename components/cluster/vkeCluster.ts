@@ -84,7 +84,9 @@ export class VkeCluster extends pulumi.ComponentResource implements Cluster {
       : undefined;
     const gpuNetwork = hpc ? { subnetIds: [subnetIds[0]], securityGroupId: securityGroup.id, hpcClusterId: hpc.id } : network;
     this.gpuPool = new VkeNodePool(`${name}-gpu-pool`, { ...vkeGpuPoolArgs(stack, config, facts.gpu, gpuNetwork), clusterId: this.cluster.id }, poolOpts);
-    this.devicePlugin = new VkeAddon(`${name}-nvidia-device-plugin`, devicePluginAddonArgs(this.cluster.id), { ...on, dependsOn: [this.systemPool] });
+    // Some VKE addons refuse deletion (the provider's docs: a forbidden error on destroy). The addon lives inside
+    // the cluster, which destroy deletes next, so destroy only drops it from the state instead of failing on it.
+    this.devicePlugin = new VkeAddon(`${name}-nvidia-device-plugin`, devicePluginAddonArgs(this.cluster.id), { ...on, dependsOn: [this.systemPool], retainOnDelete: true });
 
     this.kubeconfig = pulumi.secret(this.cluster.kubeconfigPublic.apply(decodeKubeconfig));
     this.provider = new k8s.Provider(
