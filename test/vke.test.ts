@@ -55,6 +55,20 @@ describe("VKE catalog and facts", () => {
     for (const m of VKE_GPU_INSTANCES) expect(m.rdma, m.instanceType).toBe(/hpc/.test(m.instanceType));
   });
 
+  it("refuses a VPC range that is not private or that overlaps the Service range", () => {
+    const withCidr = (vpcCidr: string) => {
+      const raw = rawStackValues("k8s_stack_vke");
+      raw.cluster.vpcCidr = vpcCidr;
+      return configProblems(raw);
+    };
+    expect(withCidr("10.20.0.0/16")).toEqual([]);
+    expect(withCidr("192.168.0.0/16")).toEqual([]);
+    for (const bad of ["172.200.0.0/16", "192.0.0.0/16", "10.300.0.0/16"]) {
+      expect(withCidr(bad), bad).toEqual([expect.stringMatching(/^servelab:cluster.vpcCidr: must be a private \/16/)]);
+    }
+    expect(withCidr("172.30.0.0/16")).toEqual([expect.stringMatching(/^servelab:cluster.vpcCidr: "172.30.0.0\/16" overlaps the cluster's Service range 172.30.0.0\/18/)]);
+  });
+
   it("system instance sizes follow the general-purpose naming", () => {
     expect(findVkeCpuInstance("ecs.g3il.4xlarge")).toEqual({ instanceType: "ecs.g3il.4xlarge", vcpu: 16, memoryGb: 64 });
   });
