@@ -145,7 +145,7 @@ describe("VkeCluster", () => {
     expect(secretOutputs.get(`${prefix}-vke`)).toEqual(["kubeconfigPublic", "kubeconfigPrivate"]);
     expect(await (cluster.kubeconfig as any).isSecret).toBe(true);
     expect(cluster.facts).toMatchObject({ cloud: "vke", rdma: false, gpu: { type: "h20", perNode: 8, total: 8, gpuMemoryGb: 96 } });
-    // H20's gpu-name label value is unverified, so placement uses servelab's own pool label only.
+    // H20's gpu-name label value comes from AIBrix's v0.3.0 regression manifests.
     expect(cluster.gpuPlacement).toEqual({ nodeSelector: { "servelab.dev/pool": "gpu", "machine.cluster.vke.volcengine.com/gpu-name": "NVIDIA-H20-SXM5-96GB" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] });
     expect(cluster.systemPlacement).toEqual({ nodeSelector: { "servelab.dev/pool": "system" }, tolerations: [] });
   });
