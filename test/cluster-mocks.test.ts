@@ -12,6 +12,7 @@ const created: pulumi.runtime.MockResourceArgs[] = [];
 /** Plugin version and download URL of each registered resource, read from the register requests. */
 const plugins = new Map<string, { version: string; url: string }>();
 const secretOutputs = new Map<string, string[]>();
+const retained = new Set<string>();
 const VKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: vke\n  cluster:\n    server: https://192.0.2.30:6443\n";
 const out = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
@@ -40,6 +41,7 @@ beforeAll(async () => {
   monitor.registerResource = (req, cb) => {
     plugins.set(req.getName(), { version: req.getVersion(), url: req.getPlugindownloadurl() });
     secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+    if (req.getRetainondelete()) retained.add(req.getName());
     return register(req, cb);
   };
 });
@@ -100,8 +102,10 @@ describe("VkeCluster", () => {
     ]));
     expect(one("pulumi:providers:volcengine").inputs).toMatchObject({ region: "cn-beijing" });
     expect(JSON.stringify(one("pulumi:providers:volcengine").inputs)).not.toMatch(/accessKey|secretKey/);
-    for (const name of ["volcengine", "vke", "gpu-pool", "vpc"]) {
-      expect(plugins.get(`${prefix}-${name}`), name).toEqual({ version: "0.0.47", url: "github://api.github.com/volcengine" });
+    const volcengine = mine.filter((c) => c.type.startsWith("volcengine:") || c.type === "pulumi:providers:volcengine");
+    expect(volcengine.length).toBeGreaterThanOrEqual(15);
+    for (const { name } of volcengine) {
+      expect(plugins.get(name), name).toEqual({ version: "0.0.47", url: "github://api.github.com/volcengine" });
     }
     const vkeProviderUrn = mine.filter((c) => c.type.startsWith("volcengine:")).map((c) => c.provider);
     expect(vkeProviderUrn.every((p) => p?.includes("pulumi:providers:volcengine"))).toBe(true);
@@ -126,17 +130,22 @@ describe("VkeCluster", () => {
       nodeConfig: { instanceTypeIds: ["ecs.ebmhpcpni3l.48xlarge"], subnetIds: [`${prefix}-subnet-cn-beijing-a-id`], security: { securityGroupIds: [`${prefix}-sg-id`] }, systemVolume: { type: "ESSD_PL0", size: 500 } },
       kubernetesConfig: { cordon: false, labels: [{ key: "servelab.dev/pool", value: "gpu" }], taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }] },
     });
-    expect(gpu.nodeConfig.hpcClusterIds).toBeUndefined();
+    // ecs.ebmhpcpni3l is an HPC family: its nodes go into an HPC cluster even with rdma: false.
+    expect(one("volcengine:ecs/hpcCluster:HpcCluster").inputs).toMatchObject({ zoneId: "cn-beijing-a" });
+    expect(gpu.nodeConfig.hpcClusterIds).toEqual([`${prefix}-hpc-id`]);
+    expect(gpu.kubernetesConfig.labels).not.toContainEqual({ key: "servelab.dev/rdma", value: "true" });
     const system = one("volcengine:vke/nodePool:NodePool", "system-pool").inputs;
     expect(system).toMatchObject({ name: "servelab-system", autoScaling: { desiredReplicas: 2 }, nodeConfig: { instanceTypeIds: ["ecs.g3il.2xlarge"] }, kubernetesConfig: { cordon: false } });
     expect(system.kubernetesConfig.taints).toBeUndefined();
     expect(one("volcengine:vke/addon:Addon").inputs).toEqual({ clusterId: `${prefix}-vke-id`, name: "nvidia-device-plugin", deployMode: "Unmanaged", deployNodeType: "Node" });
+    // destroy never calls the addon's delete (VKE refuses it for some addons); deleting the cluster removes it.
+    expect([...retained].filter((n) => n.startsWith(`${prefix}-`))).toEqual([`${prefix}-nvidia-device-plugin`]);
 
     expect(await out(cluster.kubeconfig)).toBe(VKE_KUBECONFIG);
     expect(secretOutputs.get(`${prefix}-vke`)).toEqual(["kubeconfigPublic", "kubeconfigPrivate"]);
     expect(await (cluster.kubeconfig as any).isSecret).toBe(true);
     expect(cluster.facts).toMatchObject({ cloud: "vke", rdma: false, gpu: { type: "h20", perNode: 8, total: 8, gpuMemoryGb: 96 } });
-    // H20's gpu-name label value is unverified, so placement uses servelab's own pool label only.
+    // H20's gpu-name label value comes from AIBrix's v0.3.0 regression manifests.
     expect(cluster.gpuPlacement).toEqual({ nodeSelector: { "servelab.dev/pool": "gpu", "machine.cluster.vke.volcengine.com/gpu-name": "NVIDIA-H20-SXM5-96GB" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] });
     expect(cluster.systemPlacement).toEqual({ nodeSelector: { "servelab.dev/pool": "system" }, tolerations: [] });
   });
@@ -157,12 +166,17 @@ describe("VkeCluster", () => {
     expect(one("volcengine:vpc/subnet:Subnet", "subnet-cn-beijing-b").inputs.cidrBlock).toBe("172.16.16.0/20");
   });
 
-  it("places A10 pods with VKE's gpu-name label, whose value is known for A10", async () => {
-    const { cluster } = await vke((raw) => {
+  it("places A10 pods with VKE's gpu-name label, whose value is known for A10; a non-HPC pool spans every zone without an HPC cluster", async () => {
+    const { cluster, mine, one, prefix } = await vke((raw) => {
+      raw.cluster.zones = ["cn-beijing-a", "cn-beijing-b"];
       raw.cluster.gpu = { type: "a10", perNode: 1, nodes: 8 };
       raw.engine.memory = "40Gi";
       raw.engine.cpu = 8;
     });
     expect(cluster.gpuPlacement.nodeSelector).toEqual({ "servelab.dev/pool": "gpu", "machine.cluster.vke.volcengine.com/gpu-name": "NVIDIA-A10" });
+    expect(mine.some((c) => c.type === "volcengine:ecs/hpcCluster:HpcCluster")).toBe(false);
+    const gpu = one("volcengine:vke/nodePool:NodePool", "gpu-pool").inputs;
+    expect(gpu.nodeConfig.hpcClusterIds).toBeUndefined();
+    expect(gpu.nodeConfig.subnetIds).toEqual([`${prefix}-subnet-cn-beijing-a-id`, `${prefix}-subnet-cn-beijing-b-id`]);
   });
 });

@@ -55,6 +55,20 @@ describe("VKE catalog and facts", () => {
     for (const m of VKE_GPU_INSTANCES) expect(m.rdma, m.instanceType).toBe(/hpc/.test(m.instanceType));
   });
 
+  it("refuses a VPC range that is not private or that overlaps the Service range", () => {
+    const withCidr = (vpcCidr: string) => {
+      const raw = rawStackValues("k8s_stack_vke");
+      raw.cluster.vpcCidr = vpcCidr;
+      return configProblems(raw);
+    };
+    expect(withCidr("10.20.0.0/16")).toEqual([]);
+    expect(withCidr("192.168.0.0/16")).toEqual([]);
+    for (const bad of ["172.200.0.0/16", "192.0.0.0/16", "10.300.0.0/16"]) {
+      expect(withCidr(bad), bad).toEqual([expect.stringMatching(/^servelab:cluster.vpcCidr: must be a private \/16/)]);
+    }
+    expect(withCidr("172.30.0.0/16")).toEqual([expect.stringMatching(/^servelab:cluster.vpcCidr: "172.30.0.0\/16" overlaps the cluster's Service range 172.30.0.0\/18/)]);
+  });
+
   it("system instance sizes follow the general-purpose naming", () => {
     expect(findVkeCpuInstance("ecs.g3il.4xlarge")).toEqual({ instanceType: "ecs.g3il.4xlarge", vcpu: 16, memoryGb: 64 });
   });
@@ -91,6 +105,16 @@ describe("VKE resource inputs", () => {
     const withKey = vkeGpuPoolArgs("s", { ...cluster, sshKeyPairName: "me" }, facts.gpu, { ...network, hpcClusterId: "hpc-1" }) as any;
     expect(withKey.nodeConfig.security.login).toEqual({ sshKeyPairName: "me" });
     expect(withKey.nodeConfig.hpcClusterIds).toEqual(["hpc-1"]);
+  });
+
+  it("pools hold their node count within the autoscaling range the provider sends (its maxReplicas default is 10)", () => {
+    const { cluster, facts } = vke();
+    const network = { subnetIds: ["subnet-1"], securityGroupId: "sg-1" };
+    const big = { ...cluster, system: { ...cluster.system, nodes: 12 }, gpu: { ...cluster.gpu, nodes: 16 } };
+    const gpu = vkeGpuPoolArgs("s", big, { ...facts.gpu, nodes: 16 }, network).autoScaling as any;
+    const system = vkeSystemPoolArgs("s", big, network).autoScaling as any;
+    expect(gpu).toMatchObject({ enabled: false, desiredReplicas: 16, maxReplicas: 16 });
+    expect(system).toMatchObject({ enabled: false, desiredReplicas: 12, maxReplicas: 12 });
   });
 
   it("decodes the cluster's base64 kubeconfig and refuses anything else", () => {

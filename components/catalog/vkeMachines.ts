@@ -91,6 +91,16 @@ export function vkeDefaultPerNode(type: VkeGpuType): number | undefined {
 export function mayHaveRdma(instanceType: string): boolean {
   const known = findVkeGpuInstance(instanceType);
   if (known) return known.rdma;
+  return isHpcInstanceType(instanceType);
+}
+
+/**
+ * An HPC GPU family. ECS creates instances of these inside an HPC cluster (RunInstances' HpcClusterId,
+ * the VKE node pool's `hpcClusterIds`), whether or not the pods use the RDMA NICs, so servelab puts a
+ * pool of such a type in one even with rdma: false. (Not tried on an account from here; an HPC cluster
+ * is only a placement group, so creating one where it is optional costs nothing.)
+ */
+export function isHpcInstanceType(instanceType: string): boolean {
   return /^ecs\.[a-z]*hpc/.test(instanceType);
 }
 

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { isHpcInstanceType } from "../catalog/vkeMachines";
 import { VkeClusterConfig } from "../config/schema";
 import {
   EipAddress, EipAssociate, HpcCluster, NatGateway, SecurityGroup, SecurityGroupRule, SnatEntry, Subnet, VkeAddon,
@@ -21,7 +22,8 @@ export interface VkeClusterArgs {
 /**
  * A VKE cluster in its own VPC: one subnet a zone, a security group open inside the VPC, a NAT gateway
  * with an EIP for outbound traffic (image pulls, model downloads), the cluster, a CPU system pool, the
- * GPU pool (in an HPC cluster when it has RDMA) and VKE's NVIDIA device plugin. Destroyable.
+ * GPU pool (in an HPC cluster when its instance type is an HPC family, which all RDMA types are) and
+ * VKE's NVIDIA device plugin. Destroyable.
  */
 export class VkeCluster extends pulumi.ComponentResource implements Cluster {
   public readonly facts: ClusterFacts;
@@ -76,12 +78,15 @@ export class VkeCluster extends pulumi.ComponentResource implements Cluster {
     const network = { subnetIds, securityGroupId: securityGroup.id };
     const poolOpts = { ...on, deleteBeforeReplace: true };
     this.systemPool = new VkeNodePool(`${name}-system-pool`, { ...vkeSystemPoolArgs(stack, config, network), clusterId: this.cluster.id }, poolOpts);
-    const hpc = config.gpu.rdma
+    // HPC GPU types (all the RDMA ones) are created only inside an HPC cluster, which is zonal: the pool stays in the first zone.
+    const hpc = config.gpu.rdma || isHpcInstanceType(facts.gpu.machineType!)
       ? new HpcCluster(`${name}-hpc`, { zoneId: config.zones[0], name: clusterName, description: `servelab ${stack}: RDMA GPU nodes`, tags, ...project }, on)
       : undefined;
     const gpuNetwork = hpc ? { subnetIds: [subnetIds[0]], securityGroupId: securityGroup.id, hpcClusterId: hpc.id } : network;
     this.gpuPool = new VkeNodePool(`${name}-gpu-pool`, { ...vkeGpuPoolArgs(stack, config, facts.gpu, gpuNetwork), clusterId: this.cluster.id }, poolOpts);
-    this.devicePlugin = new VkeAddon(`${name}-nvidia-device-plugin`, devicePluginAddonArgs(this.cluster.id), { ...on, dependsOn: [this.systemPool] });
+    // Some VKE addons refuse deletion (the provider's docs: a forbidden error on destroy). The addon lives inside
+    // the cluster, which destroy deletes next, so destroy only drops it from the state instead of failing on it.
+    this.devicePlugin = new VkeAddon(`${name}-nvidia-device-plugin`, devicePluginAddonArgs(this.cluster.id), { ...on, dependsOn: [this.systemPool], retainOnDelete: true });
 
     this.kubeconfig = pulumi.secret(this.cluster.kubeconfigPublic.apply(decodeKubeconfig));
     this.provider = new k8s.Provider(

@@ -74,10 +74,12 @@ function security(config: VkeClusterConfig, network: PoolNetwork) {
 /**
  * A fixed number of nodes. VKE node pools have no node count; the pool's desired replicas with
  * autoscaling off holds that many (how VKE's manual scaling is expressed in the API; not tried on a
- * real account from here).
+ * real account from here). desiredReplicas must lie within min..maxReplicas, and the provider sends
+ * maxReplicas 10 when it is not set (terraform-provider-volcengine's schema default), so it is set to
+ * the node count: an 11th node would otherwise be refused.
  */
 function fixedSize(nodes: number) {
-  return { enabled: false, desiredReplicas: nodes, subnetPolicy: "ZoneBalance" as const };
+  return { enabled: false, maxReplicas: nodes, desiredReplicas: nodes, subnetPolicy: "ZoneBalance" as const };
 }
 
 export function vkeSystemPoolArgs(stack: string, config: VkeClusterConfig, network: PoolNetwork): Omit<VkeNodePoolArgs, "clusterId"> {
@@ -99,8 +101,8 @@ export function vkeSystemPoolArgs(stack: string, config: VkeClusterConfig, netwo
 
 /**
  * The GPU pool: tainted so only pods that tolerate nvidia.com/gpu land on it, labelled with servelab's
- * pool label, and (with rdma) inside an HPC cluster, which Volcengine's RDMA GPU families are created in
- * (`hpcClusterIds`; research/infra.md §3.1).
+ * pool label, and (for an HPC instance type, rdma or not) inside an HPC cluster, which Volcengine's HPC
+ * GPU families are created in (`hpcClusterIds`; research/infra.md §3.1).
  */
 export function vkeGpuPoolArgs(
   stack: string,

@@ -5,6 +5,7 @@
  */
 import { IMPLEMENTED_KV_TIERS, IMPLEMENTED_ROUTER_KINDS, ROUTERS, routingModesFor } from "../catalog/routers";
 import { ClusterFacts, resolveClusterFacts } from "../cluster/facts";
+import { SERVICE_CIDR as VKE_SERVICE_CIDR } from "../cluster/vkeSpec";
 import { VKE_GPU_INSTANCES, mayHaveRdma } from "../catalog/vkeMachines";
 import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
 import { engineResources, replicasPerNode } from "../engine/sizing";
@@ -246,6 +247,9 @@ const vkeCluster: Rule = ({ cluster }, { gpu }, out) => {
   });
   if (new Set(cluster.zones).size !== cluster.zones.length) out.push({ path: "servelab:cluster.zones", message: "lists a zone twice" });
   if (cluster.zones.length > 16) out.push({ path: "servelab:cluster.zones", message: `${cluster.zones.length} zones: the /20 subnets of one /16 VPC cover at most 16` });
+  if (cluster.vpcCidr.startsWith(`${VKE_SERVICE_CIDR.split(".").slice(0, 2).join(".")}.`)) {
+    out.push({ path: "servelab:cluster.vpcCidr", message: `"${cluster.vpcCidr}" overlaps the cluster's Service range ${VKE_SERVICE_CIDR}, which VKE refuses; use another /16 such as "172.16.0.0/16"` });
+  }
   if (cluster.gpu.rdma && gpu.machineType && !mayHaveRdma(gpu.machineType)) {
     const rdmaTypes = VKE_GPU_INSTANCES.filter((m) => m.rdma).map((m) => m.instanceType).join(", ");
     out.push({

@@ -116,7 +116,12 @@ const vkeCluster = z.strictObject({
   /** Volcengine project of every resource; omitted = "default". */
   projectName: z.string().min(1).optional(),
   /** VPC address range; subnets are /20s carved from it, one a zone. */
-  vpcCidr: z.string().regex(/^(10|172|192)\.\d{1,3}\.0\.0\/16$/, { error: 'must be a private /16 such as "172.16.0.0/16"' }).default("172.16.0.0/16"),
+  vpcCidr: z
+    .string()
+    .regex(/^(10\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)|172\.(1[6-9]|2\d|3[01])|192\.168)\.0\.0\/16$/, {
+      error: 'must be a private /16 (10.x, 172.16-31.x or 192.168) such as "172.16.0.0/16"',
+    })
+    .default("172.16.0.0/16"),
   /** Bandwidth of the NAT gateway's public IP (image pulls, model downloads). */
   natBandwidthMbps: int(1).max(1000).default(200),
   /** An existing ECS key pair for SSH to the nodes; omitted = no login configured. */
