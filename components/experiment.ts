@@ -67,6 +67,7 @@ export class Experiment extends pulumi.ComponentResource {
         labels: standardLabels(stack, "serving", "vllm"),
         gpuPlacement: cluster.gpuPlacement,
         systemPlacement: cluster.systemPlacement,
+        kubernetes: cluster,
         hfTokenSecret: hfSecret?.metadata.name,
       },
       { parent: this, providers: [cluster.provider] },

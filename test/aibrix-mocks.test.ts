@@ -1,4 +1,5 @@
 /** AibrixStack under Pulumi's mock runtime: the resource options the plan files do not show (order, replacement). */
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveClusterFacts } from "../components/cluster/facts";
@@ -12,14 +13,22 @@ interface Registered {
   replaceOnChanges: string[];
   deleteBeforeReplace: boolean;
   dependencies: string[];
+  provider: string;
 }
+const releaseProviderInputs = new Map<string, Record<string, unknown>>();
 const registered = new Map<string, Registered>();
 const out = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 beforeAll(async () => {
   await pulumi.runtime.setMocks(
-    { newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs },
+    {
+      newResource: (a) => {
+        if (a.type === "pulumi:providers:kubernetes") releaseProviderInputs.set(a.name, a.inputs);
+        return { id: `${a.name}-id`, state: a.inputs };
+      },
+      call: (a) => a.inputs,
+    },
     "servelab",
     "aibrix_mocks",
     false,
@@ -32,6 +41,7 @@ beforeAll(async () => {
       replaceOnChanges: req.getReplaceonchangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
       dependencies: req.getDependenciesList().map(nameOf),
+      provider: req.getProvider(),
     });
     return register(req, cb);
   };
@@ -41,7 +51,9 @@ function stackFor(row: string, name: string): AibrixStack {
   const config = parseExperimentConfig(rawStackValues(row));
   const facts = resolveClusterFacts(config.cluster).facts!;
   const gpuPlacement = { nodeSelector: { "servelab.dev/pool": "gpu" }, tolerations: [GPU_TOLERATION] };
-  return new AibrixStack(name, { config, facts, namespace: "ns", labels: {}, gpuPlacement });
+  const providerArgs = { kubeconfig: "~/.kube/config" };
+  const kubernetes = { provider: new k8s.Provider(`${name}-cluster-k8s`, providerArgs), providerArgs };
+  return new AibrixStack(name, { config, facts, namespace: "ns", labels: {}, gpuPlacement, kubernetes });
 }
 
 describe("AibrixStack resource options", () => {
@@ -55,14 +67,26 @@ describe("AibrixStack resource options", () => {
     expect(kvcache.dependencies).toEqual(expect.arrayContaining(["l2-release-0", "l2-release-1"]));
   });
 
-  it("orders the release files, and puts the patches and the engines after the whole release", async () => {
+  it("creates the ClusterIP EnvoyProxy before the core file, and the routing patch and engines after the whole release", async () => {
     const stack = stackFor("aibrix_naive_prefix_cache", "pc");
     await out(stack.engines.urn);
     await out(stack.gatewayPatch!.urn);
     expect(registered.get("pc-release-0")!.dependencies).toEqual([]);
-    expect(registered.get("pc-release-1")!.dependencies).toEqual(["pc-release-0"]);
-    for (const name of ["pc-envoy-clusterip", "pc-gateway-routing", "pc-engines"]) {
+    expect(registered.get("pc-envoy-clusterip")!.dependencies).toEqual(expect.arrayContaining(["pc-release-0", "pc-system-namespace"]));
+    expect(registered.get("pc-release-1")!.dependencies).toEqual(expect.arrayContaining(["pc-release-0", "pc-envoy-clusterip"]));
+    for (const name of ["pc-gateway-routing", "pc-engines"]) {
       expect(registered.get(name)!.dependencies, name).toEqual(expect.arrayContaining(["pc-release-0", "pc-release-1"]));
     }
+  });
+
+  it("applies the release files, the namespace and the EnvoyProxy through a second provider that upserts", async () => {
+    const stack = stackFor("aibrix_naive", "nv");
+    await out(stack.engines.deployment.urn);
+    expect(registered.get("nv-release-k8s")!.type).toBe("pulumi:providers:kubernetes");
+    expect(releaseProviderInputs.get("nv-release-k8s")).toMatchObject({ kubeconfig: "~/.kube/config", upsertExistingObjects: "true" });
+    for (const name of ["nv-release-0", "nv-release-1", "nv-system-namespace", "nv-envoy-clusterip"]) {
+      expect(registered.get(name)!.provider, name).toMatch(/pulumi:providers:kubernetes::nv-release-k8s::/);
+    }
+    expect(registered.get("nv-engines-deployment")!.provider).not.toMatch(/nv-release-k8s/);
   });
 });

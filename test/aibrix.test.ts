@@ -15,7 +15,7 @@ import { AIBRIX_KV_TRANSFER_CONFIG, infinistoreKvCacheManifest } from "../compon
 import { StackPlan, planStack } from "../components/plan/planStack";
 import { stackFilePath } from "../components/plan/stackFile";
 import {
-  AIBRIX_BASE_URL, GATEWAY_ENV_HASH_ANNOTATION, aibrixEngineInput, aibrixEnvoyProxyPatch, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles,
+  AIBRIX_BASE_URL, GATEWAY_ENV_HASH_ANNOTATION, aibrixEngineInput, aibrixEnvoyProxyClusterIp, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles,
 } from "../components/serving/aibrixSpec";
 import { admitKvCache } from "./aibrixCrd";
 import { configProblems, rawStackValues } from "./helpers/configs";
@@ -85,7 +85,7 @@ describe("AIBrix control plane", () => {
     const proxy = find(await docs("aibrix_naive"), "EnvoyProxy", AIBRIX.envoyProxy.name);
     expect(proxy.metadata.namespace).toBe("aibrix-system");
     expect(proxy.spec.provider).toEqual({ type: "Kubernetes", kubernetes: { envoyService: { type: "ClusterIP" } } });
-    expect(aibrixEnvoyProxyPatch()).toEqual({ apiVersion: "gateway.envoyproxy.io/v1alpha1", kind: "EnvoyProxy", metadata: proxy.metadata, spec: proxy.spec });
+    expect(aibrixEnvoyProxyClusterIp()).toEqual({ apiVersion: "gateway.envoyproxy.io/v1alpha1", kind: "EnvoyProxy", metadata: proxy.metadata, spec: proxy.spec });
     expect(configProblems({ ...rawStackValues("k8s_stack"), router: { kind: "k8s-service", exposeGateway: true } })).toEqual([
       "servelab:router.exposeGateway: applies only to router.kind: aibrix (kind is k8s-service); remove it",
     ]);

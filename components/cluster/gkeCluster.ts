@@ -23,6 +23,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   public readonly gpuPool: gcp.container.NodePool;
   public readonly systemPool: gcp.container.NodePool;
   public readonly provider: k8s.Provider;
+  public readonly providerArgs: k8s.ProviderArgs;
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly gpuPlacement: Placement;
   public readonly systemPlacement: Placement;
@@ -66,10 +67,11 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])
         .apply(([clusterName, endpoint, auth]) => gkeKubeconfig(`gke_${project}_${zone}_${clusterName}`, endpoint, auth.clusterCaCertificate)),
     );
+    // deleteUnreachable: if the cluster is already gone, destroy drops its objects from state instead of failing.
+    this.providerArgs = { kubeconfig: this.kubeconfig, deleteUnreachable: true };
     this.provider = new k8s.Provider(
       `${name}-k8s`,
-      // deleteUnreachable: if the cluster is already gone, destroy drops its objects from state instead of failing.
-      { kubeconfig: this.kubeconfig, deleteUnreachable: true },
+      this.providerArgs,
       { parent: this, dependsOn: [this.systemPool, this.gpuPool] },
     );
     this.gpuPlacement = {

@@ -13,6 +13,7 @@ export interface KubeconfigClusterArgs {
 export class KubeconfigCluster extends pulumi.ComponentResource implements Cluster {
   public readonly facts: ClusterFacts;
   public readonly provider: k8s.Provider;
+  public readonly providerArgs: k8s.ProviderArgs;
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly gpuPlacement: Placement;
   public readonly systemPlacement: Placement;
@@ -22,7 +23,8 @@ export class KubeconfigCluster extends pulumi.ComponentResource implements Clust
     const { config, facts } = args;
     this.facts = facts;
     this.kubeconfig = pulumi.secret(config.kubeconfig);
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: config.kubeconfig, context: config.context }, { parent: this });
+    this.providerArgs = { kubeconfig: config.kubeconfig, context: config.context };
+    this.provider = new k8s.Provider(`${name}-k8s`, this.providerArgs, { parent: this });
     this.gpuPlacement = { nodeSelector: config.gpuNodeSelector, tolerations: config.gpuTolerations };
     this.systemPlacement = { nodeSelector: config.systemNodeSelector, tolerations: config.systemTolerations };
     this.registerOutputs({ kubeconfig: this.kubeconfig });

@@ -14,6 +14,8 @@ export interface Cluster {
   readonly facts: ClusterFacts;
   /** Kubernetes provider for everything in the cluster; it depends on the node pools being ready. */
   readonly provider: k8s.Provider;
+  /** The arguments `provider` was made with, for a component that needs a second provider to the same cluster. */
+  readonly providerArgs: k8s.ProviderArgs;
   /** Secret. */
   readonly kubeconfig: pulumi.Output<string>;
   readonly gpuPlacement: Placement;

@@ -32,6 +32,7 @@ export class VkeCluster extends pulumi.ComponentResource implements Cluster {
   public readonly systemPool: VkeNodePool;
   public readonly devicePlugin: VkeAddon;
   public readonly provider: k8s.Provider;
+  public readonly providerArgs: k8s.ProviderArgs;
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly gpuPlacement: Placement;
   public readonly systemPlacement: Placement;
@@ -89,10 +90,11 @@ export class VkeCluster extends pulumi.ComponentResource implements Cluster {
     this.devicePlugin = new VkeAddon(`${name}-nvidia-device-plugin`, devicePluginAddonArgs(this.cluster.id), { ...on, dependsOn: [this.systemPool], retainOnDelete: true });
 
     this.kubeconfig = pulumi.secret(this.cluster.kubeconfigPublic.apply(decodeKubeconfig));
+    // deleteUnreachable: if the cluster is already gone, destroy drops its objects from state instead of failing.
+    this.providerArgs = { kubeconfig: this.kubeconfig, deleteUnreachable: true };
     this.provider = new k8s.Provider(
       `${name}-k8s`,
-      // deleteUnreachable: if the cluster is already gone, destroy drops its objects from state instead of failing.
-      { kubeconfig: this.kubeconfig, deleteUnreachable: true },
+      this.providerArgs,
       { parent: this, dependsOn: [this.systemPool, this.gpuPool, this.devicePlugin] },
     );
     this.gpuPlacement = vkeGpuPlacement(facts.gpu);

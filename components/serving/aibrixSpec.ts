@@ -129,13 +129,17 @@ export function aibrixGatewayPatch(env: Record<string, string>) {
 }
 
 /**
- * Server-side-apply patch of the release's EnvoyProxy: Envoy Gateway then makes the data-plane Service
- * ClusterIP instead of its default LoadBalancer. Envoy Gateway creates the Service as soon as the Gateway
- * exists, and the patch can only run after the core file (which holds the EnvoyProxy) is ready, so the
- * release's LoadBalancer exists for those minutes (README, Known limits). Patching an EnvoyProxy that
- * does not exist yet would create it, and the core file's create of it would then fail.
+ * The release's EnvoyProxy as servelab creates it before the core file (server-side apply, its own field
+ * manager): only the data-plane Service type, ClusterIP instead of Envoy Gateway's default LoadBalancer
+ * (the release's EnvoyProxy does not set the type, so the two appliers do not conflict).
+ * The core file then applies its own fields of the same object (the provider upserts), and the Gateway's
+ * Service is ClusterIP from its creation.
  */
-export function aibrixEnvoyProxyPatch() {
+export function aibrixSystemNamespace() {
+  return { apiVersion: "v1" as const, kind: "Namespace" as const, metadata: { name: AIBRIX.envoyProxy.namespace } };
+}
+
+export function aibrixEnvoyProxyClusterIp() {
   return {
     apiVersion: "gateway.envoyproxy.io/v1alpha1",
     kind: "EnvoyProxy",

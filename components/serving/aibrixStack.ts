@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { VllmDeployment } from "../engine/vllmDeployment";
 import { KVCACHE_RESOURCE_OPTIONS, infinistoreKvCacheManifest } from "../kvcache/aibrixKvCache";
 import {
-  AIBRIX_BASE_URL, aibrixEngineInput, aibrixEnvoyProxyPatch, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles, aibrixVersion,
+  AIBRIX_BASE_URL, aibrixEngineInput, aibrixEnvoyProxyClusterIp, aibrixSystemNamespace, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles, aibrixVersion,
 } from "./aibrixSpec";
 import { ServingArgs, ServingStack } from "./types";
 
@@ -29,19 +29,36 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
     super("servelab:serving:AibrixStack", name, {}, opts);
     const { config } = args;
 
+    if (!args.kubernetes) throw new Error("servelab: AibrixStack needs the cluster's Kubernetes provider arguments");
+    // The release files go through a provider that upserts (server-side apply on create): servelab creates
+    // aibrix-system and the EnvoyProxy (with the ClusterIP Service type) before the core file, which then
+    // applies its own fields over them instead of failing on "already exists". Every other object stays on
+    // the cluster's provider.
+    const releaseProvider = new k8s.Provider(
+      `${name}-release-k8s`,
+      { ...args.kubernetes.providerArgs, upsertExistingObjects: true },
+      { parent: this, dependsOn: [args.kubernetes.provider] },
+    );
+    const onRelease = { parent: this, provider: releaseProvider };
+
     // Each file after the previous one: the core needs the dependency's Envoy Gateway and CRDs.
-    this.release = [];
-    aibrixReleaseFiles(aibrixVersion(config.router)).forEach((file, i) => {
-      const previous = this.release[i - 1];
-      this.release.push(new k8s.yaml.v2.ConfigFile(`${name}-release-${i}`, { file }, { parent: this, dependsOn: previous ? [previous] : [] }));
+    const [dependencyFile, ...coreFiles] = aibrixReleaseFiles(aibrixVersion(config.router));
+    const dependency = new k8s.yaml.v2.ConfigFile(`${name}-release-0`, { file: dependencyFile }, onRelease);
+    // Envoy Gateway makes the Gateway's data-plane Service from this EnvoyProxy the moment the core file
+    // creates the Gateway, so ClusterIP must be in place first: the release's default is a public LoadBalancer.
+    const beforeCore: pulumi.Resource[] = [];
+    if (!config.router.exposeGateway) {
+      // Plain resources, not patches: destroying a patch re-applies an empty object, which would bring back
+      // what the core file just deleted. Deleting these after the core file finds them gone, which is fine.
+      const namespace = new k8s.core.v1.Namespace(`${name}-system-namespace`, aibrixSystemNamespace(), { ...onRelease, dependsOn: [dependency] });
+      beforeCore.push(new k8s.apiextensions.CustomResource(`${name}-envoy-clusterip`, aibrixEnvoyProxyClusterIp(), { ...onRelease, dependsOn: [dependency, namespace] }));
+    }
+    this.release = [dependency];
+    coreFiles.forEach((file, i) => {
+      this.release.push(new k8s.yaml.v2.ConfigFile(`${name}-release-${i + 1}`, { file }, { ...onRelease, dependsOn: [this.release[i], ...beforeCore] }));
     });
     const afterRelease = { parent: this, dependsOn: this.release };
-
     const ready: pulumi.Resource[] = [...this.release];
-    if (!config.router.exposeGateway) {
-      const patch = aibrixEnvoyProxyPatch();
-      ready.push(new k8s.apiextensions.CustomResourcePatch(`${name}-envoy-clusterip`, patch, afterRelease));
-    }
     const gatewayEnv = aibrixGatewayEnv(config.router);
     if (gatewayEnv) {
       this.gatewayPatch = new k8s.apps.v1.DeploymentPatch(`${name}-gateway-routing`, aibrixGatewayPatch(gatewayEnv), afterRelease);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EngineContext } from "../engine/input";
-import { Placement } from "../cluster/types";
+import { Cluster, Placement } from "../cluster/types";
 
 /** What every router gives the benchmark, so the benchmark never knows which router it talks to. */
 export interface ServingStack {
@@ -15,4 +15,6 @@ export interface ServingStack {
 export interface ServingArgs extends EngineContext {
   /** Where CPU-only pods (routers, controllers) go; routers that run pods of their own use it. */
   systemPlacement?: Placement;
+  /** The cluster's Kubernetes provider and its arguments, for routers that need a second provider (AIBrix). */
+  kubernetes?: Pick<Cluster, "provider" | "providerArgs">;
 }

@@ -17,6 +17,7 @@ export function validateK8sObject(obj: { apiVersion?: unknown; kind?: unknown })
     const { errors } = admitKvCache(obj);
     return errors.length ? errors.join("; ") : undefined;
   }
+  if (apiVersion === "gateway.envoyproxy.io/v1alpha1" && kind === "EnvoyProxy") return checkEnvoyProxy(obj as EnvoyProxyLike);
   const modulePath = `kubernetes-models/${apiVersion}/${kind}`;
   let mod: Record<string, new (data: unknown) => { validate(): void }>;
   try {
@@ -31,4 +32,26 @@ export function validateK8sObject(obj: { apiVersion?: unknown; kind?: unknown })
   } catch (err) {
     return String((err as Error).message);
   }
+}
+
+interface EnvoyProxyLike {
+  metadata?: { name?: string; namespace?: string };
+  spec?: { provider?: { type?: string; kubernetes?: { envoyService?: { type?: string } } } };
+}
+
+/**
+ * Envoy Gateway's EnvoyProxy CRD is not among ../shared/upstream's files: this checks the fields servelab
+ * sets against EG v1.2.8's API (api/v1alpha1/envoyproxy_types.go: provider.type Kubernetes,
+ * kubernetes.envoyService.type ClusterIP | LoadBalancer | NodePort) and that nothing else is set.
+ */
+function checkEnvoyProxy(obj: EnvoyProxyLike): string | undefined {
+  const problems: string[] = [];
+  if (!obj.metadata?.name || !obj.metadata.namespace) problems.push("EnvoyProxy needs metadata.name and metadata.namespace");
+  const provider = obj.spec?.provider;
+  if (provider?.type !== "Kubernetes") problems.push(`spec.provider.type must be Kubernetes, got ${provider?.type}`);
+  const type = provider?.kubernetes?.envoyService?.type;
+  if (!["ClusterIP", "LoadBalancer", "NodePort"].includes(String(type))) problems.push(`spec.provider.kubernetes.envoyService.type: ${type} is not ClusterIP, LoadBalancer or NodePort`);
+  const extra = Object.keys(obj.spec ?? {}).filter((k) => k !== "provider");
+  if (extra.length) problems.push(`unexpected spec fields: ${extra.join(", ")}`);
+  return problems.length ? problems.join("; ") : undefined;
 }
