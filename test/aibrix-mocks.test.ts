@@ -1,50 +1,18 @@
 /** AibrixStack under Pulumi's mock runtime: the resource options the plan files do not show (order, replacement). */
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { GPU_TOLERATION } from "../components/cluster/types";
 import { parseExperimentConfig } from "../components/config/parse";
 import { AibrixStack } from "../components/serving/aibrixStack";
 import { rawStackValues } from "./helpers/configs";
+import { Recorder, out, recordingMocks } from "./helpers/recordingMocks";
 
-interface Registered {
-  type: string;
-  replaceOnChanges: string[];
-  deleteBeforeReplace: boolean;
-  dependencies: string[];
-  provider: string;
-}
-const releaseProviderInputs = new Map<string, Record<string, unknown>>();
-const registered = new Map<string, Registered>();
-const out = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
-const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+let registered: Recorder["registered"];
+let created: Recorder["created"];
 
 beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (a) => {
-        if (a.type === "pulumi:providers:kubernetes") releaseProviderInputs.set(a.name, a.inputs);
-        return { id: `${a.name}-id`, state: a.inputs };
-      },
-      call: (a) => a.inputs,
-    },
-    "servelab",
-    "aibrix_mocks",
-    false,
-  );
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: any, cb: unknown) => unknown };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
-    registered.set(req.getName(), {
-      type: req.getType(),
-      replaceOnChanges: req.getReplaceonchangesList(),
-      deleteBeforeReplace: req.getDeletebeforereplace(),
-      dependencies: req.getDependenciesList().map(nameOf),
-      provider: req.getProvider(),
-    });
-    return register(req, cb);
-  };
+  ({ registered, created } = await recordingMocks("aibrix_mocks"));
 });
 
 function stackFor(row: string, name: string): AibrixStack {
@@ -83,7 +51,7 @@ describe("AibrixStack resource options", () => {
     const stack = stackFor("aibrix_naive", "nv");
     await out(stack.engines.deployment.urn);
     expect(registered.get("nv-release-k8s")!.type).toBe("pulumi:providers:kubernetes");
-    expect(releaseProviderInputs.get("nv-release-k8s")).toMatchObject({ kubeconfig: "~/.kube/config", upsertExistingObjects: "true" });
+    expect(created.find((c) => c.name === "nv-release-k8s")!.inputs).toMatchObject({ kubeconfig: "~/.kube/config", upsertExistingObjects: "true" });
     for (const name of ["nv-release-0", "nv-release-1", "nv-system-namespace", "nv-envoy-clusterip"]) {
       expect(registered.get(name)!.provider, name).toMatch(/pulumi:providers:kubernetes::nv-release-k8s::/);
     }

@@ -1,5 +1,4 @@
 /** The cluster components under Pulumi's mock runtime: what they declare and how pods get placed. */
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { GkeCluster } from "../components/cluster/gkeCluster";
@@ -7,43 +6,22 @@ import { KubeconfigCluster } from "../components/cluster/kubeconfigCluster";
 import { VkeCluster } from "../components/cluster/vkeCluster";
 import { parseExperimentConfig } from "../components/config/parse";
 import { minimalRaw, rawStackValues } from "./helpers/configs";
+import { Recorder, out, recordingMocks } from "./helpers/recordingMocks";
 
-const created: pulumi.runtime.MockResourceArgs[] = [];
-/** Plugin version and download URL of each registered resource, read from the register requests. */
-const plugins = new Map<string, { version: string; url: string }>();
-const secretOutputs = new Map<string, string[]>();
-const retained = new Set<string>();
 const VKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: vke\n  cluster:\n    server: https://192.0.2.30:6443\n";
-const out = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+let created: Recorder["created"];
+let registered: Recorder["registered"];
 
 beforeAll(async () => {
-  pulumi.runtime.setAllConfig({ "gcp:project": "proj-1" });
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (a) => {
-        created.push(a);
-        const state =
-          a.type === "gcp:container/cluster:Cluster"
-            ? { ...a.inputs, endpoint: "198.51.100.7", masterAuth: { clusterCaCertificate: "Q0E=" } }
-            : a.type === "volcengine:vke/cluster:Cluster"
-              ? { ...a.inputs, kubeconfigPublic: Buffer.from(VKE_KUBECONFIG).toString("base64") }
-              : a.inputs;
-        return { id: `${a.name}-id`, state };
-      },
-      call: (a) => a.inputs,
-    },
-    "servelab",
-    "cluster_test",
-    false,
-  );
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: any, cb: unknown) => unknown };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
-    plugins.set(req.getName(), { version: req.getVersion(), url: req.getPlugindownloadurl() });
-    secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
-    if (req.getRetainondelete()) retained.add(req.getName());
-    return register(req, cb);
-  };
+  ({ created, registered } = await recordingMocks("cluster_test", {
+    config: { "gcp:project": "proj-1" },
+    state: (a) =>
+      a.type === "gcp:container/cluster:Cluster"
+        ? { ...a.inputs, endpoint: "198.51.100.7", masterAuth: { clusterCaCertificate: "Q0E=" } }
+        : a.type === "volcengine:vke/cluster:Cluster"
+          ? { ...a.inputs, kubeconfigPublic: Buffer.from(VKE_KUBECONFIG).toString("base64") }
+          : a.inputs,
+  }));
 });
 
 describe("GkeCluster", () => {
@@ -105,7 +83,7 @@ describe("VkeCluster", () => {
     const volcengine = mine.filter((c) => c.type.startsWith("volcengine:") || c.type === "pulumi:providers:volcengine");
     expect(volcengine.length).toBeGreaterThanOrEqual(15);
     for (const { name } of volcengine) {
-      expect(plugins.get(name), name).toEqual({ version: "0.0.47", url: "github://api.github.com/volcengine" });
+      expect(registered.get(name), name).toMatchObject({ version: "0.0.47", pluginDownloadURL: "github://api.github.com/volcengine" });
     }
     const vkeProviderUrn = mine.filter((c) => c.type.startsWith("volcengine:")).map((c) => c.provider);
     expect(vkeProviderUrn.every((p) => p?.includes("pulumi:providers:volcengine"))).toBe(true);
@@ -139,10 +117,10 @@ describe("VkeCluster", () => {
     expect(system.kubernetesConfig.taints).toBeUndefined();
     expect(one("volcengine:vke/addon:Addon").inputs).toEqual({ clusterId: `${prefix}-vke-id`, name: "nvidia-device-plugin", deployMode: "Unmanaged", deployNodeType: "Node" });
     // destroy never calls the addon's delete (VKE refuses it for some addons); deleting the cluster removes it.
-    expect([...retained].filter((n) => n.startsWith(`${prefix}-`))).toEqual([`${prefix}-nvidia-device-plugin`]);
+    expect([...registered].filter(([n, r]) => n.startsWith(`${prefix}-`) && r.retainOnDelete).map(([n]) => n)).toEqual([`${prefix}-nvidia-device-plugin`]);
 
     expect(await out(cluster.kubeconfig)).toBe(VKE_KUBECONFIG);
-    expect(secretOutputs.get(`${prefix}-vke`)).toEqual(["kubeconfigPublic", "kubeconfigPrivate"]);
+    expect(registered.get(`${prefix}-vke`)!.additionalSecretOutputs).toEqual(["kubeconfigPublic", "kubeconfigPrivate"]);
     expect(await (cluster.kubeconfig as any).isSecret).toBe(true);
     expect(cluster.facts).toMatchObject({ cloud: "vke", rdma: false, gpu: { type: "h20", perNode: 8, total: 8, gpuMemoryGb: 96 } });
     // H20's gpu-name label value comes from AIBrix's v0.3.0 regression manifests.

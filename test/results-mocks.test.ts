@@ -7,56 +7,24 @@ import { ExperimentConfig } from "../components/config/schema";
 import { createResultsAccess } from "../components/results";
 import { ResultsAccess } from "../components/results/access";
 import { VOLCENGINE_PROVIDER } from "../components/volcengine/provider";
+import { Recorder, out, recordingMocks } from "./helpers/recordingMocks";
 import { minimalRaw } from "./helpers/configs";
 
 /** Results need a benchmark Job to write them. */
 const BENCHMARK = { harness: "vllm-bench", points: [{ requestRate: 4 }] };
 
-interface Registered {
-  type: string;
-  name: string;
-  retainOnDelete: boolean;
-  version: string;
-  pluginDownloadURL: string;
-  provider: string;
-}
-
-const created: pulumi.runtime.MockResourceArgs[] = [];
-const registered = new Map<string, Registered>();
-const out = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+let created: Recorder["created"];
+let registered: Recorder["registered"];
 
 beforeAll(async () => {
-  pulumi.runtime.setAllConfig({ "gcp:project": "proj-1" });
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (a) => {
-        created.push(a);
-        const state =
-          a.type === "volcengine:iam/accessKey:AccessKey" ? { ...a.inputs, accessKeyId: "AKLT-test", secretAccessKey: "tos-secret" }
-          : a.type === "aws:iam/accessKey:AccessKey" ? { ...a.inputs, secret: "aws-secret" }
-          : a.inputs;
-        return { id: a.type === "aws:iam/accessKey:AccessKey" ? "AKIA-test" : `${a.name}-id`, state };
-      },
-      call: (a) => a.inputs,
-    },
-    "servelab",
-    "results_test",
-    false,
-  );
-  // Resource options are not in MockResourceArgs; read them from the registration requests.
-  const monitor = pulumi.runtime.getMonitor() as any;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, cb: unknown) => {
-    registered.set(req.getName(), {
-      type: req.getType(),
-      name: req.getName(),
-      retainOnDelete: req.getRetainondelete(),
-      version: req.getVersion(),
-      pluginDownloadURL: req.getPlugindownloadurl(),
-      provider: req.getProvider(),
-    });
-    return register(req, cb);
-  };
+  ({ created, registered } = await recordingMocks("results_test", {
+    config: { "gcp:project": "proj-1" },
+    state: (a) =>
+      a.type === "volcengine:iam/accessKey:AccessKey" ? { ...a.inputs, accessKeyId: "AKLT-test", secretAccessKey: "tos-secret" }
+      : a.type === "aws:iam/accessKey:AccessKey" ? { ...a.inputs, secret: "aws-secret" }
+      : a.inputs,
+    id: (a) => (a.type === "aws:iam/accessKey:AccessKey" ? "AKIA-test" : `${a.name}-id`),
+  }));
 });
 
 const provider = new k8s.Provider("k8s", { kubeconfig: "~/.kube/config" });
