@@ -44,7 +44,3 @@ export function routingModesFor(kind: RouterKind, version?: string): readonly st
 export const KV_TIERS = ["none", "lmcache-cpu", "aibrix-l1-dram", "aibrix-l2-infinistore"] as const;
 export type KvTier = (typeof KV_TIERS)[number];
 
-/** Routers this version of servelab can deploy; the others are known (for config checks) but not built yet. */
-export const IMPLEMENTED_ROUTER_KINDS: readonly RouterKind[] = ["k8s-service", "kubeai", "production-stack", "aibrix"];
-/** KV-cache tiers this version of servelab can deploy. */
-export const IMPLEMENTED_KV_TIERS: readonly KvTier[] = ["none", "lmcache-cpu", "aibrix-l1-dram", "aibrix-l2-infinistore"];

@@ -3,7 +3,7 @@
  * router and cluster, GPU count and per-node fit, pod size vs node size, benchmark vs engine.
  * Pure: returns every problem found, each with the key path to fix.
  */
-import { IMPLEMENTED_KV_TIERS, IMPLEMENTED_ROUTER_KINDS, ROUTERS, routingModesFor } from "../catalog/routers";
+import { ROUTERS, routingModesFor } from "../catalog/routers";
 import { ClusterFacts, resolveClusterFacts } from "../cluster/facts";
 import { SERVICE_CIDR as VKE_SERVICE_CIDR } from "../cluster/vkeSpec";
 import { VKE_GPU_INSTANCES, mayHaveRdma } from "../catalog/vkeMachines";
@@ -59,9 +59,6 @@ const routing: Rule = ({ router }, _facts, out) => {
   if (router.sessionKey && !wantsSession) {
     out.push({ path: "servelab:router.sessionKey", message: `only applies to session or kvaware routing (routing is ${router.routing ?? "unset"})` });
   }
-  if (!IMPLEMENTED_ROUTER_KINDS.includes(router.kind)) {
-    out.push({ path: "servelab:router.kind", message: `"${router.kind}" is not deployable by this version of servelab yet; available: ${IMPLEMENTED_ROUTER_KINDS.join(", ")}` });
-  }
 };
 
 const NO_RDMA: Record<ClusterFacts["cloud"], string> = {
@@ -89,9 +86,6 @@ const kvTier: Rule = ({ kvCache, router, engine }, facts, out) => {
   }
   if (tier === "none" && sizeGb !== undefined) {
     out.push({ path: "servelab:kvCache.sizeGb", message: "only applies with a KV-cache tier (tier is none)" });
-  }
-  if (!IMPLEMENTED_KV_TIERS.includes(tier)) {
-    out.push({ path: "servelab:kvCache.tier", message: `"${tier}" is not deployable by this version of servelab yet; available: ${IMPLEMENTED_KV_TIERS.join(", ")}` });
   }
 };
 
