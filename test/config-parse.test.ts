@@ -104,6 +104,7 @@ const BAD_CONFIGS: Array<[string, () => Record<string, any>, string, RegExp]> = 
   ["VKE system instance type of unknown size", withVke((r) => (r.cluster.system.instanceType = "ecs.c3i.large")), "servelab:cluster.system.instanceType", /"ecs.c3i.large" is not a CPU instance type servelab knows the size of/],
   ["InfiniStore on VKE without RDMA", withVke((r) => { r.router = { kind: "aibrix", routing: "prefix-cache" }; r.kvCache = { tier: "aibrix-l2-infinistore" }; }), "servelab:kvCache.tier", /needs RDMA NICs, which this cluster does not have \(vke with gpu.rdma: false\)/],
   ["image registry with a scheme", withStack((r) => (r.cluster.imageRegistry = "https://cr.example.com/mirror")), "servelab:cluster.imageRegistry", /must be a registry host with an optional path/],
+  ["mirrored KubeAI images under another chart version", withStack((r) => { r.cluster.imageRegistry = "cr.example.com/mirror"; r.router = { kind: "kubeai", version: "0.23.0" }; r.model.name = "llama"; }), "servelab:router.version", /"0.23.0" with cluster.imageRegistry: servelab mirrors the kubeai chart's images at the tags of chart 0.22.1/],
   ["mirrored LMCache image under production-stack", withStack((r) => { r.cluster.imageRegistry = "cr.example.com/mirror"; r.router = { kind: "production-stack", routing: "session", sessionKey: "x-user-id" }; r.kvCache = { tier: "lmcache-cpu", sizeGb: 120 }; delete r.engine.image; }), "servelab:cluster.imageRegistry", /would rename lmcache\/vllm-openai.*production-stack#454/],
 ];
 

@@ -4,6 +4,7 @@
  * Pure: returns every problem found, each with the key path to fix.
  */
 import { ROUTERS, routingModesFor } from "../catalog/routers";
+import { CHARTS, KUBEAI_CHART_IMAGES } from "../catalog/versions";
 import { ClusterFacts, resolveClusterFacts } from "../cluster/facts";
 import { SERVICE_CIDR as VKE_SERVICE_CIDR } from "../cluster/vkeSpec";
 import { VKE_GPU_INSTANCES, mayHaveRdma } from "../catalog/vkeMachines";
@@ -266,11 +267,20 @@ const mirroredLmcache: Rule = (config, _facts, out) => {
   }
 };
 
+/** With a registry prefix, servelab overrides the kubeai chart's images with 0.22.1's tags, which another chart version would not expect. */
+const mirroredKubeAi: Rule = ({ cluster, router }, _facts, out) => {
+  if (!cluster.imageRegistry || router.kind !== "kubeai" || !router.version || router.version === CHARTS.kubeai.version) return;
+  out.push({
+    path: "servelab:router.version",
+    message: `"${router.version}" with cluster.imageRegistry: servelab mirrors the kubeai chart's images at the tags of chart ${CHARTS.kubeai.version} (${KUBEAI_CHART_IMAGES.modelLoader}, ${KUBEAI_CHART_IMAGES.vllmDefault}), which chart ${router.version} may not use; remove router.version or imageRegistry`,
+  });
+};
+
 const aibrix: Rule = (config, facts, out) => {
   out.push(...aibrixProblems(config, facts), ...aibrixKvProblems(config, facts));
 };
 
-const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, results, vkeCluster, mirroredLmcache, aibrix, ...FIT_RULES];
+const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, results, vkeCluster, mirroredLmcache, mirroredKubeAi, aibrix, ...FIT_RULES];
 
 export function checkRules(config: ExperimentConfig): ConfigProblem[] {
   const { facts, problems } = resolveClusterFacts(config.cluster);

@@ -57,6 +57,12 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
     coreFiles.forEach((file, i) => {
       this.release.push(new k8s.yaml.v2.ConfigFile(`${name}-release-${i + 1}`, { file }, { ...onRelease, dependsOn: [this.release[i], ...beforeCore] }));
     });
+    if (config.cluster.imageRegistry) {
+      pulumi.log.warn(
+        `cluster.imageRegistry (${config.cluster.imageRegistry}) applies to the engines and the KV cache, not to the images inside AIBrix's release files (Envoy Gateway, gateway plugins, controller, the release's Redis), which are applied from their URLs as published and pulled from Docker Hub`,
+        this,
+      );
+    }
     const afterRelease = { parent: this, dependsOn: this.release };
     const ready: pulumi.Resource[] = [...this.release];
     const gatewayEnv = aibrixGatewayEnv(config.router);
