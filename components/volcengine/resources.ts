@@ -30,7 +30,7 @@ export interface VolcengineResourceOptions extends pulumi.CustomResourceOptions 
 }
 
 /** A Volcengine resource: its inputs, plus the computed outputs the program reads (registered as unknown inputs, as the SDK does). */
-abstract class VolcengineResource extends pulumi.CustomResource {
+export abstract class VolcengineResource extends pulumi.CustomResource {
   constructor(type: string, name: string, inputs: object, outputs: string[], opts: VolcengineResourceOptions) {
     const props: pulumi.Inputs = { ...inputs };
     for (const key of outputs) props[key] = undefined;

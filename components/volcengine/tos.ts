@@ -2,16 +2,12 @@
  * The Volcengine TOS bucket and IAM resources servelab's results bucket needs, as typed CustomResource
  * classes with the provider's exact type tokens and input names: volcengine/pulumi-volcengine v0.0.47
  * (sdk/nodejs/tos/bucket.ts, iam/user.ts, iam/policy.ts, iam/userPolicyAttachment.ts, iam/accessKey.ts),
- * bridged from terraform-provider-volcengine v0.0.194. Each class passes the provider version and plugin
- * download URL (provider.ts), so `pulumi up` installs exactly that plugin. Only the inputs servelab sets
- * are declared; outputs are the ones servelab reads.
+ * bridged from terraform-provider-volcengine v0.0.194. Like the cluster's resources (resources.ts) they
+ * run on an explicit VolcengineProvider that pins the plugin. Only the inputs servelab sets are declared;
+ * outputs are the ones servelab reads.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { VOLCENGINE_PROVIDER } from "./provider";
-
-function withPlugin(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-  return { ...opts, version: VOLCENGINE_PROVIDER.version, pluginDownloadURL: VOLCENGINE_PROVIDER.pluginDownloadURL };
-}
+import { VolcengineResource, VolcengineResourceOptions } from "./resources";
 
 export interface TosBucketArgs {
   bucketName: pulumi.Input<string>;
@@ -26,11 +22,11 @@ export interface TosBucketArgs {
   tags?: pulumi.Input<Array<{ key: pulumi.Input<string>; value: pulumi.Input<string> }>>;
 }
 
-/** `volcengine.tos.Bucket`: created in the provider's region (volcengine:region); its id is the bucket name. */
-export class TosBucket extends pulumi.CustomResource {
+/** `volcengine.tos.Bucket`: created in its provider's region; its id is the bucket name. */
+export class TosBucket extends VolcengineResource {
   declare public readonly bucketName: pulumi.Output<string>;
-  constructor(name: string, args: TosBucketArgs, opts?: pulumi.CustomResourceOptions) {
-    super("volcengine:tos/bucket:Bucket", name, { ...args }, withPlugin(opts));
+  constructor(name: string, args: TosBucketArgs, opts: VolcengineResourceOptions) {
+    super("volcengine:tos/bucket:Bucket", name, args, [], opts);
   }
 }
 
@@ -40,10 +36,10 @@ export interface IamUserArgs {
   description?: pulumi.Input<string>;
 }
 
-export class IamUser extends pulumi.CustomResource {
+export class IamUser extends VolcengineResource {
   declare public readonly userName: pulumi.Output<string>;
-  constructor(name: string, args: IamUserArgs, opts?: pulumi.CustomResourceOptions) {
-    super("volcengine:iam/user:User", name, { ...args }, withPlugin(opts));
+  constructor(name: string, args: IamUserArgs, opts: VolcengineResourceOptions) {
+    super("volcengine:iam/user:User", name, args, [], opts);
   }
 }
 
@@ -54,10 +50,10 @@ export interface IamPolicyArgs {
   description?: pulumi.Input<string>;
 }
 
-export class IamPolicy extends pulumi.CustomResource {
+export class IamPolicy extends VolcengineResource {
   declare public readonly policyName: pulumi.Output<string>;
-  constructor(name: string, args: IamPolicyArgs, opts?: pulumi.CustomResourceOptions) {
-    super("volcengine:iam/policy:Policy", name, { ...args }, withPlugin(opts));
+  constructor(name: string, args: IamPolicyArgs, opts: VolcengineResourceOptions) {
+    super("volcengine:iam/policy:Policy", name, args, [], opts);
   }
 }
 
@@ -68,9 +64,9 @@ export interface IamUserPolicyAttachmentArgs {
   policyType: pulumi.Input<string>;
 }
 
-export class IamUserPolicyAttachment extends pulumi.CustomResource {
-  constructor(name: string, args: IamUserPolicyAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
-    super("volcengine:iam/userPolicyAttachment:UserPolicyAttachment", name, { ...args }, withPlugin(opts));
+export class IamUserPolicyAttachment extends VolcengineResource {
+  constructor(name: string, args: IamUserPolicyAttachmentArgs, opts: VolcengineResourceOptions) {
+    super("volcengine:iam/userPolicyAttachment:UserPolicyAttachment", name, args, [], opts);
   }
 }
 
@@ -81,15 +77,13 @@ export interface IamAccessKeyArgs {
 }
 
 /** `volcengine.iam.AccessKey`: the provider marks `secretAccessKey` secret, and so does this class. */
-export class IamAccessKey extends pulumi.CustomResource {
+export class IamAccessKey extends VolcengineResource {
   declare public readonly accessKeyId: pulumi.Output<string>;
   declare public readonly secretAccessKey: pulumi.Output<string>;
-  constructor(name: string, args: IamAccessKeyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      "volcengine:iam/accessKey:AccessKey",
-      name,
-      { ...args, accessKeyId: undefined, secretAccessKey: undefined, createDate: undefined, updateDate: undefined },
-      withPlugin({ ...opts, additionalSecretOutputs: ["secretAccessKey"] }),
-    );
+  constructor(name: string, args: IamAccessKeyArgs, opts: VolcengineResourceOptions) {
+    super("volcengine:iam/accessKey:AccessKey", name, args, ["accessKeyId", "secretAccessKey", "createDate", "updateDate"], {
+      ...opts,
+      additionalSecretOutputs: ["secretAccessKey"],
+    });
   }
 }
