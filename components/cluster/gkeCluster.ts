@@ -4,8 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/problems";
 import { GkeClusterConfig } from "../config/schema";
 import { ClusterFacts } from "./facts";
-import { GPU_POOL_NAME, SYSTEM_POOL_NAME, gkeClusterName, gkeKubeconfig, gpuPoolArgs, systemPoolArgs } from "./gkeSpec";
-import { Cluster, GPU_TOLERATION, Placement } from "./types";
+import { gkeClusterName, gkeKubeconfig, gpuPoolArgs, systemPoolArgs } from "./gkeSpec";
+import { Cluster, GPU_POOL_NAME, GPU_TOLERATION, Placement, SYSTEM_POOL_NAME } from "./types";
 
 export interface GkeClusterArgs {
   config: GkeClusterConfig;

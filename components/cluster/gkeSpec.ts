@@ -2,13 +2,11 @@
 import type * as gcp from "@pulumi/gcp";
 import { GkeClusterConfig } from "../config/schema";
 import { GpuPoolFacts } from "./facts";
+import { GPU_POOL_NAME, POOL_LABEL, SYSTEM_POOL_NAME } from "./types";
 
 type NodeConfig = gcp.types.input.container.NodePoolNodeConfig;
 type PoolArgs = Omit<gcp.container.NodePoolArgs, "cluster" | "location" | "project">;
 
-export const GPU_POOL_NAME = "servelab-gpu";
-export const SYSTEM_POOL_NAME = "servelab-system";
-export const POOL_LABEL = "servelab.dev/pool";
 const SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
 
 export function gkeClusterName(stack: string, config: GkeClusterConfig): string {

@@ -22,4 +22,9 @@ export interface Cluster {
   readonly systemPlacement: Placement;
 }
 
+/** Node pool names and the node label servelab gives its pools, the same on every cloud it creates. */
+export const GPU_POOL_NAME = "servelab-gpu";
+export const SYSTEM_POOL_NAME = "servelab-system";
+export const POOL_LABEL = "servelab.dev/pool";
+
 export const GPU_TOLERATION: Toleration = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };

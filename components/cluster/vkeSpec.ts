@@ -7,11 +7,8 @@ import { VKE_GPU_NAME_LABEL } from "../catalog/vkeMachines";
 import { VkeClusterConfig } from "../config/schema";
 import type { VkeAddonArgs, VkeClusterArgs, VkeNodePoolArgs } from "../volcengine/resources";
 import { GpuPoolFacts } from "./facts";
-import { POOL_LABEL } from "./gkeSpec";
-import { GPU_TOLERATION, Placement } from "./types";
+import { GPU_POOL_NAME, GPU_TOLERATION, POOL_LABEL, Placement, SYSTEM_POOL_NAME } from "./types";
 
-export const GPU_POOL_NAME = "servelab-gpu";
-export const SYSTEM_POOL_NAME = "servelab-system";
 /** Service range of the cluster (the provider's own example; must not overlap the VPC). */
 export const SERVICE_CIDR = "172.30.0.0/18";
 /** VKE's device plugin addon; the provider lists it among the addons it can manage. Its default version is VKE's choice. */
