@@ -3,7 +3,7 @@
  * the node's disk, and the sonnet prompt shape (pure, like rules.ts, which runs these too).
  */
 import { ClusterFacts } from "../cluster/facts";
-import { ephemeralStorageGb, gpuWeightsGb, hfRepo, modelSizeGb, replicasPerNode } from "../engine/sizing";
+import { ephemeralStorageGb, gpuWeightsGb, hfRepo, modelSizeGb, replicasOnNode } from "../engine/sizing";
 import { ConfigProblem } from "./problems";
 import { ExperimentConfig } from "./schema";
 
@@ -42,7 +42,7 @@ const weightsFit: Rule = (config, { gpu }, out) => {
 const nodeDiskFit: Rule = (config, { gpu }, out) => {
   const size = modelSizeGb(config.model);
   if (size === undefined || gpu.nodeDiskGb === undefined || config.cluster.provider !== "gke") return;
-  const perNode = Math.max(1, Math.min(replicasPerNode(gpu, config.engine.tensorParallel), config.engine.replicas));
+  const perNode = Math.max(1, replicasOnNode(gpu, config.engine));
   const needed = perNode * ephemeralStorageGb(size);
   const usable = Math.floor(gpu.nodeDiskGb * DISK_USABLE_SHARE - DISK_RESERVED_GB);
   if (needed <= usable) return;

@@ -9,7 +9,7 @@ import { ClusterFacts, resolveClusterFacts } from "../cluster/facts";
 import { SERVICE_CIDR as VKE_SERVICE_CIDR } from "../cluster/vkeSpec";
 import { VKE_GPU_INSTANCES, mayHaveRdma } from "../catalog/vkeMachines";
 import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
-import { engineResources, replicasPerNode } from "../engine/sizing";
+import { engineResources, replicasOnNode, replicasPerNode } from "../engine/sizing";
 import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
 import { resultsProblems } from "../results/rules";
 import { aibrixKvProblems } from "../kvcache/aibrixKvRules";
@@ -135,7 +135,7 @@ const podFit: Rule = ({ engine }, { gpu }, out) => {
   const alloc = gpu.allocatable;
   if (!alloc || engine.tensorParallel > gpu.perNode) return;
   const res = engineResources(engine, gpu);
-  const perNode = Math.min(replicasPerNode(gpu, engine.tensorParallel), engine.replicas);
+  const perNode = replicasOnNode(gpu, engine);
   const where = gpu.machineType ? `a ${gpu.machineType} node` : "a GPU node";
   if (res.memoryGb * perNode > alloc.memoryGb) {
     out.push({
@@ -185,7 +185,7 @@ const productionStack: Rule = (config, facts, out) => {
         out.push({ path: "servelab:engine.memory", message: `${engine.memory} (${Math.floor(memoryGb)} GB) cannot hold the pinned LMCache buffer of kvCache.sizeGb ${kvCache.sizeGb} GB plus about ${need - kvCache.sizeGb} GB for the engine; raise engine.memory to at least ${need} GB or lower kvCache.sizeGb` });
       }
     } else if (facts.gpu.allocatable && engine.tensorParallel <= facts.gpu.perNode) {
-      const perNode = Math.min(replicasPerNode(facts.gpu, engine.tensorParallel), engine.replicas);
+      const perNode = replicasOnNode(facts.gpu, engine);
       const { memory, memoryGb } = productionStackMemory(config, facts);
       if (memoryGb * perNode > facts.gpu.allocatable.memoryGb) {
         out.push({

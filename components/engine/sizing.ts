@@ -16,6 +16,11 @@ export function replicasPerNode(gpu: Pick<GpuPoolFacts, "perNode">, tensorParall
   return Math.floor(gpu.perNode / tensorParallel);
 }
 
+/** How many of the engine's replicas the busiest GPU node holds: as many as fit, at most all of them. */
+export function replicasOnNode(gpu: Pick<GpuPoolFacts, "perNode">, engine: Pick<EngineConfig, "tensorParallel" | "replicas">): number {
+  return Math.min(replicasPerNode(gpu, engine.tensorParallel), engine.replicas);
+}
+
 const FALLBACK = { cpu: 4, memory: "32Gi" };
 /** Share of an even split of the node that a defaulted replica takes, leaving room for other pods. */
 const DEFAULT_NODE_SHARE = 0.9;

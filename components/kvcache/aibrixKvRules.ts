@@ -4,7 +4,7 @@ import { ClusterFacts } from "../cluster/facts";
 import { ConfigProblem } from "../config/problems";
 import { ExperimentConfig } from "../config/schema";
 import { quantityGb } from "../config/quantity";
-import { engineResources, replicasPerNode } from "../engine/sizing";
+import { engineResources, replicasOnNode } from "../engine/sizing";
 import { flagName } from "../engine/vllmArgs";
 import {
   AIBRIX_L1_OVERHEAD_GB, aibrixEngineMemory, aibrixKvEnv, aibrixKvImage, aibrixL1MinMemoryGb, infinistoreMemory, infinistoreSettings,
@@ -56,7 +56,7 @@ export function aibrixKvProblems(config: ExperimentConfig, facts: ClusterFacts):
         message: `${engine.memory} (${Math.floor(memoryGb)} GB) is below tensorParallel ${engine.tensorParallel} × (kvCache.sizeGb ${kvCache.sizeGb} + ${AIBRIX_L1_OVERHEAD_GB}) = ${need} GB, what an AIBrix L1 DRAM engine needs (vllm-project/aibrix#1154: less gets OOM-killed); raise engine.memory or lower kvCache.sizeGb`,
       });
     } else if (engine.memory === undefined && facts.gpu.allocatable && engine.tensorParallel <= facts.gpu.perNode) {
-      const perNode = Math.min(replicasPerNode(facts.gpu, engine.tensorParallel), engine.replicas);
+      const perNode = replicasOnNode(facts.gpu, engine);
       if (memoryGb * perNode > facts.gpu.allocatable.memoryGb) {
         out.push({
           path: "servelab:kvCache.sizeGb",
@@ -80,7 +80,7 @@ function infinistoreFitProblems(config: ExperimentConfig, facts: ClusterFacts, s
   const s = infinistoreSettings(kvCache);
   const memory = infinistoreMemory(sizeGb);
   const res = engineResources(engine, gpu);
-  const engines = Math.min(replicasPerNode(gpu, engine.tensorParallel), engine.replicas);
+  const engines = replicasOnNode(gpu, engine);
   const caches = Math.ceil(s.nodes / gpu.nodes);
   const node = `a GPU node (${engines} engine replica${engines > 1 ? "s" : ""} and ${caches} InfiniStore pod${caches > 1 ? "s" : ""})`;
   const out: ConfigProblem[] = [];
