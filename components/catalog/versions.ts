@@ -3,6 +3,8 @@
  * Stack config may override engine and router versions; everything else comes from here.
  * Facts are from ../shared/research; "unverified" marks what could not be checked from this machine.
  */
+import { VKE_RDMA_RESOURCE } from "./vkeMachines";
+
 export const IMAGES = {
   /** Upstream vLLM used by the AIBrix v0.3.0 regression rows (k8s_stack, aibrix_naive*). */
   vllm: "vllm/vllm-openai:v0.8.5",
@@ -118,6 +120,19 @@ export const AIBRIX = {
   /** The routing ext-proc; reads ROUTING_ALGORITHM once at start. */
   gatewayPlugins: { deployment: "aibrix-gateway-plugins", namespace: "aibrix-system", container: "gateway-plugin" },
 } as const;
+
+/**
+ * kvCache.infinistore defaults: one InfiniStore node with AIBrix's VKE RDMA setup (samples/kvcache/infinistore,
+ * the v0.3.0 regression's engine devices). The schema's defaults and the KV tier's read these.
+ */
+export const AIBRIX_INFINISTORE_DEFAULTS = {
+  nodes: 1,
+  cpu: 10,
+  rdmaResource: VKE_RDMA_RESOURCE,
+  devices: "mlx5_1:7,mlx5_2:7,mlx5_3:7,mlx5_4:7",
+  linkType: "Ethernet" as const,
+  hintGidIndex: 7,
+};
 
 /** Images of the KVCache (InfiniStore) side objects; the Docker Hub copies of AIBrix's VKE-registry images are unverified. */
 export const AIBRIX_KVCACHE_IMAGES = {

@@ -3,7 +3,7 @@
  * (DESIGN.md §Configuration). Rules that relate several fields live in rules.ts.
  */
 import { z } from "zod";
-import { IMAGES, SONNET_DATASET } from "../catalog/versions";
+import { AIBRIX_INFINISTORE_DEFAULTS as INFINISTORE, IMAGES, SONNET_DATASET } from "../catalog/versions";
 import { IMAGE_REGISTRY_PATTERN } from "../catalog/imageRegistry";
 import { VKE_GPU_TYPES } from "../catalog/vkeMachines";
 import { KV_TIERS, ROUTER_KINDS } from "../catalog/routers";
@@ -198,14 +198,14 @@ export const kvCacheSchema = z.strictObject({
   /** aibrix-l2-infinistore: the KVCache's InfiniStore nodes and their RDMA setup (defaults: AIBrix's VKE samples). */
   infinistore: z
     .strictObject({
-      nodes: int(1).default(1),
-      cpu: z.number().positive().default(10),
+      nodes: int(1).default(INFINISTORE.nodes),
+      cpu: z.number().positive().default(INFINISTORE.cpu),
       /** Extended resource that gives a pod an RDMA NIC. */
-      rdmaResource: z.string().min(1).default("vke.volcengine.com/rdma"),
+      rdmaResource: z.string().min(1).default(INFINISTORE.rdmaResource),
       /** Engine-side AIBRIX_KV_CACHE_OL_INFINISTORE_VISIBLE_DEV_LIST (device:gid,...). */
-      devices: z.string().min(1).default("mlx5_1:7,mlx5_2:7,mlx5_3:7,mlx5_4:7"),
-      linkType: z.enum(["Ethernet", "IB"]).default("Ethernet"),
-      hintGidIndex: int(0).default(7),
+      devices: z.string().min(1).default(INFINISTORE.devices),
+      linkType: z.enum(["Ethernet", "IB"]).default(INFINISTORE.linkType),
+      hintGidIndex: int(0).default(INFINISTORE.hintGidIndex),
     })
     .optional(),
 });

@@ -6,7 +6,7 @@
  */
 import { withRegistry } from "../catalog/imageRegistry";
 import { VKE_RDMA_RESOURCE } from "../catalog/vkeMachines";
-import { AIBRIX_KVCACHE_IMAGES, IMAGES } from "../catalog/versions";
+import { AIBRIX_INFINISTORE_DEFAULTS, AIBRIX_KVCACHE_IMAGES, IMAGES } from "../catalog/versions";
 import { ClusterFacts } from "../cluster/facts";
 import { Placement } from "../cluster/types";
 import { quantityGb } from "../config/quantity";
@@ -37,17 +37,8 @@ export const INFINISTORE_PORTS = { service: 12345, admin: 8088 };
 /** The controller preallocates floor(0.9 × memory limit in GiB) for InfiniStore (v0.3.0 getPreallocSizeFromResources). */
 export const INFINISTORE_PREALLOC_SHARE = 0.9;
 
-export const INFINISTORE_DEFAULTS = {
-  nodes: 1,
-  cpu: 10,
-  rdmaResource: VKE_RDMA_RESOURCE,
-  devices: "mlx5_1:7,mlx5_2:7,mlx5_3:7,mlx5_4:7",
-  linkType: "Ethernet" as const,
-  hintGidIndex: 7,
-};
-
 export function infinistoreSettings(kvCache: KvCacheConfig) {
-  return { ...INFINISTORE_DEFAULTS, ...kvCache.infinistore };
+  return { ...AIBRIX_INFINISTORE_DEFAULTS, ...kvCache.infinistore };
 }
 
 /** Host memory (decimal GB) an engine pod with the L1 tier needs. */
