@@ -1,11 +1,12 @@
 /** Config rules of the AIBrix KV tiers (pure): engine build, flags, env and memory the tiers need. */
-import { ROUTERS } from "../catalog/routers";
+import { IMAGES } from "../catalog/versions";
 import { ClusterFacts } from "../cluster/facts";
 import { ConfigProblem } from "../config/problems";
 import { ExperimentConfig } from "../config/schema";
 import { quantityGb } from "../config/quantity";
 import { engineResources, replicasOnNode } from "../engine/sizing";
 import { flagName } from "../engine/vllmArgs";
+import { aibrixVersion } from "../serving/aibrixSpec";
 import {
   AIBRIX_L1_OVERHEAD_GB, aibrixEngineMemory, aibrixKvEnv, aibrixKvImage, aibrixL1MinMemoryGb, infinistoreMemory, infinistoreSettings,
   isAibrixKvImage, isAibrixKvTier,
@@ -23,13 +24,13 @@ export function aibrixKvProblems(config: ExperimentConfig, facts: ClusterFacts):
   }
   if (!isAibrixKvTier(tier) || router.kind !== "aibrix") return out;
 
-  const version = router.version ?? ROUTERS.aibrix.defaultVersion;
+  const version = aibrixVersion(router);
   if (version !== KV_VERSION) {
     out.push({ path: "servelab:router.version", message: `"${version}": servelab renders the AIBrix KV-cache connector of ${KV_VERSION} only (AIBrixOffloadingConnector on vLLM 0.8.5, V0 engine); use version ${KV_VERSION} with ${tier}` });
   }
   const image = aibrixKvImage(engine.image);
   if (!isAibrixKvImage(image)) {
-    out.push({ path: "servelab:engine.image", message: `"${engine.image}" is not an AIBrix KV-cache vLLM build; ${tier} needs one (its patched vLLM registers the AIBrixOffloadingConnector, upstream vLLM has none); omit engine.image for the pinned aibrix/vllm-openai:aibrix-kvcache-v0.8.5-20250520` });
+    out.push({ path: "servelab:engine.image", message: `"${engine.image}" is not an AIBrix KV-cache vLLM build; ${tier} needs one (its patched vLLM registers the AIBrixOffloadingConnector, upstream vLLM has none); omit engine.image for the pinned ${IMAGES.aibrixKvcacheVllm}` });
   }
   if (engine.chunkedPrefill === true) {
     out.push({ path: "servelab:engine.chunkedPrefill", message: `true: the AIBrix KV-cache connector runs with chunked prefill off; set false or omit it with ${tier}` });
