@@ -27,8 +27,8 @@ export function createResultsAccess(name: string, args: ResultsArgs, opts: pulum
   const { stack, namespace, labels } = args;
   switch (spec.store) {
     case "gcs": {
-      const cluster = args.config.cluster as { project?: string };
-      const project = cluster.project ?? gcp.config.project;
+      const { cluster } = args.config;
+      const project = (cluster.provider === "gke" ? cluster.project : undefined) ?? gcp.config.project;
       if (!project) throw new ConfigError([{ path: "servelab:cluster.project", message: "is not set and neither is gcp:project; run `pulumi config set gcp:project <your-project>`" }]);
       return new GcsResults(name, { spec, project, stack, namespace, serviceAccount: args.serviceAccount }, opts).access;
     }

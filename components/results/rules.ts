@@ -11,7 +11,7 @@ const STORE_KEYS = { location: ["gcs"], region: ["s3", "tos"], endpoint: ["s3", 
 export function resultsProblems(config: ExperimentConfig): ConfigProblem[] {
   const { results } = config;
   const out: ConfigProblem[] = [];
-  const provider: string = config.cluster.provider;
+  const { provider } = config.cluster;
   if (!results.bucket) {
     for (const key of ["create", "destroyResults", "location", "region", "endpoint"] as const) {
       if (results[key] !== undefined) out.push({ path: `servelab:results.${key}`, message: "only applies with results.bucket; set the bucket or remove the key" });

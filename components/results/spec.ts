@@ -45,9 +45,9 @@ export function tosS3Endpoint(region: string, insideVolcengine: boolean): string
   return `https://tos-s3-${region}.${insideVolcengine ? "ivolces" : "volces"}.com`;
 }
 
-/** The cluster's region when the bucket can default to it (GKE for GCS, VKE for TOS); cluster providers are compared as strings so "vke" fits. */
+/** The cluster's region when the bucket can default to it (GKE for GCS, VKE for TOS); an existing cluster has none. */
 function clusterRegion(config: ExperimentConfig): string | undefined {
-  return (config.cluster as { region?: string }).region;
+  return config.cluster.provider === "kubeconfig" ? undefined : config.cluster.region;
 }
 
 /**
@@ -59,7 +59,7 @@ export function resultsSpec(config: ExperimentConfig, stack: string): ResultsSpe
   if (!results.bucket) return undefined;
   const url = parseBucketUrl(results.bucket);
   if (!url) throw new Error(`servelab: results.bucket ${results.bucket} passed validation but is not a bucket URL`);
-  const provider: string = config.cluster.provider;
+  const { provider } = config.cluster;
   const spec: ResultsSpec = {
     ...url,
     objectPrefix: [url.prefix, stack].filter((p) => p).join("/"),
