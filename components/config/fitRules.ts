@@ -3,7 +3,7 @@
  * the node's disk, and the sonnet prompt shape (pure, like rules.ts, which runs these too).
  */
 import { ClusterFacts } from "../cluster/facts";
-import { ephemeralStorageGb, gpuWeightsGb, hfRepo, modelSizeGb, replicasOnNode } from "../engine/sizing";
+import { ephemeralStorageGb, gpuWeightsGb, hfRepo, isEightBitCheckpoint, modelSizeGb, replicasOnNode } from "../engine/sizing";
 import { ConfigProblem } from "./problems";
 import { ExperimentConfig } from "./schema";
 
@@ -19,7 +19,7 @@ const round = (gb: number) => Math.round(gb);
 
 function dtypeLabel(config: ExperimentConfig): string {
   if (config.model.sizeGb !== undefined) return `model.sizeGb ${config.model.sizeGb} GB${config.engine.quantization ? `, ${config.engine.quantization}-quantized` : ""}`;
-  if (/fp8|int8|w8a8/i.test(hfRepo(config.model))) return "8-bit checkpoint";
+  if (isEightBitCheckpoint(config.model)) return "8-bit checkpoint";
   return config.engine.quantization === "fp8" ? "16-bit checkpoint quantized to fp8" : "16-bit";
 }
 

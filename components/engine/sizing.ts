@@ -42,6 +42,13 @@ export function servedModelName(model: ModelConfig): string {
   return model.name ?? hfRepo(model);
 }
 
+const EIGHT_BIT = /fp8|int8|w8a8/i;
+
+/** Whether the repository name says its weights are 8-bit (FP8, INT8, W8A8). */
+export function isEightBitCheckpoint(model: Pick<ModelConfig, "source">): boolean {
+  return EIGHT_BIT.test(hfRepo(model));
+}
+
 /**
  * Weights in GB: the config's sizeGb, or an estimate from the parameter count in the repository name
  * ("...-70B-...") at 2 bytes a parameter (1 for FP8/INT8, 0.5 for 4-bit). undefined when unknown.
@@ -55,8 +62,6 @@ export function modelSizeGb(model: ModelConfig): number | undefined {
   return Math.round(Number(params[1]) * bytesPerParam * 1.05 * 10) / 10;
 }
 
-const EIGHT_BIT = /fp8|int8|w8a8/i;
-
 /**
  * Weights in GPU memory across all of a replica's GPUs: the checkpoint's size, halved when
  * engine.quantization fp8 quantizes a 16-bit checkpoint while loading. undefined when unknown.
@@ -64,7 +69,7 @@ const EIGHT_BIT = /fp8|int8|w8a8/i;
 export function gpuWeightsGb(model: ModelConfig, engine: Pick<EngineConfig, "quantization">): number | undefined {
   const size = modelSizeGb(model);
   if (size === undefined) return undefined;
-  return engine.quantization === "fp8" && !EIGHT_BIT.test(hfRepo(model)) ? size / 2 : size;
+  return engine.quantization === "fp8" && !isEightBitCheckpoint(model) ? size / 2 : size;
 }
 
 /** Node disk (ephemeral storage) a replica asks for: the weight download plus 10 % and 10 GB for logs and caches. */
