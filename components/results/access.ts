@@ -2,8 +2,8 @@
  * What the benchmark Job needs to write its results, whatever the store: the Job stays cloud-agnostic
  * and only renders these into its ServiceAccount and container (benchmark/jobManifest.ts).
  */
-import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { ResultsSpec } from "./spec";
 
 export interface ResultsAccess {
@@ -56,4 +56,27 @@ export function keyEnv(spec: ResultsSpec): k8s.types.input.core.v1.EnvVar[] {
     );
   }
   return env;
+}
+
+/** What the key-based stores (S3, TOS) take: the destination and where the key Secret goes. */
+export interface KeyResultsArgs {
+  spec: ResultsSpec;
+  stack: string;
+  namespace: pulumi.Input<string>;
+  labels: Record<string, string>;
+}
+
+/**
+ * The write-only key as a Kubernetes Secret (`<name>-key-secret`, child of `parent`) and the access the Job
+ * gets from it; the Job starts only after `grants` and the Secret exist.
+ */
+export function keyResultsAccess(
+  name: string,
+  parent: pulumi.Resource,
+  args: KeyResultsArgs,
+  key: { id: pulumi.Input<string>; secret: pulumi.Input<string> },
+  grants: pulumi.Resource[],
+): ResultsAccess {
+  const secret = new k8s.core.v1.Secret(`${name}-key-secret`, keySecret(args.namespace, args.labels, key.id, pulumi.secret(key.secret)), { parent });
+  return { serviceAccountAnnotations: {}, automountServiceAccountToken: false, env: keyEnv(args.spec), dependsOn: [...grants, secret] };
 }

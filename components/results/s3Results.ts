@@ -1,16 +1,7 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ResultsAccess, keyEnv, keySecret } from "./access";
+import { KeyResultsArgs, ResultsAccess, keyResultsAccess } from "./access";
 import { S3_ENCRYPTION_RULES, S3_OWNERSHIP_RULE, S3_PUBLIC_ACCESS_BLOCK, s3BucketArgs, s3PutOnlyPolicy, s3WriterUserName } from "./s3Spec";
-import { ResultsSpec } from "./spec";
-
-export interface S3ResultsArgs {
-  spec: ResultsSpec;
-  stack: string;
-  namespace: pulumi.Input<string>;
-  labels: Record<string, string>;
-}
 
 /**
  * S3 results: the bucket when servelab creates it (public access blocked, ACLs off, SSE-S3), an IAM
@@ -21,7 +12,7 @@ export class S3Results extends pulumi.ComponentResource {
   public readonly access: ResultsAccess;
   public readonly bucket?: aws.s3.Bucket;
 
-  constructor(name: string, args: S3ResultsArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: KeyResultsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:results:S3Results", name, {}, opts);
     const { spec, stack } = args;
     const guards: pulumi.Resource[] = [];
@@ -40,8 +31,7 @@ export class S3Results extends pulumi.ComponentResource {
     const user = new aws.iam.User(`${name}-writer`, { name: userName, path: "/servelab/", tags: { "servelab-experiment": stack } }, { parent: this });
     const policy = new aws.iam.UserPolicy(`${name}-put-only`, { user: user.name, name: "servelab-results-put-only", policy: JSON.stringify(s3PutOnlyPolicy(spec)) }, { parent: this, dependsOn: guards });
     const key = new aws.iam.AccessKey(`${name}-key`, { user: user.name }, { parent: this });
-    const secret = new k8s.core.v1.Secret(`${name}-key-secret`, keySecret(args.namespace, args.labels, key.id, pulumi.secret(key.secret)), { parent: this });
-    this.access = { serviceAccountAnnotations: {}, automountServiceAccountToken: false, env: keyEnv(spec), dependsOn: [policy, secret, ...guards] };
+    this.access = keyResultsAccess(name, this, args, { id: key.id, secret: key.secret }, [policy, ...guards]);
     this.registerOutputs({ writerUser: userName });
   }
 }

@@ -1,17 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { VolcengineProvider } from "../volcengine/resources";
 import { IamAccessKey, IamPolicy, IamUser, IamUserPolicyAttachment, TosBucket } from "../volcengine/tos";
-import { ResultsAccess, keyEnv, keySecret } from "./access";
-import { ResultsSpec } from "./spec";
+import { KeyResultsArgs, ResultsAccess, keyResultsAccess } from "./access";
 import { tosBucketArgs, tosPutOnlyPolicy, tosWriterName } from "./tosSpec";
-
-export interface TosResultsArgs {
-  spec: ResultsSpec;
-  stack: string;
-  namespace: pulumi.Input<string>;
-  labels: Record<string, string>;
-}
 
 /**
  * TOS results through the Volcengine provider (v0.0.47), on a provider of its own in results.region (so
@@ -23,7 +14,7 @@ export class TosResults extends pulumi.ComponentResource {
   public readonly access: ResultsAccess;
   public readonly bucket?: TosBucket;
 
-  constructor(name: string, args: TosResultsArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: KeyResultsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:results:TosResults", name, {}, opts);
     const { spec, stack } = args;
     // rules.ts guarantees a region for tos:// (results.region, or the VKE cluster's).
@@ -46,8 +37,7 @@ export class TosResults extends pulumi.ComponentResource {
       { ...inRegion, dependsOn: this.bucket ? [this.bucket] : [] },
     );
     const key = new IamAccessKey(`${name}-key`, { userName: user.userName, status: "active" }, inRegion);
-    const secret = new k8s.core.v1.Secret(`${name}-key-secret`, keySecret(args.namespace, args.labels, key.accessKeyId, pulumi.secret(key.secretAccessKey)), { parent: this });
-    this.access = { serviceAccountAnnotations: {}, automountServiceAccountToken: false, env: keyEnv(spec), dependsOn: [attachment, secret] };
+    this.access = keyResultsAccess(name, this, args, { id: key.accessKeyId, secret: key.secretAccessKey }, [attachment]);
     this.registerOutputs({ writerUser: writer });
   }
 }
