@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import tarfile
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servelab_common as common  # noqa: E402
@@ -32,12 +31,6 @@ def parse_args(argv):
     parser.add_argument("--max-tokens", type=int, required=True)
     parser.add_argument("--max-duration-seconds", type=int, required=True)
     return parser.parse_args(argv)
-
-
-def download(url, path):
-    common.log(f"downloading {url}")
-    urllib.request.urlretrieve(url, path)
-    return path
 
 
 def prepare_message_threads(conversations, max_threads):
@@ -86,18 +79,18 @@ def main(argv):
     os.makedirs(config_dir, exist_ok=True)
     os.makedirs(data_dir, exist_ok=True)
 
-    k6_js = download(args.k6_js, os.path.join(WORK, "k6.js"))
+    k6_js = common.download(args.k6_js, os.path.join(WORK, "k6.js"))
     with open(k6_js, "rb") as f:
         sha = hashlib.sha256(f.read()).hexdigest()
     if sha != args.k6_js_sha256:
         raise SystemExit(f"servelab: k6.js has sha256 {sha}, expected {args.k6_js_sha256}")
-    with tarfile.open(download(args.k6_archive, os.path.join(WORK, "k6.tar.gz"))) as tar:
+    with tarfile.open(common.download(args.k6_archive, os.path.join(WORK, "k6.tar.gz"))) as tar:
         member = next(m for m in tar.getmembers() if m.name.endswith("/k6"))
         member.name = "k6"
         tar.extract(member, WORK)
     k6 = os.path.join(WORK, "k6")
 
-    with open(download(args.sharegpt, os.path.join(WORK, "sharegpt.json"))) as f:
+    with open(common.download(args.sharegpt, os.path.join(WORK, "sharegpt.json"))) as f:
         threads = prepare_message_threads(json.load(f), args.threads)
     common.log(f"prepared {len(threads)} message threads")
     common.write_json(os.path.join(data_dir, "message-threads.json"), threads)

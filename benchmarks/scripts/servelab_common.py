@@ -54,6 +54,13 @@ def _request(url, body=None, timeout=30):
         return json.loads(resp.read().decode() or "null")
 
 
+def download(url, path):
+    """Fetches `url` to `path` (logged) and returns the path."""
+    log(f"downloading {url}")
+    urllib.request.urlretrieve(url, path)
+    return path
+
+
 def wait_ready(base_url, model, timeout_s, poll_s=5):
     """Blocks until GET <base>/models lists `model` and one chat completion succeeds."""
     base = base_url.rstrip("/")

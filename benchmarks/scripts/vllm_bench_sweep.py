@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servelab_common as common  # noqa: E402
@@ -32,11 +31,9 @@ def ensure_dataset(bench, fallback_url, work_dir):
     path = common.flag_value(bench, "--dataset-path")
     if not fallback_url or path is None or os.path.exists(path):
         return bench
-    local = os.path.join(work_dir, os.path.basename(path))
-    common.log(f"{path} is not in the image; downloading {fallback_url}")
-    urllib.request.urlretrieve(fallback_url, local)
+    common.log(f"{path} is not in the image")
     patched = list(bench)
-    patched[patched.index("--dataset-path") + 1] = local
+    patched[patched.index("--dataset-path") + 1] = common.download(fallback_url, os.path.join(work_dir, os.path.basename(path)))
     return patched
 
 
