@@ -31,6 +31,11 @@ export const AIBRIX_L1_OVERHEAD_GB = 20;
 /** Pod annotation VKE's RDMA CNI needs; the KVCache controller adds it to its own pods for this resource only. */
 export const VKE_RDMA_ANNOTATION = { "k8s.volcengine.com/pod-networks": '[{"cniConf":{"name":"rdma"}}]' };
 
+/** The pod annotations a pod asking for `rdmaResource` needs: VKE's CNI wants its RDMA network named. */
+function rdmaPodAnnotations(rdmaResource: string): Record<string, string> {
+  return rdmaResource === VKE_RDMA_RESOURCE ? { ...VKE_RDMA_ANNOTATION } : {};
+}
+
 /** The KVCache object; the controller names its Redis pod and Service `<name>-redis`. */
 export const KVCACHE_NAME = "kvcache-cluster";
 export const INFINISTORE_PORTS = { service: 12345, admin: 8088 };
@@ -108,7 +113,7 @@ export function aibrixKvEngine(tier: AibrixKvTier, kvCache: KvCacheConfig, engin
     env: aibrixKvEnv(tier, kvCache),
     capabilities: ["IPC_LOCK"],
     extraLimits: l2 ? { [rdma]: "1" } : {},
-    podAnnotations: l2 && rdma === VKE_RDMA_RESOURCE ? { ...VKE_RDMA_ANNOTATION } : {},
+    podAnnotations: l2 ? rdmaPodAnnotations(rdma) : {},
   };
 }
 
@@ -126,7 +131,7 @@ function infinistorePodTemplate(
     "prometheus.io/scrape": "true",
     "prometheus.io/port": String(INFINISTORE_PORTS.admin),
     "prometheus.io/path": "/metrics",
-    ...(s.rdmaResource === VKE_RDMA_RESOURCE ? VKE_RDMA_ANNOTATION : {}),
+    ...rdmaPodAnnotations(s.rdmaResource),
   };
   return {
     metadata: { annotations },
