@@ -3,6 +3,7 @@
  * with its parent, in declaration order. No engine, no cloud, no CLI.
  */
 import * as pulumi from "@pulumi/pulumi";
+import PLAN_ONLY_OUTPUTS from "./planOnlyOutputs.json";
 
 export interface RecordedResource {
   type: string;
@@ -39,18 +40,9 @@ export function redactSecrets(value: unknown): unknown {
   return value;
 }
 
-/** Outputs the cloud would compute that the program reads; everything else echoes the inputs. */
+/** Outputs the cloud would compute that the program reads (planOnlyOutputs.json); everything else echoes the inputs. */
 function computedState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
-  if (type === "gcp:container/cluster:Cluster") {
-    return { ...inputs, endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "cGxhbi1vbmx5LWNh" } };
-  }
-  if (type === "aws:iam/accessKey:AccessKey") return { ...inputs, secret: "plan-only-secret-key" };
-  if (type === "volcengine:iam/accessKey:AccessKey") return { ...inputs, accessKeyId: "plan-only-key-id", secretAccessKey: "plan-only-secret-key" };
-  if (type === "volcengine:vke/cluster:Cluster") {
-    const kubeconfig = "apiVersion: v1\nkind: Config\nclusters:\n- name: plan-only\n  cluster:\n    server: https://203.0.113.20:6443\n";
-    return { ...inputs, kubeconfigPublic: Buffer.from(kubeconfig).toString("base64"), kubeconfigPrivate: Buffer.from(kubeconfig).toString("base64") };
-  }
-  return inputs;
+  return { ...inputs, ...(PLAN_ONLY_OUTPUTS as Record<string, Record<string, unknown>>)[type] };
 }
 
 function nameOfUrn(urn: string): string {
