@@ -1,20 +1,17 @@
 /**
  * The AIBrix v0.3.0 KVCache CRD as the API server applies it: the structural schema's defaults first,
- * then validation. Read from ../shared/upstream at test time (never copied).
+ * then validation. The schema is test/data (derived from aibrix v0.3.0; see test/data/PROVENANCE.md).
  */
 import Ajv from "ajv";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { parse } from "yaml";
+import { testDataJson } from "./data/sources";
 
-export const AIBRIX_UPSTREAM = resolve(__dirname, "../../shared/upstream/aibrix-v0.3.0");
-const crd = parse(readFileSync(`${AIBRIX_UPSTREAM}/orchestration.aibrix.ai_kvcaches.yaml`, "utf8"));
-const version = crd.spec.versions.find((v: { name: string }) => v.name === "v1alpha1");
+const crd = testDataJson("upstream/aibrix-v0.3.0/kvcache-crd-v1alpha1.json");
+const version = { name: crd.version, schema: { openAPIV3Schema: crd.openAPIV3Schema } };
 const ajv = new Ajv({ strict: false, useDefaults: true, allErrors: true, formats: { int32: true, int64: true, "date-time": true } });
 const validate = ajv.compile(version.schema.openAPIV3Schema);
 
-export const KVCACHE_API_VERSION = `${crd.spec.group}/${version.name}`;
-export const KVCACHE_KIND: string = crd.spec.names.kind;
+export const KVCACHE_API_VERSION = `${crd.group}/${version.name}`;
+export const KVCACHE_KIND: string = crd.kind;
 
 /** Fields the API server would prune (strict field validation rejects them): paths not in the structural schema. */
 export function unknownFields(value: unknown, schema: any, path = ""): string[] {

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parse, parseAllDocuments } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { harnessRun } from "../components/benchmark/harnesses";
 import { benchmarkJob } from "../components/benchmark/jobManifest";
 import { IMAGE_REGISTRY_PATTERN, imagePath, registryHost, withRegistry } from "../components/catalog/imageRegistry";
@@ -12,7 +11,7 @@ import { planStack } from "../components/plan/planStack";
 import { kubeAiChartValues, kubeAiModelManifest, kubeAiProfile } from "../components/serving/kubeAiSpec";
 import { renderProductionStackValues } from "../components/serving/productionStackValues";
 import { rawStackValues } from "./helpers/configs";
-import { KUBEAI_UPSTREAM } from "./kubeaiCrd";
+import { testDataJson } from "./data/sources";
 
 const MIRROR = "cr.example.com/mirror";
 
@@ -95,7 +94,7 @@ describe("every image servelab sets goes through servelab:cluster.imageRegistry"
     expect(values.image).toEqual({ repository: "cr.example.com/mirror/kubeai-project/kubeai" });
     expect(values.modelServers.VLLM.images).toEqual({ default: "cr.example.com/mirror/vllm/vllm-openai:v0.10.2", "nvidia-gpu": "cr.example.com/mirror/vllm/vllm-openai:v0.10.2" });
     expect(values.modelLoading).toEqual({ image: "cr.example.com/mirror/kubeai-project/kubeai-model-loader:v0.14.0" });
-    const upstream = parse(readFileSync(`${KUBEAI_UPSTREAM}/values.yaml`, "utf8"));
+    const upstream = testDataJson("upstream/kubeai-0.22.1/values.json");
     expect(withRegistry(`${upstream.image.repository}`, MIRROR)).toBe(values.image.repository);
     expect(withRegistry(upstream.modelServers.VLLM.images.default, MIRROR)).toBe(values.modelServers.VLLM.images.default);
     expect(withRegistry(upstream.modelServers.VLLM.images["nvidia-gpu"], MIRROR)).toBe(values.modelServers.VLLM.images["nvidia-gpu"]);

@@ -1,7 +1,5 @@
 /** KubeAI rows: chart values, resource profiles, the Model against the upstream CRD, the baseline Service, the harness. */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { parseExperimentConfig } from "../components/config/parse";
 import { ExperimentConfig } from "../components/config/schema";
 import { resolveClusterFacts } from "../components/cluster/facts";
@@ -19,12 +17,12 @@ import {
 } from "../components/serving/kubeAiSpec";
 import { minimalRaw, rawStackValues, configProblems } from "./helpers/configs";
 import { validateK8sObject } from "./helpers/k8sSchema";
-import { KUBEAI_UPSTREAM, admitKubeAiModel } from "./kubeaiCrd";
+import { testDataJson } from "./data/sources";
+import { admitKubeAiModel } from "./kubeaiCrd";
 
-const UPSTREAM = KUBEAI_UPSTREAM;
 const admitModel = admitKubeAiModel;
-const upstreamValues = parse(readFileSync(`${UPSTREAM}/values.yaml`, "utf8"));
-const upstreamGkeValues = parse(readFileSync(`${UPSTREAM}/values-gke.yaml`, "utf8"));
+const upstreamValues = testDataJson("upstream/kubeai-0.22.1/values.json");
+const upstreamGkeValues = testDataJson("upstream/kubeai-0.22.1/values-gke.json");
 const STACKS_8B = ["kubeai_k8s_service_8b_l4", "kubeai_least_load_8b_l4", "kubeai_prefix_hash_8b_l4"];
 
 function configOf(stack: string): ExperimentConfig {

@@ -1,15 +1,11 @@
 /**
  * The kubeai 0.22.1 Model CRD as the API server applies it: schema defaults first, then the structural
- * schema, then the CEL rule on the name. Read from ../shared/upstream at test time (never copied).
+ * schema, then the CEL rule on the name. The schema is test/data (derived from KubeAI 0.22.1; see test/data/PROVENANCE.md).
  */
 import Ajv from "ajv";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { parse } from "yaml";
+import { testDataJson } from "./data/sources";
 
-export const KUBEAI_UPSTREAM = resolve(__dirname, "../../shared/upstream/kubeai-0.22.1");
-const crd = parse(readFileSync(`${KUBEAI_UPSTREAM}/kubeai.org_models.yaml`, "utf8"));
-const schema = crd.spec.versions.find((v: { name: string }) => v.name === "v1").schema.openAPIV3Schema;
+const schema = testDataJson("upstream/kubeai-0.22.1/model-crd-v1.json").openAPIV3Schema;
 const ajv = new Ajv({ strict: false, useDefaults: true, allErrors: true, formats: { int32: true, int64: true } });
 const validate = ajv.compile(schema);
 const NAME_RULE = "size(self.metadata.name) <= 40";

@@ -1,21 +1,14 @@
 /**
- * benchmark_serving's stdout summary block, read from KubeAI's published write-ups (seeds 001/002) and the
- * vllm-inference-benchmark README (seed 003): every number must come out exactly as printed.
+ * benchmark_serving's stdout summary block, read from KubeAI's published write-ups (test/data/published) and the
+ * vllm-inference-benchmark README's result block (test/data/published): every number must come out exactly as printed.
  */
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseBenchmarkServingText } from "../benchmarks/parsers/benchmarkServing";
 import { ParseError } from "../benchmarks/parsers/record";
-import { SEEDS } from "./fixtures/results/shared";
+import { published } from "./fixtures/results/published";
 
-const seed = (prefix: string) => {
-  const name = readdirSync(SEEDS).find((f) => f.startsWith(prefix))!;
-  return { name, text: readFileSync(join(SEEDS, name), "utf8") };
-};
-
-describe("KubeAI's prefix-aware load balancing write-up (seed 002)", () => {
-  const { name, text } = seed("002_");
+describe("KubeAI's prefix-aware load balancing write-up", () => {
+  const { name, text } = published("kubeaiPrefixAwareLoadBalancing");
   const blocks = parseBenchmarkServingText(text, name);
   const at = (heading: string, maxConcurrency: number) => blocks.find((b) => b.heading === heading && b.record.load.maxConcurrency === maxConcurrency)!.record;
 
@@ -70,9 +63,9 @@ describe("KubeAI's prefix-aware load balancing write-up (seed 002)", () => {
   });
 });
 
-describe("seed 001 and seed 003", () => {
-  it("seed 001: the 1600-concurrency run without prefix-aware LB has Mean TTFT 10579.01 ms", () => {
-    const { name, text } = seed("001_");
+describe("KubeAI's prefix-cache routing notes and the vllm-inference-benchmark README", () => {
+  it("prefix-cache routing notes: the 1600-concurrency run without prefix-aware LB has Mean TTFT 10579.01 ms", () => {
+    const { name, text } = published("kubeaiPrefixCacheRouting");
     const blocks = parseBenchmarkServingText(text, name);
     expect(blocks).toHaveLength(8);
     const first = blocks[0].record;
@@ -87,8 +80,8 @@ describe("seed 001 and seed 003", () => {
     expect(blocks[7].record.itlMs.p99).toBe(311.42);
   });
 
-  it("seed 003: an indented block inside a README", () => {
-    const { name, text } = seed("003_");
+  it("vllm-inference-benchmark: an indented block as in its README", () => {
+    const { name, text } = published("vllmInferenceBenchmarkBlock");
     const [block] = parseBenchmarkServingText(text, name);
     expect(block.record.requests.completed).toBe(1000);
     expect(block.record.throughput).toEqual({ requestsPerS: 7.01, outputTokensPerS: 1293.45, totalTokensPerS: 2848.6 });

@@ -1,17 +1,14 @@
-/** k6: KubeAI's published end-of-test summaries (seed 000), --summary-export JSON, units, broken input. */
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+/** k6: KubeAI's published end-of-test summaries (70B chat write-up), --summary-export JSON, units, broken input. */
 import { describe, expect, it } from "vitest";
 import { k6DurationMs } from "../benchmarks/parsers/k6Metrics";
 import { parseK6Summary } from "../benchmarks/parsers/k6Summary";
 import { parseK6Text } from "../benchmarks/parsers/k6Text";
 import { ParseError } from "../benchmarks/parsers/record";
-import { SEEDS } from "./fixtures/results/shared";
+import { published } from "./fixtures/results/published";
 
-const name = readdirSync(SEEDS).find((f) => f.startsWith("000_"))!;
-const text = readFileSync(join(SEEDS, name), "utf8");
+const { name, text } = published("kubeaiChat70b");
 
-describe("KubeAI's 70B chat benchmark output (seed 000)", () => {
+describe("KubeAI's 70B chat benchmark output", () => {
   const blocks = parseK6Text(text, name);
 
   it("finds the four runs under their headings", () => {

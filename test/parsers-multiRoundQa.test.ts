@@ -9,7 +9,7 @@ import { MrqaCounts, mrqaRecord, parseMrqaCounts, parseMrqaCsv } from "../benchm
 import { ParseError, PointRecord } from "../benchmarks/parsers/record";
 import { percentile, summarize } from "../benchmarks/parsers/stats";
 import { readResults } from "../benchmarks/results/readResults";
-import { SAMPLE_ZIP, unzipSample } from "./fixtures/results/shared";
+import { SAMPLE_ZIP, unzipSample } from "./fixtures/results/published";
 
 const HEADER = "prompt_tokens,generation_tokens,ttft,generation_time,user_id,question_id,launch_time,finish_time";
 const point = (csv: string, counts?: MrqaCounts) => mrqaRecord(parseMrqaCsv(csv, "x_output_1.csv"), { experiment: "x", load: { qps: 1 }, source: "x_output_1.csv", counts });

@@ -1,6 +1,4 @@
 /** production-stack (vllm-stack 0.1.12): values renderer against the chart's schema and values.yaml, rules, ps_stack plan. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -17,11 +15,11 @@ import {
   splitImage,
   vllmConfigFromArgs,
 } from "../components/serving/productionStackValues";
+import { testDataJson } from "./data/sources";
 import { minimalRaw, rawStackValues, configProblems } from "./helpers/configs";
 
-const UPSTREAM = join(__dirname, "..", "..", "shared", "upstream", "production-stack-0.1.12");
-const chartSchema = JSON.parse(readFileSync(join(UPSTREAM, "values.schema.json"), "utf8"));
-const chartDefaults = parse(readFileSync(join(UPSTREAM, "values.yaml"), "utf8"));
+const chartSchema = testDataJson("upstream/production-stack-0.1.12/values.schema.json");
+const chartDefaults = testDataJson("upstream/production-stack-0.1.12/values.json");
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 const validateValues = ajv.compile(chartSchema);
 

@@ -1,12 +1,12 @@
 /** report.md in the shape of the published tables, from AIBrix's sample CSVs and KubeAI's write-up. */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PointRecord, noLatency } from "../benchmarks/parsers/record";
 import { REPORT_MARK, readResults } from "../benchmarks/results/readResults";
 import { Report, buildReport } from "../benchmarks/report/buildReport";
-import { SAMPLE_ZIP, SEEDS } from "./fixtures/results/shared";
+import { SAMPLE_ZIP, published } from "./fixtures/results/published";
 
 const section = (markdown: string, heading: string) => {
   const start = markdown.indexOf(heading);
@@ -61,10 +61,10 @@ describe("report over the AIBrix sample", () => {
   });
 });
 
-describe("report over KubeAI's write-up (seed 002)", () => {
+describe("report over KubeAI's prefix-aware load balancing write-up", () => {
   it("pivots like the published table: concurrency (rate) rows, strategies as columns", () => {
     const dir = mkdtempSync(join(tmpdir(), "sl-kubeai-"));
-    writeFileSync(join(dir, "kubeai.md"), readFileSync(join(SEEDS, readdirSync(SEEDS).find((f) => f.startsWith("002_"))!), "utf8"));
+    writeFileSync(join(dir, "kubeai.md"), published("kubeaiPrefixAwareLoadBalancing").text);
     const report = buildReport(readResults([dir]));
     const row = tableRow(report.markdown, "#### Mean TTFT (ms)", "1600 (200)");
     expect(row).toEqual(["1600 (200)", "", "10579.01", "196.13", "10365.29", "", ""]);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SAMPLE_ZIP, unzipSample } from "./fixtures/results/shared";
+import { SAMPLE_ZIP, unzipSample } from "./fixtures/results/published";
 
 const ROOT = resolve(__dirname, "..");
 const report = (args: string[], cwd = ROOT) =>

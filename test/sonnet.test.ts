@@ -1,4 +1,4 @@
-/** The sonnet harness of the 405B rows (seed 003) and its stress profile. */
+/** The sonnet harness of the 405B rows (vllm-inference-benchmark) and its stress profile. */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";

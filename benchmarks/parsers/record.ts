@@ -1,5 +1,5 @@
 /**
- * The normalized result of one load point (DESIGN.md §Benchmarks), whatever harness produced it.
+ * The normalized result of one load point (benchmarks/README.md), whatever harness produced it.
  * A statistic the harness does not report is null, never zero.
  */
 

@@ -1,5 +1,5 @@
 /**
- * KubeAI's multi-turn ShareGPT benchmark_serving (research/kubeai-bench.md §A4 chat-py): one run per
+ * KubeAI's multi-turn ShareGPT benchmark_serving (kubeai-project/kubeai benchmarks/chat-py, added in PR #390): one run per
  * (max concurrency, request rate) point; each run's stdout summary block is saved as the result.
  */
 import { KubeAiBenchmarkServingConfig } from "../config/schema";

@@ -1,5 +1,5 @@
 /**
- * KubeAI's k6 multi-turn chat (research/kubeai-bench.md §A4 multi-turn-chat-k6): shared-iterations over
+ * KubeAI's k6 multi-turn chat (kubeai-project/kubeai benchmarks/multi-turn-chat-k6, formerly benchmarks/chat): shared-iterations over
  * message threads prepared from ShareGPT at run time; the k6 end-of-test summary (--summary-export JSON)
  * is the result.
  */

@@ -1,5 +1,5 @@
 /**
- * The `sonnet` harness: seed 003's load generator (vllm-inference-benchmark) as `vllm bench serve` on
+ * The `sonnet` harness: the load generator of the vllm-inference-benchmark chart (cyril-k/vllm-inference-benchmark@a916d3d4:README.md) as `vllm bench serve` on
  * the sonnet dataset at one request rate. It is a vllm-bench run with the seed's settings, so results
  * are read by the vllm-bench parser.
  */

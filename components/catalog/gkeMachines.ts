@@ -1,6 +1,7 @@
 /**
  * GKE GPU machine types servelab can put in a GPU pool. GPU counts, accelerator strings and local SSD
- * counts are from GoogleCloudPlatform/cluster-toolkit (research/infra.md §1.1-1.2). vCPU and memory are
+ * counts are from GoogleCloudPlatform/cluster-toolkit (modules/internal/gpu-definition/main.tf and
+ * modules/compute/gke-node-pool/disk_definitions.tf). vCPU and memory are
  * Compute Engine's published shapes. Prices are approximate us-central1 on-demand list prices in USD
  * per hour for the whole VM (GPUs included), as known on PRICES_READ_ON; they were not re-read from a
  * live price list on this machine, differ by region, and exclude spot/flex-start discounts and disks.

@@ -1,7 +1,7 @@
 /**
  * `servelab:cluster.imageRegistry`: pull every image servelab deploys through one registry prefix
  * (a mirror), e.g. for VKE nodes in mainland regions, where Docker Hub and ghcr.io pulls are unreliable
- * (research/infra.md §3.4). Pure.
+ * (registries are <name>-<region>.cr.volces.com, as AIBrix's own VKE manifests use). Pure.
  *
  * The rule: the prefix, then the image's repository path as written without its registry host, then
  * its tag or digest. Docker Hub's implicit forms are normalised first, so `python:3.12-slim`,

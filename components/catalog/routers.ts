@@ -1,4 +1,4 @@
-/** The routers servelab knows, each with its routing modes in its own vocabulary (research/*.md). */
+/** The routers servelab knows, each with its routing modes in its own vocabulary (cited per router in components/serving/). */
 export const ROUTER_KINDS = ["k8s-service", "production-stack", "aibrix", "kubeai"] as const;
 export type RouterKind = (typeof ROUTER_KINDS)[number];
 

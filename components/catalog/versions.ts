@@ -1,7 +1,7 @@
 /**
  * Every image, chart and fetched file servelab deploys, pinned in one place (never "latest").
  * Stack config may override engine and router versions; everything else comes from here.
- * Facts are from ../shared/research; "unverified" marks what could not be checked from this machine.
+ * Each pin cites its upstream source; "unverified" marks what could not be checked from this machine.
  */
 import { VKE_RDMA_RESOURCE } from "./vkeMachines";
 
@@ -16,7 +16,7 @@ export const IMAGES = {
   vllmBench: "vllm/vllm-openai:v0.10.2",
   /** Python for benchmark drivers that pip-install their own client (multi-round-qa). */
   python: "python:3.12.11-slim-bookworm",
-  /** LMCache's vLLM build used by production-stack's own routing CI (research/production-stack.md §5). */
+  /** LMCache's vLLM build used by production-stack's own routing CI (vllm-project/production-stack tests/assets/values-0{6,7,8,9}-*.yaml). */
   lmcacheVllm: "lmcache/vllm-openai:v0.3.9post2",
   /**
    * production-stack router at the chart's version tag. Upstream re-pushes `v<chart version>` on every
@@ -108,8 +108,8 @@ export function rawGithubUrl(repo: string, commit: string, path: string): string
 }
 
 /**
- * The AIBrix release objects servelab addresses by name (same in v0.3.0 and v0.7.0; research/aibrix.md
- * §1, §3). The release files (AIBRIX_RELEASES) are applied as published, so their images (aibrix/*,
+ * The AIBrix release objects servelab addresses by name (same in vllm-project/aibrix v0.3.0
+ * and v0.7.0: config/ and pkg/plugins/gateway/types.go). The release files (AIBRIX_RELEASES) are applied as published, so their images (aibrix/*,
  * envoyproxy/*, redis, busybox on Docker Hub) cannot be rewritten by an image-registry prefix.
  */
 export const AIBRIX = {

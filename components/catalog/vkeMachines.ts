@@ -1,6 +1,6 @@
 /**
- * Volcengine (VKE) instance types servelab can put in a pool. Facts are research/infra.md §3.2, which
- * found few instance type ids; each entry names its source. Volcengine prices were not found, so the
+ * Volcengine (VKE) instance types servelab can put in a pool. Few instance type ids are
+ * published; each entry names its source. Volcengine prices were not found, so the
  * catalog has none and the plan's estimate leaves VKE machines unpriced.
  *
  * To find an id that is not here: the VKE console's node pool page, or the provider's data sources
@@ -20,7 +20,7 @@ export const VKE_GPU_MEMORY_GB: Record<VkeGpuType, number> = {
 /**
  * Value of the node label `machine.cluster.vke.volcengine.com/gpu-name` VKE puts on GPU nodes, where
  * it was seen (vllm-project/aibrix manifests: NVIDIA-A10, NVIDIA-L20, Tesla-A100-80G, and the v0.3.0
- * regression's node affinity: NVIDIA-H20-SXM5-96GB, research/aibrix.md §5.1). For the other
+ * regression's node affinity: NVIDIA-H20-SXM5-96GB, benchmarks/scenarios/ps-experiment/llama-8b-v0.3.0/). For the other
  * types the value is unknown, so servelab places pods by its own pool label only.
  */
 export const VKE_GPU_NAME_LABEL = "machine.cluster.vke.volcengine.com/gpu-name";
@@ -86,7 +86,7 @@ export function vkeDefaultPerNode(type: VkeGpuType): number | undefined {
 /**
  * Volcengine's HPC GPU families (`hpc` in the family name, e.g. ecs.hpcpni3ln, ecs.ebmhpcpni2l) are
  * the ones sold with RDMA NICs; an instance type outside the catalog is trusted with `rdma: true` only
- * when it is one of them (an inference from the family names in research/infra.md §3.2).
+ * when it is one of them (an inference from the family names of the types in this catalog).
  */
 export function mayHaveRdma(instanceType: string): boolean {
   const known = findVkeGpuInstance(instanceType);

@@ -47,7 +47,7 @@ export interface ClusterFacts {
   rdma: boolean;
 }
 
-/** GKE local SSDs are 375 GB each (research/infra.md §1.2). */
+/** GKE local SSDs are 375 GB each (Compute Engine local SSD; cluster-toolkit disk_definitions.tf). */
 const LOCAL_SSD_GB = 375;
 const DEFAULT_PER_NODE = { l4: 1, h100: 8, h200: 8 } as const;
 

@@ -36,7 +36,7 @@ export function systemPoolArgs(config: GkeClusterConfig): PoolArgs {
  * The GPU pool: GKE installs the driver (LATEST on COS), the pool is tainted so only GPU pods land on
  * it, image streaming is on, A3 machines get their local SSDs as ephemeral storage (model downloads
  * and emptyDirs land there), and the provisioning model follows cluster-toolkit's rules
- * (research/infra.md §1.4): flex-start needs autoscaling from zero, no auto-repair and no reservation.
+ * (modules/compute/gke-node-pool/main.tf preconditions): flex-start needs autoscaling from zero, no auto-repair and no reservation.
  */
 export function gpuPoolArgs(config: GkeClusterConfig, gpu: GpuPoolFacts): PoolArgs {
   const { provisioning, reservation, nodes, bootDiskGb } = config.gpu;

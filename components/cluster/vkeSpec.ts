@@ -99,7 +99,7 @@ export function vkeSystemPoolArgs(stack: string, config: VkeClusterConfig, netwo
 /**
  * The GPU pool: tainted so only pods that tolerate nvidia.com/gpu land on it, labelled with servelab's
  * pool label, and (for an HPC instance type, rdma or not) inside an HPC cluster, which Volcengine's HPC
- * GPU families are created in (`hpcClusterIds`; research/infra.md §3.1).
+ * GPU families are created in (`hpcClusterIds`; volcengine/pulumi-volcengine v0.0.47 vke NodePool).
  */
 export function vkeGpuPoolArgs(
   stack: string,

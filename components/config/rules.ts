@@ -1,5 +1,5 @@
 /**
- * Rules that relate several config fields (DESIGN.md §Configuration): routing vs router, KV tier vs
+ * Rules that relate several config fields (README.md §Configuration): routing vs router, KV tier vs
  * router and cluster, GPU count and per-node fit, pod size vs node size, benchmark vs engine.
  * Pure: returns every problem found, each with the key path to fix.
  */

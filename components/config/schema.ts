@@ -1,6 +1,6 @@
 /**
  * The shape of every servelab:* stack config key, with defaults. Field names are the user interface
- * (DESIGN.md §Configuration). Rules that relate several fields live in rules.ts.
+ * (README.md §Configuration). Rules that relate several fields live in rules.ts.
  */
 import { z } from "zod";
 import { AIBRIX_INFINISTORE_DEFAULTS as INFINISTORE, IMAGES, SONNET_DATASET } from "../catalog/versions";
@@ -285,7 +285,7 @@ const kubeAiChatK6 = z.strictObject({
 });
 
 /**
- * The vllm-inference-benchmark chart's load (seed 003): `vllm bench serve` on the sonnet dataset, one
+ * The vllm-inference-benchmark chart's load (cyril-k/vllm-inference-benchmark@a916d3d4:README.md): `vllm bench serve` on the sonnet dataset, one
  * fixed request rate. `profile: stress` is its GPU stress test (500000 prompts, about 11 hours at rate 12).
  */
 const sonnet = z.strictObject({

@@ -1,8 +1,9 @@
 /**
  * AIBrix KV-cache tiers of v0.3.0 (pure, no Pulumi): what the engine pods need for the L1 DRAM tier
  * and the L2 InfiniStore tier, and the KVCache custom resource that runs InfiniStore.
- * Facts: ../shared/research/aibrix.md §4 (the regression's aibrix_kvcache_dram.yaml and
- * aibrix_kvcache_external.yaml, samples/kvcache/infinistore/{kvcache,vllm}.yaml).
+ * Facts: vllm-project/aibrix@v0.3.0 benchmarks/scenarios/ps-experiment/llama-8b-v0.3.0/{aibrix_kvcache_dram,
+ * aibrix_kvcache_external}.yaml, samples/kvcache/infinistore/{kvcache,vllm}.yaml and
+ * api/orchestration/v1alpha1/kvcache_types.go.
  */
 import { withRegistry } from "../catalog/imageRegistry";
 import { VKE_RDMA_RESOURCE } from "../catalog/vkeMachines";

@@ -1,4 +1,4 @@
-/** Turns the recorded resources of one stack into the offline plan's files (DESIGN.md §The offline plan). */
+/** Turns the recorded resources of one stack into the offline plan's files (README.md §Quick start lists them). */
 import { stringify } from "yaml";
 import { ExperimentConfig } from "../config/schema";
 import { ClusterFacts } from "../cluster/facts";

@@ -39,7 +39,7 @@ export function keySecret(
 
 /**
  * Container env for an S3-API upload with a key from KEY_SECRET (servelab_common.upload_results reads
- * it through boto3). TOS takes virtual-hosted requests only (research/infra.md §3.3), and botocore since
+ * it through boto3). TOS takes virtual-hosted requests only (BytePlus TOS docs, S3 compatibility), and botocore since
  * 1.36 adds CRC checksums to every PutObject unless told "when_required", which S3-compatible stores
  * other than AWS have rejected; TOS's acceptance of them is unverified, so the TOS Job opts out.
  */

@@ -40,7 +40,7 @@ export interface ResultsSpec extends BucketUrl {
   endpoint?: string;
 }
 
-/** TOS's S3-compatible endpoint (research/infra.md §3.3): the VPC-internal host from VKE, the public one elsewhere. */
+/** TOS's S3-compatible endpoint (tos-s3-<region>.volces.com, inside a VPC tos-s3-<region>.ivolces.com; as AIBrix's brixbench and model downloader use it): the VPC-internal host from VKE, the public one elsewhere. */
 export function tosS3Endpoint(region: string, insideVolcengine: boolean): string {
   return `https://tos-s3-${region}.${insideVolcengine ? "ivolces" : "volces"}.com`;
 }

@@ -1,7 +1,8 @@
 /**
  * AIBrix (pure, no Pulumi): the release files to apply, how a model is deployed so the AIBrix gateway
  * serves it, the gateway's routing env, and the server-side-apply patches servelab makes to release
- * objects. Facts: ../shared/research/aibrix.md §1–§3.
+ * objects. Facts: vllm-project/aibrix@v0.3.0 (release files,
+ * docs/source/getting_started/installation, pkg/plugins/gateway).
  */
 import { withRegistry } from "../catalog/imageRegistry";
 import { createHash } from "node:crypto";

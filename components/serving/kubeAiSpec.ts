@@ -1,5 +1,5 @@
 /**
- * KubeAI 0.22.1 (research/kubeai-bench.md §A): chart values, the resource profile derived from the
+ * KubeAI 0.22.1 (kubeai-project/kubeai@f442a2cd charts/kubeai, manifests/crds): chart values, the resource profile derived from the
  * cluster's GPU pool, the Model custom resource and the round-robin baseline Service. Pure, no Pulumi.
  */
 import { withRegistry } from "../catalog/imageRegistry";

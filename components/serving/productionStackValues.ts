@@ -1,6 +1,7 @@
 /**
  * Values for production-stack's `vllm-stack` chart (0.1.12), rendered from the same config every
- * router uses (pure, no Pulumi). Facts: ../shared/research/production-stack.md.
+ * router uses (pure, no Pulumi). Facts: vllm-project/production-stack
+ * tag vllm-stack-0.1.12 (66b60661) helm/templates and helm/values.schema.json.
  *
  * The vLLM flags come from the one engine spec (engine/vllmArgs.ts renderVllmSpec): the flags the
  * chart has a `vllmConfig` key for become those keys, the chart's own flags (--model from modelURL,

@@ -40,7 +40,7 @@ interface EnvoyProxyLike {
 }
 
 /**
- * Envoy Gateway's EnvoyProxy CRD is not among ../shared/upstream's files: this checks the fields servelab
+ * Envoy Gateway's EnvoyProxy CRD is not in test/data: this checks the fields servelab
  * sets against EG v1.2.8's API (api/v1alpha1/envoyproxy_types.go: provider.type Kubernetes,
  * kubernetes.envoyService.type ClusterIP | LoadBalancer | NodePort) and that nothing else is set.
  */
