@@ -1,13 +1,11 @@
 /** `npm run matrix` without Pulumi: the dry run shows what would run and what resumes; bad arguments exit 2. */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { npmScript } from "./helpers/npmScript";
 
-const ROOT = resolve(__dirname, "..");
-const matrix = (...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "tools/matrix.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+const matrix = (...args: string[]) => npmScript("matrix", args);
 
 describe("npm run matrix", () => {
   it("--dry-run lists the rows, skipping those collected before", () => {

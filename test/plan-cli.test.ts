@@ -1,14 +1,11 @@
 /** `npm run plan` as a user runs it: files written, deterministic, exit 2 with readable lines on a bad config. */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { npmScript } from "./helpers/npmScript";
 
-const ROOT = resolve(__dirname, "..");
-// The same command line as `npm run plan`.
-const plan = (...args: string[]) =>
-  spawnSync(process.execPath, ["-r", "v8-compile-cache", "-r", "esbuild-register", join(ROOT, "tools/plan.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+const plan = (...args: string[]) => npmScript("plan", args);
 
 describe("npm run plan", () => {
   it("writes the plan files, prints the tree, GPUs and cost, and gives identical files twice", () => {

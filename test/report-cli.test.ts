@@ -1,14 +1,13 @@
 /** `npm run report` as a user runs it: files written where it says, exit 2 with file:line on bad input. */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_ZIP, unzipSample } from "./fixtures/results/published";
+import { npmScript } from "./helpers/npmScript";
 
 const ROOT = resolve(__dirname, "..");
-const report = (args: string[], cwd = ROOT) =>
-  spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "tools/report.ts"), ...args], { cwd, encoding: "utf8", env: { ...process.env, INIT_CWD: cwd } });
+const report = (args: string[], cwd = ROOT) => npmScript("report", args, { cwd });
 
 describe("npm run report", () => {
   it("writes report.md and the charts into the folder it read, and reads the zip the same way", () => {
