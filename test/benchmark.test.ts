@@ -32,6 +32,8 @@ describe("multi-round-qa", () => {
     const urls = run.args.slice(run.args.indexOf("--script-urls") + 1, run.args.indexOf("--pip"));
     expect(urls).toEqual(MULTI_ROUND_QA.files.map((f) => `https://raw.githubusercontent.com/vllm-project/production-stack/${MULTI_ROUND_QA.commit}/${f}`));
     expect(MULTI_ROUND_QA.commit).toMatch(/^[0-9a-f]{40}$/);
+    // The commit production-stack main held while the AIBrix v0.3.0 regression ran (2025-05-16..19).
+    expect(MULTI_ROUND_QA.commit).toBe("57b30f05dbe6a433d41192bb4159f04d3faff5e0");
     expect(run.points).toEqual([{ qps: 0.5 }, { qps: 1.5 }]);
   });
 
