@@ -19,12 +19,15 @@ function py(module: string, expr: string): unknown {
 describe("kubeai-chat-k6", () => {
   const stacks = ["kubeai_least_load_70b_h100", "kubeai_prefix_hash_70b_h100"];
 
-  it("the two 70B rows differ only in routing and run 8 TP-2 replicas the CRD admits", () => {
+  it("the two 70B rows differ only in routing and run KubeAI's scenario: 8 one-GPU replicas on one 8-GPU node", () => {
     const [a, b] = stacks.map(rawStackValues);
     expect([a.router.routing, b.router.routing]).toEqual(["LeastLoad", "PrefixHash"]);
     expect({ ...a, router: { ...a.router, routing: undefined } }).toEqual({ ...b, router: { ...b.router, routing: undefined } });
     const model = kubeAiModelManifest({ config: parseExperimentConfig(b), namespace: "ns", labels: {}, readyTimeoutSeconds: 60 });
-    expect(model.spec).toMatchObject({ resourceProfile: "servelab-gpu:2", minReplicas: 8, maxReplicas: 8, url: "hf://neuralmagic/Meta-Llama-3.1-70B-Instruct-FP8" });
+    // kubeai-project/kubeai@379018b6 benchmarks/multi-turn-chat-k6/scenarios/least-load-vs-prefix-hash-70b-8r/model.yaml
+    expect(model.spec).toMatchObject({ resourceProfile: "servelab-gpu:1", minReplicas: 8, maxReplicas: 8, url: "hf://neuralmagic/Meta-Llama-3.1-70B-Instruct-FP8" });
+    expect(model.spec.args).toEqual(expect.arrayContaining(["--max-model-len", "16384", "--max-num-batched-tokens", "16384", "--gpu-memory-utilization", "0.95", "--kv-cache-dtype", "fp8", "--enable-prefix-caching", "--disable-log-requests"]));
+    expect(b.cluster.gpu).toMatchObject({ type: "h100", perNode: 8, nodes: 1 });
     expect(admitKubeAiModel(model)).toEqual([]);
   });
 
