@@ -43,6 +43,20 @@ describe("kubeai-chat-k6", () => {
     expect(run.timeoutSeconds).toBeGreaterThan(20 * 60 + 600);
   });
 
+  it("warms up once unrecorded by default, as KubeAI ran the scenario twice, and sizes the Job as KubeAI's chat-benchmark pod", () => {
+    const config = parseExperimentConfig(rawStackValues("kubeai_prefix_hash_70b_h100"));
+    const b = config.benchmark!;
+    expect(b).toMatchObject({ harness: "kubeai-chat-k6", warmupRuns: 1, cpu: 6, memory: "24Gi", maxFailedRequests: 0 });
+    const run = harnessRun(b, { experiment: "x", tokenizer: "t" });
+    const arg = (flag: string) => run.args[run.args.indexOf(flag) + 1];
+    expect([arg("--warmup-runs"), arg("--max-failed-requests")]).toEqual(["1", "0"]);
+    expect(run.scripts).toEqual(["kubeai_chat_k6.py", "prepare_message_threads.py"]);
+    // Two k6 runs of up to maxDurationSeconds each, besides the gate and the downloads.
+    expect(run.timeoutSeconds).toBeGreaterThan(20 * 60 + 2 * 600);
+    const none = harnessRun({ ...b, harness: "kubeai-chat-k6", warmupRuns: 0 }, { experiment: "x", tokenizer: "t" });
+    expect(none.timeoutSeconds).toBeLessThan(run.timeoutSeconds);
+  });
+
   it("prepares threads as prepare-message-threads.py does and writes KubeAI's scenario files", () => {
     const long = "x".repeat(600);
     const data = [
@@ -51,7 +65,7 @@ describe("kubeai-chat-k6", () => {
       { id: "few", conversations: [{ from: "human", value: "y".repeat(3000) }] },
       { id: "gpt-first", conversations: [{ from: "gpt", value: long }, ...[1, 2, 3, 4, 5].map(() => ({ from: "human", value: long }))] },
     ];
-    const threads = py("kubeai_chat_k6", `m.prepare_message_threads(json.loads(${JSON.stringify(JSON.stringify(data))}), 10)`) as any[];
+    const threads = py("prepare_message_threads", `m.prepare_message_threads(json.loads(${JSON.stringify(JSON.stringify(data))}), 10)`) as any[];
     expect(threads).toEqual([{ id: "keep", userMessages: [long, long, long, long, long] }]);
     expect(py("kubeai_chat_k6", `m.model_addr("http://kubeai.ns.svc.cluster.local/openai/v1")`)).toBe("kubeai.ns.svc.cluster.local/openai");
     expect(py("kubeai_chat_k6", `m.scenario(320, 1000, 600)`)).toEqual({

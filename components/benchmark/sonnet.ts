@@ -35,6 +35,7 @@ export function sonnetAsVllmBench(b: SonnetConfig): VllmBenchConfig {
     readyTimeoutMinutes: b.readyTimeoutMinutes,
     cpu: b.cpu,
     memory: b.memory,
+    maxFailedRequests: b.maxFailedRequests,
   };
 }
 
