@@ -106,3 +106,28 @@ describe("scripts shipped to the Job", () => {
     expect(other.sha256).not.toBe(bundle.sha256);
   });
 });
+
+describe("benchmark.maxFailedRequests", () => {
+  const stacks = ["k8s_stack", "kubeai_least_load_8b_l4", "kubeai_least_load_70b_h100", "vllm_405b_fp8_h100"];
+
+  it("defaults to 0 (any lost request fails the Job) and reaches every harness's driver", async () => {
+    const { harnessRun } = await import("../components/benchmark/harnesses.js");
+    const { parseExperimentConfig } = await import("../components/config/parse.js");
+    const { rawStackValues } = await import("./helpers/configs.js");
+    for (const stack of stacks) {
+      const raw = rawStackValues(stack);
+      const strict = harnessRun(parseExperimentConfig(raw).benchmark!, ctx);
+      expect(strict.args[strict.args.indexOf("--max-failed-requests") + 1], stack).toBe("0");
+      raw.benchmark.maxFailedRequests = 25;
+      const tolerant = harnessRun(parseExperimentConfig(raw).benchmark!, ctx);
+      expect(tolerant.args[tolerant.args.indexOf("--max-failed-requests") + 1], stack).toBe("25");
+    }
+  });
+
+  it("refuses a negative or fractional limit with the key", async () => {
+    const { configProblems, rawStackValues } = await import("./helpers/configs.js");
+    const raw = rawStackValues("vllm_405b_fp8_h100");
+    raw.benchmark.maxFailedRequests = -1;
+    expect(configProblems(raw).filter((l) => l.startsWith("servelab:benchmark.maxFailedRequests: "))).toHaveLength(1);
+  });
+});
