@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { harnessRun } from "../components/benchmark/harnesses";
 import { KUBEAI_CHAT_K6 } from "../components/catalog/versions";
 import { parseExperimentConfig } from "../components/config/parse";
+import { KubeAiChatK6Config } from "../components/config/schema";
 import { kubeAiModelManifest } from "../components/serving/kubeAiSpec";
 import { rawStackValues } from "./helpers/configs";
 import { admitKubeAiModel } from "./kubeaiCrd";
@@ -45,7 +46,7 @@ describe("kubeai-chat-k6", () => {
 
   it("warms up once unrecorded by default, as KubeAI ran the scenario twice, and sizes the Job as KubeAI's chat-benchmark pod", () => {
     const config = parseExperimentConfig(rawStackValues("kubeai_prefix_hash_70b_h100"));
-    const b = config.benchmark!;
+    const b = config.benchmark as KubeAiChatK6Config;
     expect(b).toMatchObject({ harness: "kubeai-chat-k6", warmupRuns: 1, cpu: 6, memory: "24Gi", maxFailedRequests: 0 });
     const run = harnessRun(b, { experiment: "x", tokenizer: "t" });
     const arg = (flag: string) => run.args[run.args.indexOf(flag) + 1];
@@ -53,7 +54,7 @@ describe("kubeai-chat-k6", () => {
     expect(run.scripts).toEqual(["kubeai_chat_k6.py", "prepare_message_threads.py"]);
     // Two k6 runs of up to maxDurationSeconds each, besides the gate and the downloads.
     expect(run.timeoutSeconds).toBeGreaterThan(20 * 60 + 2 * 600);
-    const none = harnessRun({ ...b, harness: "kubeai-chat-k6", warmupRuns: 0 }, { experiment: "x", tokenizer: "t" });
+    const none = harnessRun({ ...b, warmupRuns: 0 }, { experiment: "x", tokenizer: "t" });
     expect(none.timeoutSeconds).toBeLessThan(run.timeoutSeconds);
   });
 
