@@ -8,6 +8,7 @@ import { KubeconfigCluster } from "./cluster/kubeconfigCluster";
 import { Cluster } from "./cluster/types";
 import { VkeCluster } from "./cluster/vkeCluster";
 import { ExperimentConfig } from "./config/schema";
+import { chunkedPrefillOffIgnored } from "./engine/chunkedPrefillOff";
 import { hfRepo } from "./engine/sizing";
 import { createResultsAccess } from "./results";
 import { resultsLocation } from "./results/spec";
@@ -56,6 +57,9 @@ export class Experiment extends pulumi.ComponentResource {
     if (!args.hfToken) {
       pulumi.log.warn("servelab:hfToken is not set: gated models (such as meta-llama/*) will fail to download. Set it with `pulumi config set --secret servelab:hfToken <token>`.", this);
     }
+
+    const ignoredFlag = chunkedPrefillOffIgnored(config);
+    if (ignoredFlag) pulumi.log.warn(ignoredFlag, this);
 
     const serving = createServing(
       config.router.kind,

@@ -167,3 +167,20 @@ describe("servelab_common.upload_results", () => {
     ]);
   });
 });
+
+describe("benchmark.maxFailedRequests in the drivers", () => {
+  it("fails a point on any lost request by default and logs losses within the limit", () => {
+    const run = python(
+      "import json, argparse, servelab_common as c, multi_round_qa_sweep as q\n" +
+        "strict, tolerant = argparse.Namespace(max_failed_requests=0), argparse.Namespace(max_failed_requests=5)\n" +
+        "print(json.dumps([c.lost_requests_failure(strict, 'p', 0, 10), c.lost_requests_failure(strict, 'p', 3, 10), c.lost_requests_failure(tolerant, 'p', 3, 10), c.lost_requests_failure(tolerant, 'p', 6)]))\n" +
+        "open('/tmp/sl-mfr.csv', 'w').write('x')\n" +
+        "print(json.dumps([q.point_failure(strict, 'qps 1', 0, {'launched': 10, 'completed': 7, 'failed': 3}, '/tmp/sl-mfr.csv'), q.point_failure(tolerant, 'qps 1', 0, {'launched': 10, 'completed': 7, 'failed': 3}, '/tmp/sl-mfr.csv')]))",
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const [common, mrqa] = run.stdout.trim().split("\n").filter((l) => l.startsWith("[n") || l.startsWith("[\"")).map((l) => JSON.parse(l));
+    expect(common).toEqual([null, "p: 3 of 10 requests failed (benchmark.maxFailedRequests is 0)", null, "p: 6 requests failed (benchmark.maxFailedRequests is 5)"]);
+    expect(mrqa).toEqual(["qps 1: 3 of 10 requests failed (benchmark.maxFailedRequests is 0); multi-round-qa drops them from its CSV", null]);
+    expect(run.stdout).toContain("p: 3 of 10 requests failed, within benchmark.maxFailedRequests 5");
+  });
+});

@@ -32,6 +32,8 @@ describe("multi-round-qa", () => {
     const urls = run.args.slice(run.args.indexOf("--script-urls") + 1, run.args.indexOf("--pip"));
     expect(urls).toEqual(MULTI_ROUND_QA.files.map((f) => `https://raw.githubusercontent.com/vllm-project/production-stack/${MULTI_ROUND_QA.commit}/${f}`));
     expect(MULTI_ROUND_QA.commit).toMatch(/^[0-9a-f]{40}$/);
+    // The commit production-stack main held while the AIBrix v0.3.0 regression ran (2025-05-16..19).
+    expect(MULTI_ROUND_QA.commit).toBe("57b30f05dbe6a433d41192bb4159f04d3faff5e0");
     expect(run.points).toEqual([{ qps: 0.5 }, { qps: 1.5 }]);
   });
 
@@ -102,5 +104,30 @@ describe("scripts shipped to the Job", () => {
     const other = benchmarkScripts(vllmBenchRun(bench({}), ctx).scripts);
     expect(Object.keys(other.files)).toEqual(["servelab_common.py", "vllm_bench_sweep.py"]);
     expect(other.sha256).not.toBe(bundle.sha256);
+  });
+});
+
+describe("benchmark.maxFailedRequests", () => {
+  const stacks = ["k8s_stack", "kubeai_least_load_8b_l4", "kubeai_least_load_70b_h100", "vllm_405b_fp8_h100"];
+
+  it("defaults to 0 (any lost request fails the Job) and reaches every harness's driver", async () => {
+    const { harnessRun } = await import("../components/benchmark/harnesses.js");
+    const { parseExperimentConfig } = await import("../components/config/parse.js");
+    const { rawStackValues } = await import("./helpers/configs.js");
+    for (const stack of stacks) {
+      const raw = rawStackValues(stack);
+      const strict = harnessRun(parseExperimentConfig(raw).benchmark!, ctx);
+      expect(strict.args[strict.args.indexOf("--max-failed-requests") + 1], stack).toBe("0");
+      raw.benchmark.maxFailedRequests = 25;
+      const tolerant = harnessRun(parseExperimentConfig(raw).benchmark!, ctx);
+      expect(tolerant.args[tolerant.args.indexOf("--max-failed-requests") + 1], stack).toBe("25");
+    }
+  });
+
+  it("refuses a negative or fractional limit with the key", async () => {
+    const { configProblems, rawStackValues } = await import("./helpers/configs.js");
+    const raw = rawStackValues("vllm_405b_fp8_h100");
+    raw.benchmark.maxFailedRequests = -1;
+    expect(configProblems(raw).filter((l) => l.startsWith("servelab:benchmark.maxFailedRequests: "))).toHaveLength(1);
   });
 });

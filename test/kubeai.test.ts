@@ -125,7 +125,7 @@ describe("KubeAI chart values", () => {
 });
 
 describe("KubeAI Model", () => {
-  it.each(STACKS_8B)("%s: validates against the upstream CRD and keeps the seed's engine settings", (stack) => {
+  it.each(STACKS_8B)("%s: validates against the upstream CRD and keeps the published engine settings", (stack) => {
     const config = configOf(stack);
     const model = kubeAiModelManifest({ config, namespace: "ns", labels: { a: "b" }, readyTimeoutSeconds: 900 });
     expect(admitModel(model)).toEqual([]);
@@ -193,7 +193,7 @@ describe("KubeAI routing and the k8s-service baseline", () => {
 });
 
 describe("kubeai-benchmark-serving harness", () => {
-  it("runs the seed's points with its dataset, seed, prompts and conversations", () => {
+  it("runs the published points with their dataset, seed, prompts and conversations", () => {
     const config = configOf("kubeai_least_load_8b_l4");
     const run = harnessRun(config.benchmark!, { experiment: "kubeai_least_load_8b_l4", tokenizer: "neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8" });
     expect(run.image).toBe("substratusai/benchmark_serving:v0.0.1");

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseExperimentConfig } from "../components/config/parse";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { ephemeralStorageGb, gpuWeightsGb } from "../components/engine/sizing";
+import { gpuMemoryBudget } from "../components/engine/gpuMemoryBudget";
 import { renderVllmSpec } from "../components/engine/vllmArgs";
 import { configProblems, minimalRaw, rawStackValues } from "./helpers/configs";
 
@@ -14,7 +15,7 @@ describe("weights in GPU memory", () => {
     raw.model.source = "hf://meta-llama/Llama-3.1-405B-Instruct";
     const [problem, ...rest] = onKey(raw, "servelab:engine.tensorParallel");
     expect(rest).toEqual([]);
-    expect(problem).toMatch(/Llama-3.1-405B-Instruct has about 851 GB of weights \(16-bit\); over tensorParallel 8 that is 106 GB a GPU, but vLLM gets 72 GB of a 80 GB h100/);
+    expect(problem).toMatch(/Llama-3.1-405B-Instruct has about 851 GB of weights \(16-bit\); over tensorParallel 8 that is 99.0 GiB a GPU, but vLLM gets 72.0 GiB of a 80 GB h100 \(gpuMemoryUtilization 0.9\), which leaves -27.0 GiB/);
     expect(problem).toMatch(/set engine.quantization: fp8/);
   });
 
@@ -42,7 +43,21 @@ describe("weights in GPU memory", () => {
   it("refuses a 70B bf16 model on one L4 and counts model.sizeGb when given", () => {
     const raw = minimalRaw();
     raw.model = { source: "hf://org/custom-model", sizeGb: 40 };
-    expect(onKey(raw, "servelab:engine.tensorParallel")[0]).toMatch(/about 40 GB of weights \(model.sizeGb 40 GB\); over tensorParallel 1 that is 40 GB a GPU, but vLLM gets 22 GB of a 24 GB l4/);
+    expect(onKey(raw, "servelab:engine.tensorParallel")[0]).toMatch(/about 40 GB of weights \(model.sizeGb 40 GB\); over tensorParallel 1 that is 37.3 GiB a GPU, but vLLM gets 21.6 GiB of a 24 GB l4/);
+  });
+
+  it("accepts 70B FP8 on one H100 at gpuMemoryUtilization 0.95, as KubeAI's 70B scenario ran it, and refuses it at 0.9", () => {
+    const raw = rawStackValues("kubeai_least_load_70b_h100");
+    expect(raw.engine.tensorParallel).toBe(1);
+    expect(configProblems(raw)).toEqual([]);
+    const config = parseExperimentConfig(raw);
+    const fit = gpuMemoryBudget(gpuWeightsGb(config.model, config.engine)!, 1, 80, 0.95);
+    expect(fit.weightsGib).toBeCloseTo(68.45, 2);
+    expect(fit.roomGib).toBeCloseTo(7.55, 2);
+    raw.engine.gpuMemoryUtilization = 0.9;
+    expect(onKey(raw, "servelab:engine.tensorParallel")[0]).toMatch(
+      /68.5 GiB a GPU, but vLLM gets 72.0 GiB of a 80 GB h100 \(gpuMemoryUtilization 0.9\), which leaves 3.5 GiB where activations and the KV cache need at least 4; raise tensorParallel or gpuMemoryUtilization/,
+    );
   });
 
   it("--quantization in extraArgs is refused in favour of engine.quantization", () => {

@@ -16,7 +16,7 @@ const trackedFiles = () =>
     .filter((f) => f && existsSync(join(ROOT, f)));
 
 /** Places only the people building servelab have: the steering folder beside the clone and its documents. */
-const OUTSIDE = [/\.\.\/shared\b/, /\bshared\/(upstream|seeds|research)\b/, /\bresearch\/[\w-]+\.md\b/, /\bDESIGN\.md\b/, /\bseeds?\/0\d\d/, /\bseeds? 0\d\d\b/];
+const OUTSIDE = [/\.\.\/shared\b/, /\bshared\/(upstream|seeds|research)\b/, /\bresearch\/[\w-]+\.md\b/, /\bDESIGN\.md\b/, /\bseeds?\/0\d\d/, /\bseeds? 0\d\d\b/, /\bthe seed\b/i, /\bseed's\b/];
 
 describe("the repository", () => {
   it("has no file that sends a reader outside the clone", () => {

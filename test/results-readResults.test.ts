@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { ParseError } from "../benchmarks/parsers/record";
 import { InputError } from "../benchmarks/results/inputFiles";
 import { REPORT_MARK, readResults } from "../benchmarks/results/readResults";
+import { buildReport } from "../benchmarks/report/buildReport";
 
 const HEADER = "prompt_tokens,generation_tokens,ttft,generation_time,user_id,question_id,launch_time,finish_time";
 const rows = (ttft: number, n = 3) => Array.from({ length: n }, (_, i) => `1000,10,${ttft},0.2,${i},1,${100 + i},${100.5 + i + ttft}`).join("\n");
@@ -65,6 +66,28 @@ describe("a run folder (results/<stack>/<run id>/)", () => {
     expect(r.harness).toBe("vllm-bench");
     expect(r.load).toEqual({ requestRate: 800, maxConcurrency: 800 });
     expect(r.ttftMs.mean).toBe(280.2);
+  });
+
+  it("takes lost requests the harness output cannot show from the manifest, and says when they were tolerated", () => {
+    const block = (ok: number) =>
+      `============ Serving Benchmark Result ============\nSuccessful requests: ${ok}\nBenchmark duration (s): 1.00\nMaximum request concurrency: 800\nRequest rate configured (RPS): 800.00\nMean TTFT (ms): 5.00\n==================================================\n`;
+    const dir = folder({
+      "manifest.json": manifest("kubeai_prefix_hash_8b_l4", [{ maxConcurrency: 800, requestRate: 800 }], {
+        harness: "kubeai-benchmark-serving",
+        failedRequests: [2],
+        maxFailedRequests: 5,
+      }),
+      "kubeai_prefix_hash_8b_l4_conc-800_rate-800.txt": block(7998),
+    });
+    const result = readResults([dir]);
+    expect(result.records.map((r) => r.requests)).toEqual([{ completed: 7998, failed: 2 }]);
+    expect(result.notes).toEqual(["kubeai_prefix_hash_8b_l4: 2 requests failed across the points, within benchmark.maxFailedRequests 5 a point"]);
+    const report = buildReport(result).markdown;
+    expect(report).toContain("#### Failed requests");
+    expect(report).toContain("| 800 (800) | 2 |");
+    expect(report).toContain("| 800 (800) | 7998 | 2 |");
+    const bad = folder({ "manifest.json": manifest("x", [{ qps: 1 }], { failedRequests: [1, 2] }) });
+    expect(() => readResults([bad])).toThrow(/"failedRequests" must list one count \(or null\) for each point/);
   });
 
   it("uses the newest complete run of an experiment and says which runs it left out", () => {

@@ -76,8 +76,13 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
     if (manifest) {
       record.experiment = manifest.experiment;
       record.harness = manifest.harness;
-      const point = manifest.points.find((p) => sameLoad(p, record.load));
-      if (point) record.load = point;
+      const index = manifest.points.findIndex((p) => sameLoad(p, record.load));
+      if (index >= 0) {
+        record.load = manifest.points[index];
+        // The Job's own count, for harnesses whose output cannot show lost requests (KubeAI's benchmark_serving).
+        const failed = manifest.failedRequests?.[index];
+        if (record.requests.failed === null && failed !== undefined && failed !== null) record.requests.failed = failed;
+      }
     }
     out.records.push(record);
   };
@@ -145,6 +150,10 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
       }
     }
     for (const failure of manifest.failures) out.notes.push(`${manifest.experiment}: the Job reported: ${failure}`);
+    const lost = (manifest.failedRequests ?? []).reduce<number>((sum, n) => sum + (n ?? 0), 0);
+    if (lost > 0 && manifest.failures.length === 0) {
+      out.notes.push(`${manifest.experiment}: ${lost} requests failed across the points, within benchmark.maxFailedRequests ${manifest.maxFailedRequests} a point`);
+    }
   }
   return out;
 }

@@ -14,6 +14,10 @@ export interface RunManifest {
   startedAt: string | null;
   finishedAt: string | null;
   failures: string[];
+  /** Lost requests per point, in the order of `points` (null where the Job could not tell); older manifests have none. */
+  failedRequests: Array<number | null> | null;
+  /** benchmark.maxFailedRequests of the run (0 when the manifest predates it). */
+  maxFailedRequests: number;
 }
 
 const isLoad = (p: unknown): p is Load => isRecord(p) && Object.values(p).every((v) => typeof v === "number" || typeof v === "string");
@@ -22,12 +26,19 @@ export function parseRunManifest(text: string, source: string): RunManifest {
   const value = parseJsonText(text, source);
   const expected = 'expected {"experiment": "<stack>", "harness": "<harness>", "points": [{...}, ...], "startedAt": "...", "finishedAt": "..."}';
   if (!isRecord(value)) throw new ParseError(source, 1, expected);
-  const { experiment, harness, points, startedAt, finishedAt, failures } = value;
+  const { experiment, harness, points, startedAt, finishedAt, failures, failedRequests, maxFailedRequests } = value;
   if (typeof experiment !== "string" || experiment === "") throw new ParseError(source, null, `"experiment" must be the stack name; ${expected}`);
   if (typeof harness !== "string" || harness === "") throw new ParseError(source, null, `"harness" must be a harness name; ${expected}`);
   if (!Array.isArray(points) || !points.every(isLoad)) throw new ParseError(source, null, `"points" must be a list of load objects; ${expected}`);
   if (failures !== undefined && !(Array.isArray(failures) && failures.every((f) => typeof f === "string"))) {
     throw new ParseError(source, null, '"failures" must be a list of messages');
+  }
+  const isCount = (v: unknown) => v === null || (typeof v === "number" && Number.isInteger(v) && v >= 0);
+  if (failedRequests !== undefined && !(Array.isArray(failedRequests) && failedRequests.length === points.length && failedRequests.every(isCount))) {
+    throw new ParseError(source, null, '"failedRequests" must list one count (or null) for each point');
+  }
+  if (maxFailedRequests !== undefined && !(typeof maxFailedRequests === "number" && isCount(maxFailedRequests))) {
+    throw new ParseError(source, null, '"maxFailedRequests" must be a count');
   }
   return {
     experiment,
@@ -36,5 +47,7 @@ export function parseRunManifest(text: string, source: string): RunManifest {
     startedAt: typeof startedAt === "string" ? startedAt : null,
     finishedAt: typeof finishedAt === "string" ? finishedAt : null,
     failures: (failures as string[] | undefined) ?? [],
+    failedRequests: (failedRequests as Array<number | null> | undefined) ?? null,
+    maxFailedRequests: (maxFailedRequests as number | undefined) ?? 0,
   };
 }

@@ -1,6 +1,7 @@
 """servelab's driver for KubeAI's benchmark_serving (substratusai/benchmark_serving): waits for the
 endpoint, runs the image's benchmark_serving.py once per (max concurrency, request rate) point, saves
-each run's stdout (the summary block is the result) and fails the Job when a point lost requests.
+each run's stdout (the summary block is the result) and fails the Job when a point lost more requests
+than --max-failed-requests (the script's summary shows no failed count: the manifest carries it).
 
 Points come as --point=<label>:<max concurrency>:<request rate>; everything after `--` is passed to
 every run. The script takes the server root (`--base-url http://kubeai/openai`) and appends
@@ -40,7 +41,7 @@ def main(argv):
     bench = args.bench_args
     num_prompts = common.flag_value(bench, "--num-prompts", int)
 
-    failures, files, points = [], [], []
+    failures, files, points, failed = [], [], [], []
     for spec in args.point:
         label, concurrency, rate = spec.split(":")
         command = [
@@ -60,14 +61,18 @@ def main(argv):
         files.append(path)
         points.append({"maxConcurrency": int(concurrency), "requestRate": float(rate)})
         ok = successful_requests(proc.stdout)
+        lost = num_prompts - ok if ok is not None and num_prompts is not None else None
+        failed.append(lost)
         if proc.returncode != 0:
             failures.append(f"{label}: benchmark_serving exited with {proc.returncode}")
         elif ok is None:
             failures.append(f"{label}: no 'Successful requests' line in the output")
-        elif num_prompts is not None and ok < num_prompts:
-            failures.append(f"{label}: {num_prompts - ok} of {num_prompts} requests failed")
+        else:
+            failure = common.lost_requests_failure(args, label, lost, num_prompts)
+            if failure:
+                failures.append(failure)
 
-    common.finish(args, "kubeai-benchmark-serving", points, files, failures, started)
+    common.finish(args, "kubeai-benchmark-serving", points, files, failures, started, failed_requests=failed)
 
 
 if __name__ == "__main__":

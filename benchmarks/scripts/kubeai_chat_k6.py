@@ -1,8 +1,11 @@
 """servelab's driver for KubeAI's k6 multi-turn chat benchmark (benchmarks/multi-turn-chat-k6):
 fetches the k6 binary and KubeAI's k6.js (checked by sha256), prepares message threads from ShareGPT
-as KubeAI's prepare-message-threads.py does, writes the scenario (k6.json, base-request.json), waits for
-the endpoint, runs `k6 run --summary-export` and fails the Job when k6 fails (the scenario's threshold
-is http_req_failed rate==0). Standard library only.
+in a separate process (prepare_message_threads.py, which exits before k6 starts), writes the scenario
+(k6.json, base-request.json), waits for the endpoint, runs k6 --warmup-runs times unrecorded (KubeAI
+ran the scenario twice "to ensure both cases start with a preloaded cache"), then once with
+--summary-export, and fails the Job when k6 fails or lost more requests than --max-failed-requests
+(the scenario's threshold http_req_failed rate==0 makes k6 exit 99 on any lost request).
+Standard library only.
 """
 import argparse
 import hashlib
@@ -15,7 +18,9 @@ import tarfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servelab_common as common  # noqa: E402
 
-WORK = "/tmp/kubeai-chat-k6"
+WORK = os.environ.get("SERVELAB_K6_WORK_DIR", "/tmp/kubeai-chat-k6")
+HERE = os.path.dirname(os.path.abspath(__file__))
+THRESHOLDS_FAILED = 99
 
 
 def parse_args(argv):
@@ -30,26 +35,8 @@ def parse_args(argv):
     parser.add_argument("--iterations", type=int, required=True)
     parser.add_argument("--max-tokens", type=int, required=True)
     parser.add_argument("--max-duration-seconds", type=int, required=True)
+    parser.add_argument("--warmup-runs", type=int, default=1)
     return parser.parse_args(argv)
-
-
-def prepare_message_threads(conversations, max_threads):
-    """KubeAI's prepare-message-threads.py: threads that start with a human turn and have at least 5
-    human messages totalling at least 2500 characters; the first `max_threads` of them."""
-    output = []
-    for entry in conversations:
-        conv = entry.get("conversations")
-        if not (conv and conv[0]["from"] == "human" and len(conv[0]["value"]) != 0):
-            continue
-        user_messages = [c["value"] for c in conv if c["from"] == "human"]
-        if sum(len(m) for m in user_messages) < 2500 or len(user_messages) < 5:
-            continue
-        thread = {k: v for k, v in entry.items() if k != "conversations"}
-        thread["userMessages"] = user_messages
-        output.append(thread)
-        if len(output) >= max_threads:
-            break
-    return output
 
 
 def scenario(vus, iterations, max_duration_seconds):
@@ -71,6 +58,41 @@ def model_addr(base_url):
     return base.split("://", 1)[-1]
 
 
+def failed_requests(summary_path):
+    """http_req_failed's true values in a --summary-export file (its `passes`), or None."""
+    try:
+        with open(summary_path) as f:
+            metric = json.load(f).get("metrics", {}).get("http_req_failed", {})
+    except (OSError, ValueError):
+        return None
+    passes = metric.get("passes")
+    return int(passes) if isinstance(passes, (int, float)) else None
+
+
+def run_failures(args, returncode, failed, has_summary):
+    """Why the measured run failed: no summary, lost requests over the limit, or k6's own exit code
+    (99, thresholds crossed, counts as lost requests when the summary shows them within the limit)."""
+    failures = []
+    if not has_summary:
+        failures.append("k6 exported no summary")
+    lost = common.lost_requests_failure(args, "the k6 run", failed)
+    if lost:
+        failures.append(lost)
+    tolerated = returncode == THRESHOLDS_FAILED and failed is not None and failed <= args.max_failed_requests
+    if returncode != 0 and not tolerated and not lost:
+        failures.append(f"k6 exited with {returncode} (99 = a threshold such as http_req_failed rate==0 failed)")
+    return failures
+
+
+def run_k6(k6, k6_js, env, summary):
+    command = [k6, "run", "--summary-export", summary, k6_js]
+    common.log(" ".join(command))
+    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    sys.stdout.write(proc.stdout)
+    sys.stdout.flush()
+    return proc
+
+
 def main(argv):
     args = parse_args(argv)
     started = common.utc_now()
@@ -90,33 +112,33 @@ def main(argv):
         tar.extract(member, WORK)
     k6 = os.path.join(WORK, "k6")
 
-    with open(common.download(args.sharegpt, os.path.join(WORK, "sharegpt.json"))) as f:
-        threads = prepare_message_threads(json.load(f), args.threads)
-    common.log(f"prepared {len(threads)} message threads")
-    common.write_json(os.path.join(data_dir, "message-threads.json"), threads)
+    sharegpt = common.download(args.sharegpt, os.path.join(WORK, "sharegpt.json"))
+    threads = os.path.join(data_dir, "message-threads.json")
+    subprocess.run([sys.executable, os.path.join(HERE, "prepare_message_threads.py"), sharegpt, threads, str(args.threads)], check=True)
+    os.remove(sharegpt)
     common.write_json(os.path.join(config_dir, "k6.json"), scenario(args.vus, args.iterations, args.max_duration_seconds))
     common.write_json(os.path.join(config_dir, "base-request.json"), base_request(args.model, args.max_tokens))
 
     common.wait_ready(args.base_url, args.model, args.ready_timeout)
+    env = {**os.environ, "CONFIG_DIR": config_dir, "DATA_DIR": data_dir, "MODEL_ADDR": model_addr(args.base_url)}
+    for i in range(1, args.warmup_runs + 1):
+        common.log(f"warm-up run {i} of {args.warmup_runs} (not recorded)")
+        warm = run_k6(k6, k6_js, env, os.path.join(WORK, f"warmup-{i}-summary.json"))
+        common.log(f"warm-up run {i} ended with exit code {warm.returncode}")
+
+    common.log("measured run")
     summary = os.path.join(args.results_dir, f"{args.experiment}_k6-summary.json")
     text = os.path.join(args.results_dir, f"{args.experiment}_k6.txt")
-    env = {**os.environ, "CONFIG_DIR": config_dir, "DATA_DIR": data_dir, "MODEL_ADDR": model_addr(args.base_url)}
-    command = [k6, "run", "--summary-export", summary, k6_js]
-    common.log(" ".join(command))
-    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    sys.stdout.write(proc.stdout)
+    proc = run_k6(k6, k6_js, env, summary)
     with open(text, "w") as f:
         f.write(proc.stdout)
 
-    failures, files = [], [text]
-    if os.path.exists(summary):
-        files.append(summary)
-    else:
-        failures.append("k6 exported no summary")
-    if proc.returncode != 0:
-        failures.append(f"k6 exited with {proc.returncode} (99 = a threshold such as http_req_failed rate==0 failed)")
+    has_summary = os.path.exists(summary)
+    failed = failed_requests(summary) if has_summary else None
+    failures = run_failures(args, proc.returncode, failed, has_summary)
+    files = [text, summary] if has_summary else [text]
     points = [{"vus": args.vus, "iterations": args.iterations, "maxTokens": args.max_tokens}]
-    common.finish(args, "kubeai-chat-k6", points, files, failures, started)
+    common.finish(args, "kubeai-chat-k6", points, files, failures, started, failed_requests=[failed])
 
 
 if __name__ == "__main__":

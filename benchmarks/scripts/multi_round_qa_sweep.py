@@ -3,7 +3,7 @@
 Fetches the pinned multi-round-qa.py and utils.py, installs the pinned client libraries, waits until
 the endpoint serves the model, runs the warm-up, then one run per QPS point for a fixed time with a
 pause between points (one CSV per point, named <experiment>_output_<qps>.csv like AIBrix's published
-results), and fails the Job when any point lost requests or wrote no CSV.
+results), and fails the Job when a point wrote no CSV or lost more requests than --max-failed-requests.
 """
 import argparse
 import json
@@ -69,13 +69,14 @@ def run_point(args, script, users, rounds, qps, seconds, csv_path, counts_path):
     return completed.returncode, counts
 
 
-def point_failure(label, returncode, counts, csv_path):
+def point_failure(args, label, returncode, counts, csv_path):
     if returncode != 0:
         return f"{label}: multi-round-qa exited with {returncode}"
     if not os.path.exists(csv_path):
         return f"{label}: no CSV written"
-    if counts.get("failed", 0) > 0:
-        return f"{label}: {counts['failed']} of {counts.get('launched', '?')} requests failed (multi-round-qa drops them from its CSV)"
+    lost = common.lost_requests_failure(args, label, counts.get("failed", 0), counts.get("launched", "?"))
+    if lost:
+        return f"{lost}; multi-round-qa drops them from its CSV"
     if counts.get("completed", 0) == 0:
         return f"{label}: no request completed"
     return None
@@ -93,23 +94,24 @@ def main(argv):
     if args.warmup_seconds > 0:
         warm_csv, warm_counts = "/tmp/warmup.csv", "/tmp/warmup_counts.json"
         code, counts = run_point(args, script, 1, 2, 2, args.warmup_seconds, warm_csv, warm_counts)
-        failure = point_failure("warm-up", code, counts, warm_csv)
+        failure = point_failure(args, "warm-up", code, counts, warm_csv)
         if failure:
             failures.append(failure)
 
-    files, points = [], []
+    files, points, failed = [], [], []
     for qps in args.qps:
         csv_path = os.path.join(args.results_dir, f"{args.experiment}_output_{qps}.csv")
         counts_path = os.path.join(args.results_dir, f"{args.experiment}_counts_{qps}.json")
         code, counts = run_point(args, script, args.users, args.rounds, qps, args.seconds_per_point, csv_path, counts_path)
-        failure = point_failure(f"qps {qps}", code, counts, csv_path)
+        failure = point_failure(args, f"qps {qps}", code, counts, csv_path)
         if failure:
             failures.append(failure)
         files += [p for p in (csv_path, counts_path) if os.path.exists(p)]
         points.append({"qps": float(qps)})
+        failed.append(counts.get("failed"))
         time.sleep(args.pause_seconds)
 
-    common.finish(args, "multi-round-qa", points, files, failures, started)
+    common.finish(args, "multi-round-qa", points, files, failures, started, failed_requests=failed)
 
 
 if __name__ == "__main__":

@@ -171,21 +171,39 @@ def add_common_args(parser):
     parser.add_argument("--experiment", required=True)
     parser.add_argument("--results-dir", required=True)
     parser.add_argument("--ready-timeout", type=int, required=True)
+    parser.add_argument("--max-failed-requests", type=int, default=0, help="lost requests a load point may have (benchmark.maxFailedRequests)")
 
 
-def finish(args, harness, points, files, failures, started):
-    """Writes the manifest, prints and uploads everything, and exits non-zero when any point failed."""
-    manifest = write_json(
-        os.path.join(args.results_dir, "manifest.json"),
-        {
-            "experiment": args.experiment,
-            "harness": harness,
-            "points": points,
-            "startedAt": started,
-            "finishedAt": utc_now(),
-            "failures": failures,
-        },
-    )
+def lost_requests_failure(args, label, failed, total=None):
+    """The failure message when a point lost more requests than --max-failed-requests allows; a loss
+    within the limit is only logged (the manifest and the report still show it)."""
+    if not failed:
+        return None
+    counted = f"{failed} of {total}" if total is not None else str(failed)
+    if failed > args.max_failed_requests:
+        return f"{label}: {counted} requests failed (benchmark.maxFailedRequests is {args.max_failed_requests})"
+    log(f"{label}: {counted} requests failed, within benchmark.maxFailedRequests {args.max_failed_requests}")
+    return None
+
+
+def finish(args, harness, points, files, failures, started, failed_requests=None):
+    """Writes the manifest, prints and uploads everything, and exits non-zero when any point failed.
+
+    failed_requests: lost requests per point, in the order of `points` (None where unknown), for
+    harnesses whose own output cannot show them.
+    """
+    manifest_value = {
+        "experiment": args.experiment,
+        "harness": harness,
+        "points": points,
+        "startedAt": started,
+        "finishedAt": utc_now(),
+        "failures": failures,
+        "maxFailedRequests": args.max_failed_requests,
+    }
+    if failed_requests is not None:
+        manifest_value["failedRequests"] = failed_requests
+    manifest = write_json(os.path.join(args.results_dir, "manifest.json"), manifest_value)
     paths = [manifest, *files]
     status = "failed" if failures else "ok"
     emit_results(paths, status)

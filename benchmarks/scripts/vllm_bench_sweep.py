@@ -1,5 +1,6 @@
 """servelab's `vllm bench serve` driver: waits for the endpoint, runs one benchmark per
-(request rate, max concurrency) point with --save-result, and fails the Job when a point lost requests.
+(request rate, max concurrency) point with --save-result, and fails the Job when a point lost more
+requests than --max-failed-requests.
 
 Points come as --point=<label>:<request rate>:<max concurrency or empty>; everything after `--` is
 passed to every `vllm bench serve` run.
@@ -52,7 +53,7 @@ def main(argv):
     bench = ensure_dataset(args.bench_args, args.dataset_fallback_url, tempfile.gettempdir())
     num_prompts = common.flag_value(bench, "--num-prompts", int)
 
-    failures, files, points = [], [], []
+    failures, files, points, failed = [], [], [], []
     for spec in args.point:
         label, rate, concurrency = spec.split(":")
         filename = f"{args.experiment}_{label}.json"
@@ -73,15 +74,18 @@ def main(argv):
             point["maxConcurrency"] = int(concurrency)
         points.append(point)
         if code != 0 or not os.path.exists(path):
+            failed.append(None)
             failures.append(f"{label}: vllm bench serve exited with {code}{'' if os.path.exists(path) else ' and saved no result'}")
             continue
         files.append(path)
         with open(path) as f:
             lost = lost_requests(json.load(f), num_prompts)
-        if lost:
-            failures.append(f"{label}: {lost} requests failed")
+        failed.append(lost)
+        failure = common.lost_requests_failure(args, label, lost, num_prompts)
+        if failure:
+            failures.append(failure)
 
-    common.finish(args, "vllm-bench", points, files, failures, started)
+    common.finish(args, "vllm-bench", points, files, failures, started, failed_requests=failed)
 
 
 if __name__ == "__main__":

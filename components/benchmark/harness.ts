@@ -35,12 +35,13 @@ export const RESULTS_DIR = "/results";
 /** Margin on derived Job bounds, for slow pip mirrors, image pulls and a loaded router. */
 export const TIME_MARGIN = 1.2;
 
-export function commonDriverArgs(readyTimeoutMinutes: number): string[] {
+export function commonDriverArgs(b: { readyTimeoutMinutes: number; maxFailedRequests: number }): string[] {
   return [
     "--base-url", `$(${ENV.baseUrl})`,
     "--model", `$(${ENV.model})`,
     "--experiment", `$(${ENV.experiment})`,
     "--results-dir", RESULTS_DIR,
-    "--ready-timeout", String(readyTimeoutMinutes * 60),
+    "--ready-timeout", String(b.readyTimeoutMinutes * 60),
+    "--max-failed-requests", String(b.maxFailedRequests),
   ];
 }

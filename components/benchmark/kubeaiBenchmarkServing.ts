@@ -34,7 +34,7 @@ export function kubeAiBenchmarkServingRun(b: KubeAiBenchmarkServingConfig, ctx: 
     command: ["python3", `${SCRIPTS_DIR}/kubeai_benchmark_serving_sweep.py`],
     scripts: ["kubeai_benchmark_serving_sweep.py"],
     args: [
-      ...commonDriverArgs(b.readyTimeoutMinutes),
+      ...commonDriverArgs(b),
       "--script", KUBEAI_BENCH_APP.script,
       ...b.points.map((p) => `--point=${kubeAiPointLabel(p)}:${p.maxConcurrency}:${p.requestRate}`),
       "--",

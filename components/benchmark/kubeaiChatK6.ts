@@ -1,7 +1,7 @@
 /**
- * KubeAI's k6 multi-turn chat (kubeai-project/kubeai benchmarks/multi-turn-chat-k6, formerly benchmarks/chat): shared-iterations over
- * message threads prepared from ShareGPT at run time; the k6 end-of-test summary (--summary-export JSON)
- * is the result.
+ * KubeAI's k6 multi-turn chat (kubeai-project/kubeai@379018b6 benchmarks/multi-turn-chat-k6):
+ * shared-iterations over message threads prepared from ShareGPT at run time, `warmupRuns` unrecorded
+ * runs, then the measured run, whose k6 end-of-test summary (--summary-export JSON) is the result.
  */
 import { KUBEAI_CHAT_K6 } from "../catalog/versions";
 import { KubeAiChatK6Config } from "../config/schema";
@@ -13,14 +13,15 @@ const SETUP_SECONDS = 900;
 const STOP_SECONDS = 60;
 
 export function kubeAiChatK6Run(b: KubeAiChatK6Config, _ctx: HarnessContext): HarnessRun {
-  const derived = (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + b.maxDurationSeconds + STOP_SECONDS) * TIME_MARGIN;
+  const runs = b.warmupRuns + 1;
+  const derived = (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + runs * (b.maxDurationSeconds + STOP_SECONDS)) * TIME_MARGIN;
   return {
     harness: "kubeai-chat-k6",
     image: b.image,
     command: ["python3", `${SCRIPTS_DIR}/kubeai_chat_k6.py`],
-    scripts: ["kubeai_chat_k6.py"],
+    scripts: ["kubeai_chat_k6.py", "prepare_message_threads.py"],
     args: [
-      ...commonDriverArgs(b.readyTimeoutMinutes),
+      ...commonDriverArgs(b),
       "--k6-archive", KUBEAI_CHAT_K6.k6Archive,
       "--k6-js", KUBEAI_CHAT_K6.k6Js,
       "--k6-js-sha256", KUBEAI_CHAT_K6.k6JsSha256,
@@ -30,6 +31,7 @@ export function kubeAiChatK6Run(b: KubeAiChatK6Config, _ctx: HarnessContext): Ha
       "--iterations", String(b.iterations),
       "--max-tokens", String(b.maxTokens),
       "--max-duration-seconds", String(b.maxDurationSeconds),
+      "--warmup-runs", String(b.warmupRuns),
     ],
     env: {},
     points: [{ vus: b.vus, iterations: b.iterations, maxTokens: b.maxTokens }],

@@ -50,7 +50,7 @@ export function multiRoundQaRun(b: MultiRoundQaConfig, ctx: HarnessContext): Har
     command: ["python3", `${SCRIPTS_DIR}/multi_round_qa_sweep.py`],
     scripts: ["multi_round_qa_sweep.py", "mrqa_counted.py"],
     args: [
-      ...commonDriverArgs(b.readyTimeoutMinutes),
+      ...commonDriverArgs(b),
       "--users", String(b.users),
       "--rounds", String(b.rounds),
       "--system-prompt-tokens", String(b.systemPromptTokens),

@@ -1,6 +1,6 @@
 /**
  * The `sonnet` harness: the load generator of the vllm-inference-benchmark chart (cyril-k/vllm-inference-benchmark@a916d3d4:README.md) as `vllm bench serve` on
- * the sonnet dataset at one request rate. It is a vllm-bench run with the seed's settings, so results
+ * the sonnet dataset at one request rate. It is a vllm-bench run with the chart's settings, so results
  * are read by the vllm-bench parser.
  */
 import { SONNET_DATASET } from "../catalog/versions";
@@ -35,6 +35,7 @@ export function sonnetAsVllmBench(b: SonnetConfig): VllmBenchConfig {
     readyTimeoutMinutes: b.readyTimeoutMinutes,
     cpu: b.cpu,
     memory: b.memory,
+    maxFailedRequests: b.maxFailedRequests,
   };
 }
 

@@ -58,7 +58,7 @@ export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext, driverArgs
     command: ["python3", `${SCRIPTS_DIR}/vllm_bench_sweep.py`],
     scripts: ["vllm_bench_sweep.py"],
     args: [
-      ...commonDriverArgs(b.readyTimeoutMinutes),
+      ...commonDriverArgs(b),
       ...b.points.map((p) => `--point=${pointLabel(p)}:${p.requestRate}:${p.maxConcurrency ?? ""}`),
       ...driverArgs,
       "--",

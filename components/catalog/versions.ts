@@ -91,13 +91,18 @@ export const AIBRIX_RELEASES = {
 } as const;
 
 /**
- * production-stack's multi-round-qa benchmark, fetched by the benchmark Job at run time from this
- * commit (HEAD of vllm-project/production-stack on 2026-08-05; includes the TTFT fix e92d43f for
- * streams without content). Its requirements are unpinned upstream; these pins are ours.
+ * production-stack's multi-round-qa benchmark, fetched by the benchmark Job at run time from the commit
+ * the AIBrix v0.3.0 regression ran: its CSVs are dated 2025-05-16..19 (vllm-project/aibrix@v0.3.0:
+ * benchmarks/scenarios/ps-experiment/llama-8b-v0.3.0/benchmark_output_20250519.zip) and its README fetches
+ * the scripts from production-stack main, where multi-round-qa.py last changed on 2025-04-11 (57b30f05,
+ * "[Benchmark] Add api key option") before 2025-06-12 (8c59276e), and utils.py last changed in 8ff65927
+ * (2025-02-25). So main held these files then. Later commits time a response without content differently
+ * (e92d43fb, 2026-03-13: TTFT = the whole request instead of a failed request). Its requirements are
+ * unpinned upstream; these pins are ours.
  */
 export const MULTI_ROUND_QA = {
   repo: "vllm-project/production-stack",
-  commit: "a6c01db05f65f556235413ba8dbcfb0c01132fff",
+  commit: "57b30f05dbe6a433d41192bb4159f04d3faff5e0",
   files: ["benchmarks/multi-round-qa/multi-round-qa.py", "benchmarks/multi-round-qa/utils.py"],
   /** Versions known on PyPI in 2025; not installable from this machine, so unverified here. */
   pipRequirements: ["openai==1.82.0", "pandas==2.2.3", "tqdm==4.67.1"],

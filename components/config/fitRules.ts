@@ -3,14 +3,13 @@
  * the node's disk, and the sonnet prompt shape (pure, like rules.ts, which runs these too).
  */
 import { ClusterFacts } from "../cluster/facts";
+import { MIN_ROOM_GIB, gpuMemoryBudget } from "../engine/gpuMemoryBudget";
 import { ephemeralStorageGb, gpuWeightsGb, hfRepo, isEightBitCheckpoint, modelSizeGb, replicasOnNode } from "../engine/sizing";
 import { ConfigProblem } from "./problems";
 import { ExperimentConfig } from "./schema";
 
 type Rule = (config: ExperimentConfig, facts: ClusterFacts, out: ConfigProblem[]) => void;
 
-/** Share of vLLM's GPU memory the weights may take; the rest is KV cache and activations. */
-const MAX_WEIGHT_SHARE = 0.9;
 /** Of a node's disk, what pods can fill: kubelet evicts below 10-15 % free, and images need room too (approximate). */
 const DISK_USABLE_SHARE = 0.85;
 const DISK_RESERVED_GB = 20;
@@ -27,15 +26,15 @@ const weightsFit: Rule = (config, { gpu }, out) => {
   const { engine } = config;
   const weights = gpuWeightsGb(config.model, engine);
   if (weights === undefined || gpu.gpuMemoryGb === undefined || engine.tensorParallel > gpu.perNode) return;
-  const perGpu = weights / engine.tensorParallel;
-  const budget = gpu.gpuMemoryGb * engine.gpuMemoryUtilization;
-  if (perGpu <= budget * MAX_WEIGHT_SHARE) return;
+  const fit = gpuMemoryBudget(weights, engine.tensorParallel, gpu.gpuMemoryGb, engine.gpuMemoryUtilization);
+  if (fit.fits) return;
+  const gib = (v: number) => v.toFixed(1);
   out.push({
     path: "servelab:engine.tensorParallel",
     message:
-      `${hfRepo(config.model)} has about ${round(weights)} GB of weights (${dtypeLabel(config)}); over tensorParallel ${engine.tensorParallel} that is ${round(perGpu)} GB a GPU, ` +
-      `but vLLM gets ${round(budget)} GB of a ${gpu.gpuMemoryGb} GB ${gpu.type} (gpuMemoryUtilization ${engine.gpuMemoryUtilization}) and needs room for the KV cache; ` +
-      `raise tensorParallel, serve an FP8 checkpoint or set engine.quantization: fp8, or use GPUs with more memory`,
+      `${hfRepo(config.model)} has about ${round(weights)} GB of weights (${dtypeLabel(config)}); over tensorParallel ${engine.tensorParallel} that is ${gib(fit.weightsGib)} GiB a GPU, ` +
+      `but vLLM gets ${gib(fit.budgetGib)} GiB of a ${gpu.gpuMemoryGb} GB ${gpu.type} (gpuMemoryUtilization ${engine.gpuMemoryUtilization}), which leaves ${gib(fit.roomGib)} GiB ` +
+      `where activations and the KV cache need at least ${MIN_ROOM_GIB}; raise tensorParallel or gpuMemoryUtilization, serve an FP8 checkpoint or set engine.quantization: fp8, or use GPUs with more memory`,
   });
 };
 

@@ -219,6 +219,8 @@ const benchmarkCommon = {
   readyTimeoutMinutes: int(1).default(20),
   cpu: z.number().positive().default(4),
   memory: quantity.default("8Gi"),
+  /** Lost requests a load point may have before the Job fails (0: any lost request fails it); for long stress runs. */
+  maxFailedRequests: int(0).default(0),
 };
 
 const multiRoundQa = z.strictObject({
@@ -281,7 +283,12 @@ const kubeAiChatK6 = z.strictObject({
   maxDurationSeconds: int(1).default(600),
   /** prepare-message-threads.py: how many threads to keep (2000), each with >= 5 user messages totalling >= 2500 characters. */
   threads: int(1).default(2000),
+  /** Unrecorded k6 runs before the measured one: KubeAI ran the scenario twice so both strategies start with a preloaded cache. */
+  warmupRuns: int(0).default(1),
   ...benchmarkCommon,
+  /** KubeAI's chat-benchmark pod (the scenarios' pod.yaml): k6.js parses the threads once per VU. */
+  cpu: z.number().positive().default(6),
+  memory: quantity.default("24Gi"),
 });
 
 /**
