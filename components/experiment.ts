@@ -92,6 +92,7 @@ export class Experiment extends pulumi.ComponentResource {
           bucket: config.results.bucket,
           resultsAccess,
           imageRegistry: config.cluster.imageRegistry,
+          hfTokenSecret: hfSecret?.metadata.name,
         },
         { parent: this, providers: [cluster.provider] },
       );

@@ -19,6 +19,7 @@ export interface BenchmarkJobArgs {
   bucket?: string;
   resultsAccess?: ResultsAccess;
   imageRegistry?: string;
+  hfTokenSecret?: pulumi.Input<string>;
 }
 
 /** Time Pulumi waits beyond the Job's own deadline (pod scheduling, image pull). */
