@@ -3,7 +3,7 @@
  * cluster config and the machine catalog without creating anything (pure).
  */
 import {
-  GPU_MEMORY_GB, GpuMachine, defaultGpuMachine, findCpuMachine, findGpuMachine, gkeAllocatable, gpuCountsOffered,
+  GPU_MEMORY_GB, GkeBootDiskType, GpuMachine, bootDiskType, defaultGpuMachine, findCpuMachine, findGpuMachine, gkeAllocatable, gpuCountsOffered,
 } from "../catalog/gkeMachines";
 import {
   VKE_GPU_MEMORY_GB, VKE_GPU_NAME, VkeGpuInstance, defaultVkeGpuInstance, findVkeCpuInstance, findVkeGpuInstance,
@@ -31,6 +31,10 @@ export interface GpuPoolFacts {
   /** Disk for pods' ephemeral storage (emptyDirs, image layers) on one GPU node, in GB, when known. */
   nodeDiskGb?: number;
   usdPerHourPerNode?: number;
+  /** GKE: the boot disk type the machine series supports. */
+  bootDiskType?: GkeBootDiskType;
+  /** GKE: false when the machine has no plain on-demand capacity (reservation, flex-start or spot only). */
+  onDemand?: boolean;
 }
 
 export interface SystemPoolFacts {
@@ -184,6 +188,8 @@ export function resolveClusterFacts(cluster: ClusterConfig): { facts?: ClusterFa
         localSsds: machine.localSsds,
         nodeDiskGb: machine.localSsds > 0 ? machine.localSsds * LOCAL_SSD_GB : cluster.gpu.bootDiskGb,
         usdPerHourPerNode: machine.usdPerHour,
+        bootDiskType: bootDiskType(machine),
+        onDemand: machine.capacity === undefined,
       },
       system: {
         machineType: system.machineType,

@@ -12,6 +12,7 @@ import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
 import { engineResources, replicasOnNode, replicasPerNode } from "../engine/sizing";
 import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
 import { resultsProblems } from "../results/rules";
+import { gkeCapacityProblems } from "../cluster/gkeCapacityRules";
 import { aibrixKvProblems } from "../kvcache/aibrixKvRules";
 import { aibrixProblems } from "../serving/aibrixSpec";
 import { LMCACHE_REPOSITORY, lmcacheMinMemoryGb, productionStackImage, productionStackMemory, splitImage } from "../serving/productionStackValues";
@@ -25,7 +26,7 @@ type Rule = (config: ExperimentConfig, facts: ClusterFacts, out: ConfigProblem[]
 const SECRET_ENV = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN"];
 const KUBEAI_NAME_LIMIT = 40;
 
-const gkeZones: Rule = ({ cluster }, _facts, out) => {
+const gkeZones: Rule = ({ cluster }, facts, out) => {
   if (cluster.provider !== "gke") return;
   const zones = cluster.zones ?? [];
   if (zones.length !== 1) {
@@ -36,6 +37,7 @@ const gkeZones: Rule = ({ cluster }, _facts, out) => {
   } else if (!zones[0].startsWith(`${cluster.region}-`)) {
     out.push({ path: "servelab:cluster.zones[0]", message: `"${zones[0]}" is not in region ${cluster.region}` });
   }
+  out.push(...gkeCapacityProblems(cluster, facts.gpu));
   const { provisioning, reservation } = cluster.gpu;
   if (reservation && provisioning !== "reservation") {
     out.push({ path: "servelab:cluster.gpu.reservation", message: `only applies with provisioning: reservation (provisioning is ${provisioning})` });
