@@ -31,6 +31,8 @@ export interface GpuPoolFacts {
   /** Disk for pods' ephemeral storage (emptyDirs, image layers) on one GPU node, in GB, when known. */
   nodeDiskGb?: number;
   usdPerHourPerNode?: number;
+  /** VKE: units of the RDMA extended resource one node offers, when known. */
+  rdmaUnits?: number;
   /** GKE: the boot disk type the machine series supports. */
   bootDiskType?: GkeBootDiskType;
   /** GKE: false when the machine has no plain on-demand capacity (reservation, flex-start or spot only). */
@@ -141,6 +143,7 @@ function resolveVkeFacts(cluster: VkeClusterConfig, problems: ConfigProblem[]): 
       // VKE's own reservations are unverified; GKE's published formula stands in as an estimate.
       allocatable: instance.vcpu !== undefined && instance.memoryGb !== undefined ? gkeAllocatable(instance.vcpu, instance.memoryGb) : undefined,
       localSsds: 0,
+      rdmaUnits: instance.rdmaUnits,
     },
     system: { machineType: system.instanceType, nodes: cluster.system.nodes, allocatable: gkeAllocatable(system.vcpu, system.memoryGb) },
     rdma: cluster.gpu.rdma,

@@ -14,6 +14,7 @@ import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
 import { resultsProblems } from "../results/rules";
 import { gkeCapacityProblems } from "../cluster/gkeCapacityRules";
 import { aibrixKvProblems } from "../kvcache/aibrixKvRules";
+import { rdmaFitProblems } from "../kvcache/rdmaFitRules";
 import { aibrixProblems } from "../serving/aibrixSpec";
 import { LMCACHE_REPOSITORY, lmcacheMinMemoryGb, productionStackImage, productionStackMemory, splitImage } from "../serving/productionStackValues";
 import { FIT_RULES } from "./fitRules";
@@ -279,7 +280,7 @@ const mirroredKubeAi: Rule = ({ cluster, router }, _facts, out) => {
 };
 
 const aibrix: Rule = (config, facts, out) => {
-  out.push(...aibrixProblems(config, facts), ...aibrixKvProblems(config, facts));
+  out.push(...aibrixProblems(config, facts), ...aibrixKvProblems(config, facts), ...rdmaFitProblems(config, facts));
 };
 
 const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, results, vkeCluster, mirroredLmcache, mirroredKubeAi, aibrix, ...FIT_RULES];
