@@ -8,6 +8,7 @@ import { KubeconfigCluster } from "./cluster/kubeconfigCluster";
 import { Cluster } from "./cluster/types";
 import { VkeCluster } from "./cluster/vkeCluster";
 import { ExperimentConfig } from "./config/schema";
+import { engineGpuWarnings } from "./engine/gpuRules";
 import { hfRepo } from "./engine/sizing";
 import { createResultsAccess } from "./results";
 import { resultsLocation } from "./results/spec";
@@ -35,6 +36,7 @@ export class Experiment extends pulumi.ComponentResource {
     const { stack, config } = args;
     const { facts } = resolveClusterFacts(config.cluster);
     if (!facts) throw new Error("servelab: cluster facts missing after the config was accepted");
+    for (const warning of engineGpuWarnings(config, facts)) pulumi.log.warn(`servelab: ${warning}`, this);
 
     const cluster: Cluster =
       config.cluster.provider === "gke"

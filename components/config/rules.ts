@@ -15,6 +15,7 @@ import { resultsProblems } from "../results/rules";
 import { gkeCapacityProblems } from "../cluster/gkeCapacityRules";
 import { aibrixKvProblems } from "../kvcache/aibrixKvRules";
 import { rdmaFitProblems } from "../kvcache/rdmaFitRules";
+import { engineGpuProblems } from "../engine/gpuRules";
 import { aibrixProblems } from "../serving/aibrixSpec";
 import { LMCACHE_REPOSITORY, lmcacheMinMemoryGb, productionStackImage, productionStackMemory, splitImage } from "../serving/productionStackValues";
 import { FIT_RULES } from "./fitRules";
@@ -93,7 +94,9 @@ const kvTier: Rule = ({ kvCache, router, engine }, facts, out) => {
   }
 };
 
-const engineArgs: Rule = ({ engine }, _facts, out) => {
+const engineArgs: Rule = (config, facts, out) => {
+  const { engine } = config;
+  out.push(...engineGpuProblems(config, facts));
   engine.extraArgs.forEach((arg, i) => {
     const name = flagName(arg);
     if (name && RENDERED_FLAGS[name]) {
