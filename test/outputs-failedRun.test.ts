@@ -18,14 +18,16 @@ function settled(o: unknown): Promise<"resolved" | "rejected"> {
   ]);
 }
 
-describe.each(["k8s_stack", "kubeai_k8s_service_8b_l4"])("%s: outputs when the Job and the engines fail", (stack) => {
+describe.each(["k8s_stack", "kubeai_k8s_service_8b_l4"])("%s: outputs while the Job and the engines never finish", (stack) => {
   it("every output still resolves", async () => {
     const { values } = readStackConfig(stack);
     pulumi.runtime.setAllConfig({ ...values, "gcp:project": "p", "servelab:hfToken": "t" }, ["servelab:hfToken"]);
     await pulumi.runtime.setMocks(
       {
         newResource: (a) => {
-          if (FAILING.includes(a.type)) throw new Error(`${a.type} ${a.name}: failed`);
+          // Never completes, as a Job that fails after hours (a rejected registration would also work, but
+          // leaves unhandled rejections in the test run).
+          if (FAILING.includes(a.type)) return new Promise<never>(() => {});
           const state = a.type === "gcp:container/cluster:Cluster" ? { ...a.inputs, endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "Q0E=" } } : a.inputs;
           return { id: `${a.name}-id`, state };
         },
