@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BenchmarkJob } from "./benchmark/benchmarkJob";
-import { SERVICE_ACCOUNT } from "./benchmark/jobManifest";
+import { JOB_NAME, SERVICE_ACCOUNT } from "./benchmark/jobManifest";
 import { resolveClusterFacts } from "./cluster/facts";
 import { GkeCluster } from "./cluster/gkeCluster";
 import { KubeconfigCluster } from "./cluster/kubeconfigCluster";
@@ -9,6 +9,7 @@ import { Cluster } from "./cluster/types";
 import { VkeCluster } from "./cluster/vkeCluster";
 import { ExperimentConfig } from "./config/schema";
 import { chunkedPrefillOffIgnored } from "./engine/chunkedPrefillOff";
+import { engineGpuWarnings } from "./engine/gpuRules";
 import { hfRepo } from "./engine/sizing";
 import { createResultsAccess } from "./results";
 import { resultsLocation } from "./results/spec";
@@ -36,6 +37,7 @@ export class Experiment extends pulumi.ComponentResource {
     const { stack, config } = args;
     const { facts } = resolveClusterFacts(config.cluster);
     if (!facts) throw new Error("servelab: cluster facts missing after the config was accepted");
+    for (const warning of engineGpuWarnings(config, facts)) pulumi.log.warn(`servelab: ${warning}`, this);
 
     const cluster: Cluster =
       config.cluster.provider === "gke"
@@ -83,7 +85,7 @@ export class Experiment extends pulumi.ComponentResource {
         { stack, config, namespace: namespace.metadata.name, labels: standardLabels(stack, "results", "results-writer"), serviceAccount: SERVICE_ACCOUNT },
         { parent: this, providers: [cluster.provider] },
       );
-      const benchmark = new BenchmarkJob(
+      new BenchmarkJob(
         `${name}-benchmark`,
         {
           experiment: stack,
@@ -96,10 +98,15 @@ export class Experiment extends pulumi.ComponentResource {
           bucket: config.results.bucket,
           resultsAccess,
           imageRegistry: config.cluster.imageRegistry,
+          hfTokenSecret: hfSecret?.metadata.name,
         },
         { parent: this, providers: [cluster.provider] },
       );
-      this.benchmarkJobName = benchmark.jobName;
+      // The fixed name, not benchmark.jobName: an output that waits for the Job rejects when the Job fails, and
+      // then the stack records no outputs at all (@pulumi/pulumi runtime/stack.js Stack.initialize registers the
+      // outputs only once every one has resolved), so the runner could not read the log of the points that ran.
+      // No output here may depend on the Job's or the engines' completion.
+      this.benchmarkJobName = pulumi.output(JOB_NAME);
     }
 
     this.kubeconfig = cluster.kubeconfig;

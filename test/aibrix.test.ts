@@ -294,14 +294,24 @@ describe("AIBrix KV tiers", () => {
     expect(kvcache.metadata.namespace).toBe(deployment.metadata.namespace);
     expect(kvcache.metadata.annotations["kvcache.orchestration.aibrix.ai/backend"]).toBe("infinistore");
     expect(kvcache.spec.cache.image).toBe(mirror + IMAGES.aibrixInfinistore);
-    expect(kvcache.spec.cache.resources.limits).toEqual({ cpu: "10", memory: "100Gi", "vke.volcengine.com/rdma": "1" });
+    // The regression's pool: infinistore.yaml ran --prealloc-size=950 (GB) in about 960Gi.
+    expect(kvcache.spec.cache.resources.limits).toEqual({ cpu: "10", memory: "1056Gi", "vke.volcengine.com/rdma": "1" });
     // The RDMA NICs are on the tainted GPU node: the cache pod is given as a template with the engines' placement.
     const cachePod = kvcache.spec.cache.template;
     expect(cachePod.spec.nodeSelector).toEqual(pod.spec.nodeSelector);
     expect(cachePod.spec.tolerations).toEqual(pod.spec.tolerations);
     const server = cachePod.spec.containers[0];
     expect(server.command).toEqual(["infinistore"]);
-    expect(server.args).toEqual(["--service-port=12345", "--manage-port=8088", "--link-type=Ethernet", "--hint-gid-index=7", "--prealloc-size=90"]);
+    expect(server.args).toEqual(["--service-port=12345", "--manage-port=8088", "--link-type=Ethernet", "--hint-gid-index=7", "--prealloc-size=950"]);
+    // A custom template replaces the controller's pod: it keeps the controller's own environment.
+    expect(envOf(server)).toMatchObject({ AIBRIX_KVCACHE_NAME: "kvcache-cluster", AIBRIX_KVCACHE_BACKEND: "infinistore", AIBRIX_KVCACHE_RDMA_PORT: "12345", AIBRIX_KVCACHE_ADMIN_PORT: "8088" });
+    for (const name of ["MY_HOST_NAME", "MY_NODE_NAME", "MY_POD_NAME", "MY_POD_NAMESPACE", "MY_POD_IP", "MY_UID", "AIBRIX_KVCACHE_NAMESPACE"]) {
+      expect(server.env.map((e: any) => e.name)).toContain(name);
+    }
+    // The engines start only once InfiniStore is registered in the KVCache's Redis (the KVCache has no status to await).
+    const wait = pod.spec.initContainers[0];
+    expect(wait.name).toBe("wait-for-infinistore");
+    expect(wait.command.join(" ")).toContain("redis-cli -h kvcache-cluster-redis -p 6379 EXISTS kvcache_nodes");
     expect(server.resources.limits).toEqual(kvcache.spec.cache.resources.limits);
     expect(server.securityContext.capabilities.add).toEqual(["IPC_LOCK", "SYS_RESOURCE"]);
     expect(cachePod.spec.hostIPC).toBe(true);
@@ -371,5 +381,22 @@ describe("AIBrix KV tiers", () => {
     expect((engineService(input).metadata as any).labels["model.aibrix.ai/name"]).toBe("llama3-1-8b");
     const kv = infinistoreKvCacheManifest(config.kvCache, "ns", {});
     expect(kv.spec.cache.resources.limits).toHaveProperty("rdma/hca_shared_devices_a", "1");
+  });
+});
+
+describe("RDMA units on the GPU nodes (L2 InfiniStore)", () => {
+  it("refuses more RDMA pods than the nodes offer, naming the node count that fits", () => {
+    const raw = rawStackValues("aibrix_kvcache_external");
+    raw.cluster.gpu.nodes = 1;
+    const problems = configProblems(raw);
+    expect(problems).toEqual([
+      "servelab:cluster.gpu.nodes: 1: 8 engines and 1 InfiniStore pod each ask for one vke.volcengine.com/rdma, 9 in all, but 1 × ecs.ebmhpcpni3l.48xlarge offers 8 (8 a node), so one pod would stay Pending; raise cluster.gpu.nodes to 2 or lower engine.replicas to 7",
+    ]);
+    raw.engine.replicas = 7;
+    expect(configProblems(raw)).toEqual([]);
+  });
+
+  it("the committed row fits: two nodes for 8 engines and InfiniStore", () => {
+    expect(configProblems(rawStackValues("aibrix_kvcache_external"))).toEqual([]);
   });
 });

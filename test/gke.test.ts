@@ -22,7 +22,7 @@ describe("GKE GPU pool", () => {
     expect(pool.nodeConfig.reservationAffinity).toBeUndefined();
     expect(pool.nodeConfig.machineType).toBe("g2-standard-8");
     expect(pool.nodeConfig.guestAccelerators[0]).toMatchObject({ type: "nvidia-l4", count: 1 });
-    expect(pool.nodeConfig.gcfsConfig).toEqual({ enabled: true });
+    expect(pool.nodeConfig.gcfsConfig).toEqual({ enabled: false });
     expect(pool.nodeConfig.ephemeralStorageLocalSsdConfig).toBeUndefined();
   });
 
@@ -50,7 +50,7 @@ describe("GKE GPU pool", () => {
   it("A3 machines use their local SSDs for ephemeral storage; H200 picks a3-ultragpu-8g", () => {
     const h100 = gke({ type: "h100", perNode: 8 }).pool;
     expect(h100.nodeConfig.ephemeralStorageLocalSsdConfig).toEqual({ localSsdCount: 16 });
-    const h200 = gke({ type: "h200" }).pool;
+    const h200 = gke({ type: "h200", provisioning: "flex-start" }).pool;
     expect(h200.nodeConfig.machineType).toBe("a3-ultragpu-8g");
     expect(h200.nodeConfig.guestAccelerators[0]).toMatchObject({ type: "nvidia-h200-141gb", count: 8 });
     expect(h200.nodeConfig.ephemeralStorageLocalSsdConfig).toEqual({ localSsdCount: 32 });

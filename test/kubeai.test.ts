@@ -135,7 +135,7 @@ describe("KubeAI Model", () => {
       resourceProfile: `${KUBEAI_PROFILE}:1`,
       minReplicas: 8,
       maxReplicas: 8,
-      env: { VLLM_USE_V1: "1" },
+      env: { VLLM_ATTENTION_BACKEND: "FLASHINFER" }, // not the published run's VLLM_USE_V1=1: v0.10.2 refuses fp8 KV on L4 with it (engine/gpuRules.ts)
     });
     const args = model.spec.args.join(" ");
     for (const flag of ["--enable-prefix-caching", "--max-model-len 16384", "--max-num-batched-tokens 16384", "--gpu-memory-utilization 0.95", "--kv-cache-dtype fp8"]) {

@@ -12,7 +12,7 @@ import { writeMatrixReport } from "../benchmarks/matrix/matrixReport";
 import { MatrixResult, Row, lastLine, runMatrix } from "../benchmarks/matrix/runner";
 import { RunStore } from "../benchmarks/matrix/runStore";
 
-type UpBehaviour = "ok" | "fail" | "hang";
+type UpBehaviour = "ok" | "fail" | "hang" | "fail-no-outputs";
 type DestroyBehaviour = "ok" | "fail-once" | "fail";
 
 class FakeDriver implements StackDriver {
@@ -31,7 +31,7 @@ class FakeDriver implements StackDriver {
     this.events.push(`up ${stack}`);
     io.onOutput(`Updating (${stack}):\n +  kubernetes:batch/v1:Job benchmark creating (12s)\n`);
     const behaviour = this.up_[stack] ?? "ok";
-    if (behaviour === "fail") throw new Error("kubernetes:batch/v1:Job benchmark: Job failed: BackoffLimitExceeded");
+    if (behaviour === "fail" || behaviour === "fail-no-outputs") throw new Error("kubernetes:batch/v1:Job benchmark: Job failed: BackoffLimitExceeded");
     if (behaviour === "hang") {
       await new Promise((_, reject) => {
         if (io.signal!.aborted) reject(new Error("update canceled"));
@@ -43,6 +43,8 @@ class FakeDriver implements StackDriver {
 
   async outputs(stack: string): Promise<StackOutputs> {
     this.events.push(`outputs ${stack}`);
+    // A stack whose outputs waited on the failed Job records none (Pulumi's Stack.initialize is all-or-nothing).
+    if (this.up_[stack] === "fail-no-outputs") return {};
     return FakeDriver.outputs(stack);
   }
 
@@ -157,6 +159,15 @@ describe("runMatrix", () => {
     expect(runInfo(a.dir!)).toMatchObject({ status: "failed", jobStatus: "failed" });
     expect(existsSync(join(root, "a", a.runId!, "a_output_1.csv"))).toBe(true);
     expect(result.ok).toBe(false);
+  });
+
+  it("after a failed up that left no stack outputs: says so, collects nothing, still destroys and goes on", async () => {
+    const { driver, collector, result } = await run(["a", "b"], { up: { a: "fail-no-outputs" } });
+    expect(driver.events).toEqual(["plan a", "plan b", "up a", "outputs a", "destroy a", "up b", "destroy b"]);
+    expect(collector.seen.map((s) => s.stack)).toEqual(["b"]);
+    expect(phases(result)).toEqual({ a: "failed", b: "collected" });
+    expect(result.rows[0].error).toBe("up: kubernetes:batch/v1:Job benchmark: Job failed: BackoffLimitExceeded; collect: the stack recorded no outputs (kubeconfig, namespace, benchmarkJobName), so the Job's log cannot be read");
+    expect(runInfo(result.rows[0].dir!)).toMatchObject({ status: "failed", outputs: {} });
   });
 
   it("destroys a row whose results cannot be collected, keeping the partial log", async () => {

@@ -61,6 +61,13 @@ describe.each(stacks)("stack %s", (stack) => {
     expect(text).toContain("[secret]");
   });
 
+  it("gives the benchmark Job the Hugging Face token (clients load gated tokenizers)", async () => {
+    const docs = parseAllDocuments((await plan(stack)).manifests).map((d) => d.toJS());
+    for (const job of docs.filter((d) => d.kind === "Job")) {
+      expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "hf-token", key: "token" } } });
+    }
+  });
+
   it("matches its reviewed plan (update with `npx vitest run -u` and review the diff)", async () => {
     const { plan: p, manifests } = await plan(stack);
     await expect(`${JSON.stringify(p, null, 2)}\n`).toMatchFileSnapshot(`./golden/${stack}/plan.json`);

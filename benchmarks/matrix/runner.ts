@@ -221,6 +221,10 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
         outputs = await driver.outputs(r.stack).catch(() => null);
       }
     }
+    if (outputs && Object.keys(outputs).length === 0) {
+      problems.push("collect: the stack recorded no outputs (kubeconfig, namespace, benchmarkJobName), so the Job's log cannot be read");
+      outputs = null;
+    }
     if (outputs) {
       enter(r, "collecting");
       try {

@@ -5,6 +5,7 @@ import { BenchmarkConfig } from "../config/schema";
 import type { ResultsAccess } from "../results/access";
 import { ServingStack } from "../serving/types";
 import { harnessRun } from "./harnesses";
+import { withReadyBudget } from "./readyGate";
 import { benchmarkJob, benchmarkServiceAccount, scriptsConfigMap } from "./jobManifest";
 import { benchmarkScripts } from "./scripts";
 
@@ -19,6 +20,7 @@ export interface BenchmarkJobArgs {
   bucket?: string;
   resultsAccess?: ResultsAccess;
   imageRegistry?: string;
+  hfTokenSecret?: pulumi.Input<string>;
 }
 
 /** Time Pulumi waits beyond the Job's own deadline (pod scheduling, image pull). */
@@ -35,7 +37,8 @@ export class BenchmarkJob extends pulumi.ComponentResource {
 
   constructor(name: string, args: BenchmarkJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:benchmark:BenchmarkJob", name, {}, opts);
-    const run = harnessRun(args.benchmark, { experiment: args.experiment, tokenizer: args.tokenizer });
+    const benchmark = withReadyBudget(args.benchmark, args.serving.unawaitedStartupMinutes);
+    const run = harnessRun(benchmark, { experiment: args.experiment, tokenizer: args.tokenizer });
     this.timeoutSeconds = run.timeoutSeconds;
     const scripts = benchmarkScripts(run.scripts);
     const configMap = new k8s.core.v1.ConfigMap(`${name}-scripts`, scriptsConfigMap(args, scripts.files), { parent: this });

@@ -26,6 +26,8 @@ export interface BenchmarkJobInput {
   scriptsSha256: string;
   /** servelab:cluster.imageRegistry: the harness image is pulled through it. */
   imageRegistry?: string;
+  /** Secret (key `token`) holding servelab:hfToken: clients load gated tokenizers (meta-llama/*) from Hugging Face. */
+  hfTokenSecret?: pulumi.Input<string>;
 }
 
 export function scriptsConfigMap(input: Pick<BenchmarkJobInput, "namespace" | "labels">, files: Record<string, string>): k8s.types.input.core.v1.ConfigMap {
@@ -48,6 +50,8 @@ export function benchmarkJob(input: BenchmarkJobInput): k8s.types.input.batch.v1
     { name: "PYTHONUNBUFFERED", value: "1" },
     ...Object.entries(run.env).map(([name, value]) => ({ name, value })),
   ];
+  // Every harness gets the token: a tokenizer download of a gated repository without it fails with 401.
+  if (input.hfTokenSecret) env.push({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: input.hfTokenSecret, key: "token" } } });
   if (input.bucket) env.push({ name: ENV.bucket, value: input.bucket });
   if (input.resultsAccess) env.push(...input.resultsAccess.env);
   const resources = { cpu: String(input.cpu), memory: input.memory };

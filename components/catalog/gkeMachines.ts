@@ -21,6 +21,26 @@ export interface GpuMachine {
   /** Local SSDs (375 GB each) that come with the machine type and must be configured on the pool. */
   localSsds: number;
   usdPerHour: number;
+  /** Boot disk type of a pool of this machine (BOOT_DISK_TYPES); omitted = pd-balanced. */
+  bootDiskType?: GkeBootDiskType;
+  /** How its capacity can be obtained; omitted = also plain on-demand (CAPACITY_ONLY_THROUGH). */
+  capacity?: "reservation-flex-start-or-spot";
+}
+
+export type GkeBootDiskType = "pd-balanced" | "hyperdisk-balanced";
+
+/**
+ * A3 Ultra (a3-ultragpu-*) boots only from Hyperdisk: Compute Engine's machine-series disk support table
+ * lists no Persistent Disk type for it (https://cloud.google.com/compute/docs/disks#disk-types, A3 Ultra row;
+ * GoogleCloudPlatform/cluster-toolkit examples/gke-a3-ultragpu/gke-a3-ultragpu.yaml pairs it with
+ * hyperdisk-balanced pools), and its capacity comes only through a reservation, flex-start (DWS) or Spot
+ * (https://cloud.google.com/ai-hypercomputer/docs/consumption-models; the toolkit's A3 Ultra blueprint
+ * consumes a SPECIFIC_RESERVATION or flex-start). Both read from Google's documentation, not re-checked here.
+ */
+const A3_ULTRA = { bootDiskType: "hyperdisk-balanced", capacity: "reservation-flex-start-or-spot" } as const;
+
+export function bootDiskType(machine: Pick<GpuMachine, "bootDiskType">): GkeBootDiskType {
+  return machine.bootDiskType ?? "pd-balanced";
 }
 
 export const GPU_MEMORY_GB: Record<GkeGpuType, number> = { l4: 24, h100: 80, h200: 141 };
@@ -43,7 +63,7 @@ export const GKE_GPU_MACHINES: readonly GpuMachine[] = [
   { machineType: "a3-highgpu-4g", gpuType: "h100", accelerator: "nvidia-h100-80gb", gpus: 4, vcpu: 104, memoryGb: 936, localSsds: 8, usdPerHour: 44.25 },
   { machineType: "a3-highgpu-8g", gpuType: "h100", accelerator: "nvidia-h100-80gb", gpus: 8, vcpu: 208, memoryGb: 1872, localSsds: 16, usdPerHour: 88.49 },
   { machineType: "a3-megagpu-8g", gpuType: "h100", accelerator: "nvidia-h100-mega-80gb", gpus: 8, vcpu: 208, memoryGb: 1872, localSsds: 16, usdPerHour: 97.0 },
-  { machineType: "a3-ultragpu-8g", gpuType: "h200", accelerator: "nvidia-h200-141gb", gpus: 8, vcpu: 224, memoryGb: 2952, localSsds: 32, usdPerHour: 84.81 },
+  { machineType: "a3-ultragpu-8g", gpuType: "h200", accelerator: "nvidia-h200-141gb", gpus: 8, vcpu: 224, memoryGb: 2952, localSsds: 32, usdPerHour: 84.81, ...A3_ULTRA },
 ];
 
 /**

@@ -40,13 +40,18 @@ export interface VkeGpuInstance {
   memoryGb?: number;
   /** RDMA NICs (HPC families). */
   rdma: boolean;
+  /**
+   * Units of VKE_RDMA_RESOURCE one node advertises, one a pod: assumed one a RDMA NIC (VKE's exclusive mode; the
+   * shared modes of its RDMA add-on may differ). Unknown = the fit is not checked.
+   */
+  rdmaUnits?: number;
   source: string;
 }
 
 export const VKE_GPU_INSTANCES: readonly VkeGpuInstance[] = [
   { instanceType: "ecs.gni2.3xlarge", gpuType: "a10", gpus: 1, vcpu: 14, memoryGb: 56, rdma: false, source: "3rd-party (two repositories)" },
   {
-    instanceType: "ecs.ebmhpcpni3l.48xlarge", gpuType: "h20", gpus: 8, vcpu: 192, memoryGb: 2048, rdma: true,
+    instanceType: "ecs.ebmhpcpni3l.48xlarge", gpuType: "h20", gpus: 8, vcpu: 192, memoryGb: 2048, rdma: true, rdmaUnits: 8,
     source: "vllm-project/aibrix samples/deepseek-r1/README.md (bare metal, 8 x 400 Gb RDMA, 4 x 3576 GiB NVMe)",
   },
   { instanceType: "ecs.hpcpni3ln.45xlarge", gpuType: "h20", gpus: 8, rdma: true, source: "3rd-party (a Chinese helm doc); vCPU and memory unknown" },

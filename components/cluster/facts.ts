@@ -3,7 +3,7 @@
  * cluster config and the machine catalog without creating anything (pure).
  */
 import {
-  GPU_MEMORY_GB, GpuMachine, defaultGpuMachine, findCpuMachine, findGpuMachine, gkeAllocatable, gpuCountsOffered,
+  GPU_MEMORY_GB, GkeBootDiskType, GpuMachine, bootDiskType, defaultGpuMachine, findCpuMachine, findGpuMachine, gkeAllocatable, gpuCountsOffered,
 } from "../catalog/gkeMachines";
 import {
   VKE_GPU_MEMORY_GB, VKE_GPU_NAME, VkeGpuInstance, defaultVkeGpuInstance, findVkeCpuInstance, findVkeGpuInstance,
@@ -31,6 +31,12 @@ export interface GpuPoolFacts {
   /** Disk for pods' ephemeral storage (emptyDirs, image layers) on one GPU node, in GB, when known. */
   nodeDiskGb?: number;
   usdPerHourPerNode?: number;
+  /** VKE: units of the RDMA extended resource one node offers, when known. */
+  rdmaUnits?: number;
+  /** GKE: the boot disk type the machine series supports. */
+  bootDiskType?: GkeBootDiskType;
+  /** GKE: false when the machine has no plain on-demand capacity (reservation, flex-start or spot only). */
+  onDemand?: boolean;
 }
 
 export interface SystemPoolFacts {
@@ -137,6 +143,7 @@ function resolveVkeFacts(cluster: VkeClusterConfig, problems: ConfigProblem[]): 
       // VKE's own reservations are unverified; GKE's published formula stands in as an estimate.
       allocatable: instance.vcpu !== undefined && instance.memoryGb !== undefined ? gkeAllocatable(instance.vcpu, instance.memoryGb) : undefined,
       localSsds: 0,
+      rdmaUnits: instance.rdmaUnits,
     },
     system: { machineType: system.instanceType, nodes: cluster.system.nodes, allocatable: gkeAllocatable(system.vcpu, system.memoryGb) },
     rdma: cluster.gpu.rdma,
@@ -184,6 +191,8 @@ export function resolveClusterFacts(cluster: ClusterConfig): { facts?: ClusterFa
         localSsds: machine.localSsds,
         nodeDiskGb: machine.localSsds > 0 ? machine.localSsds * LOCAL_SSD_GB : cluster.gpu.bootDiskGb,
         usdPerHourPerNode: machine.usdPerHour,
+        bootDiskType: bootDiskType(machine),
+        onDemand: machine.capacity === undefined,
       },
       system: {
         machineType: system.machineType,

@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/problems";
 import { GkeClusterConfig } from "../config/schema";
 import { ClusterFacts } from "./facts";
-import { gkeClusterName, gkeKubeconfig, gpuPoolArgs, systemPoolArgs } from "./gkeSpec";
+import { gkeClusterName, gkeKubeconfig, gpuPoolArgs, maintenancePolicy, systemPoolArgs } from "./gkeSpec";
+import { CONTAINER_FILESYSTEM_API, imageStreamingEnabled } from "./imageStreaming";
 import { Cluster, GPU_POOL_NAME, GPU_TOLERATION, Placement, SYSTEM_POOL_NAME } from "./types";
 
 export interface GkeClusterArgs {
@@ -48,6 +49,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         initialNodeCount: 1,
         deletionProtection: false,
         releaseChannel: { channel: config.releaseChannel },
+        maintenancePolicy: maintenancePolicy(),
         minMasterVersion: config.kubernetesVersion,
         workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
         addonsConfig: {
@@ -58,9 +60,17 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       },
       { parent: this },
     );
+    // Image streaming needs the Container File System API; it stays enabled on destroy (the project may share it).
+    const streamingApi = imageStreamingEnabled(config)
+      ? new gcp.projects.Service(`${name}-containerfilesystem-api`, { project, service: CONTAINER_FILESYSTEM_API, disableOnDestroy: false }, { parent: this, retainOnDelete: true })
+      : undefined;
     const poolOpts: pulumi.CustomResourceOptions = { parent: this, deleteBeforeReplace: true };
     this.systemPool = new gcp.container.NodePool(`${name}-system-pool`, { ...systemPoolArgs(config), project, cluster: this.cluster.name, location: zone }, poolOpts);
-    this.gpuPool = new gcp.container.NodePool(`${name}-gpu-pool`, { ...gpuPoolArgs(config, facts.gpu), project, cluster: this.cluster.name, location: zone }, poolOpts);
+    this.gpuPool = new gcp.container.NodePool(
+      `${name}-gpu-pool`,
+      { ...gpuPoolArgs(config, facts.gpu), project, cluster: this.cluster.name, location: zone },
+      { ...poolOpts, dependsOn: streamingApi ? [streamingApi] : [] },
+    );
 
     this.kubeconfig = pulumi.secret(
       pulumi

@@ -2,6 +2,7 @@
 import type * as gcp from "@pulumi/gcp";
 import { GkeClusterConfig } from "../config/schema";
 import { GpuPoolFacts } from "./facts";
+import { imageStreamingEnabled } from "./imageStreaming";
 import { GPU_POOL_NAME, POOL_LABEL, SYSTEM_POOL_NAME } from "./types";
 
 type NodeConfig = gcp.types.input.container.NodePoolNodeConfig;
@@ -34,7 +35,7 @@ export function systemPoolArgs(config: GkeClusterConfig): PoolArgs {
 
 /**
  * The GPU pool: GKE installs the driver (LATEST on COS), the pool is tainted so only GPU pods land on
- * it, image streaming is on, A3 machines get their local SSDs as ephemeral storage (model downloads
+ * it, image streaming is on only for Artifact Registry images (imageStreaming.ts), A3 machines get their local SSDs as ephemeral storage (model downloads
  * and emptyDirs land there), and the provisioning model follows cluster-toolkit's rules
  * (modules/compute/gke-node-pool/main.tf preconditions): flex-start needs autoscaling from zero, no auto-repair and no reservation.
  */
@@ -44,11 +45,11 @@ export function gpuPoolArgs(config: GkeClusterConfig, gpu: GpuPoolFacts): PoolAr
     machineType: gpu.machineType,
     imageType: "COS_CONTAINERD",
     diskSizeGb: bootDiskGb,
-    diskType: "pd-balanced",
+    diskType: gpu.bootDiskType ?? "pd-balanced",
     guestAccelerators: [{ type: gpu.accelerator!, count: gpu.perNode, gpuDriverInstallationConfig: { gpuDriverVersion: "LATEST" } }],
     labels: { [POOL_LABEL]: "gpu" },
     taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }],
-    gcfsConfig: { enabled: true },
+    gcfsConfig: { enabled: imageStreamingEnabled(config) },
     gvnic: { enabled: true },
     oauthScopes: SCOPES,
     workloadMetadataConfig: { mode: "GKE_METADATA" },
@@ -107,4 +108,28 @@ users:
       installHint: Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin)
       provideClusterInfo: true
 `;
+}
+
+/**
+ * No minor-version or node upgrades while the cluster lives: a node upgrade drains the GPU node mid-run
+ * (the stress profile runs 11-14 hours) and a minor upgrade changes the platform between rows. Scope
+ * NO_MINOR_OR_NODE_UPGRADES until the version's end of support (the provider's
+ * maintenancePolicy.maintenanceExclusions[].exclusionOptions; GoogleCloudPlatform/cluster-toolkit
+ * examples/gke-a3-ultragpu/gke-a3-ultragpu.yaml sets the same exclusion) needs no end date, so the plan stays
+ * deterministic. The provider wants a window beside an exclusion; control-plane patch upgrades may still run
+ * in it (the zonal API is briefly away; running pods are not touched).
+ */
+export const MAINTENANCE_EXCLUSION_START = "2025-01-01T00:00:00Z";
+
+export function maintenancePolicy(): gcp.types.input.container.ClusterMaintenancePolicy {
+  return {
+    dailyMaintenanceWindow: { startTime: "03:00" },
+    maintenanceExclusions: [
+      {
+        exclusionName: "servelab-no-minor-or-node-upgrades",
+        startTime: MAINTENANCE_EXCLUSION_START,
+        exclusionOptions: { scope: "NO_MINOR_OR_NODE_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" },
+      },
+    ],
+  };
 }

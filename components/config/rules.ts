@@ -12,7 +12,10 @@ import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
 import { engineResources, replicasOnNode, replicasPerNode } from "../engine/sizing";
 import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
 import { resultsProblems } from "../results/rules";
+import { gkeCapacityProblems } from "../cluster/gkeCapacityRules";
 import { aibrixKvProblems } from "../kvcache/aibrixKvRules";
+import { rdmaFitProblems } from "../kvcache/rdmaFitRules";
+import { engineGpuProblems } from "../engine/gpuRules";
 import { aibrixProblems } from "../serving/aibrixSpec";
 import { LMCACHE_REPOSITORY, lmcacheMinMemoryGb, productionStackImage, productionStackMemory, splitImage } from "../serving/productionStackValues";
 import { FIT_RULES } from "./fitRules";
@@ -25,7 +28,7 @@ type Rule = (config: ExperimentConfig, facts: ClusterFacts, out: ConfigProblem[]
 const SECRET_ENV = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN"];
 const KUBEAI_NAME_LIMIT = 40;
 
-const gkeZones: Rule = ({ cluster }, _facts, out) => {
+const gkeZones: Rule = ({ cluster }, facts, out) => {
   if (cluster.provider !== "gke") return;
   const zones = cluster.zones ?? [];
   if (zones.length !== 1) {
@@ -36,6 +39,7 @@ const gkeZones: Rule = ({ cluster }, _facts, out) => {
   } else if (!zones[0].startsWith(`${cluster.region}-`)) {
     out.push({ path: "servelab:cluster.zones[0]", message: `"${zones[0]}" is not in region ${cluster.region}` });
   }
+  out.push(...gkeCapacityProblems(cluster, facts.gpu));
   const { provisioning, reservation } = cluster.gpu;
   if (reservation && provisioning !== "reservation") {
     out.push({ path: "servelab:cluster.gpu.reservation", message: `only applies with provisioning: reservation (provisioning is ${provisioning})` });
@@ -90,7 +94,9 @@ const kvTier: Rule = ({ kvCache, router, engine }, facts, out) => {
   }
 };
 
-const engineArgs: Rule = ({ engine }, _facts, out) => {
+const engineArgs: Rule = (config, facts, out) => {
+  const { engine } = config;
+  out.push(...engineGpuProblems(config, facts));
   engine.extraArgs.forEach((arg, i) => {
     const name = flagName(arg);
     if (name && RENDERED_FLAGS[name]) {
@@ -277,7 +283,7 @@ const mirroredKubeAi: Rule = ({ cluster, router }, _facts, out) => {
 };
 
 const aibrix: Rule = (config, facts, out) => {
-  out.push(...aibrixProblems(config, facts), ...aibrixKvProblems(config, facts));
+  out.push(...aibrixProblems(config, facts), ...aibrixKvProblems(config, facts), ...rdmaFitProblems(config, facts));
 };
 
 const RULES: Rule[] = [gkeZones, routing, kvTier, engineArgs, modelName, gpuFit, podFit, productionStack, benchmarkFit, kubeAiPrefixHash, results, vkeCluster, mirroredLmcache, mirroredKubeAi, aibrix, ...FIT_RULES];

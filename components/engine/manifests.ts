@@ -34,6 +34,8 @@ export interface EngineManifestInput {
   /** Extended resources (e.g. an RDMA NIC) added to the container's requests and limits. */
   extraLimits?: Record<string, string>;
   podAnnotations?: Record<string, string>;
+  /** Containers that must finish before vLLM starts (e.g. waiting for a KV-cache tier to register). */
+  initContainers?: k8s.types.input.core.v1.Container[];
 }
 
 const HF_HOME = "/models/huggingface";
@@ -90,6 +92,7 @@ export function engineDeployment(input: EngineManifestInput): DeploymentArgs {
           nodeSelector: input.placement.nodeSelector,
           tolerations: input.placement.tolerations,
           terminationGracePeriodSeconds: 60,
+          ...(input.initContainers?.length ? { initContainers: input.initContainers } : {}),
           containers: [
             {
               name: "vllm",

@@ -86,6 +86,18 @@ const UNKNOWN_SIZE_MINUTES = 45;
 const MIN_MINUTES = 15;
 
 /**
+ * What Pulumi (or the benchmark's readiness gate) waits for engines beyond their startup budget: a GPU node
+ * scaling up or being created, and the engine image pull on a fresh node, which the startup probe does not
+ * count (it starts with the container).
+ */
+export const ENGINE_AWAIT_SLACK_MINUTES = 20;
+
+/** Minutes to wait for engines to become ready: startup budget plus the slack for nodes and image pulls. */
+export function engineAwaitMinutes(engine: EngineConfig, model: ModelConfig, extraSeconds = 0): number {
+  return startupBudgetMinutes(engine, model) + Math.ceil(extraSeconds / 60) + ENGINE_AWAIT_SLACK_MINUTES;
+}
+
+/**
  * Minutes from pod start to a ready engine: image pull, weight download from Hugging Face, loading
  * the weights onto the GPUs, CUDA graph capture; with a 1.5x margin. The config's
  * startupTimeoutMinutes wins.

@@ -1,9 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineManifestInput, engineDeployment, engineService } from "./manifests";
-
-/** How long Pulumi waits for the engines beyond their startup budget: node scale-up, image pull. */
-const AWAIT_SLACK_MINUTES = 20;
+import { ENGINE_AWAIT_SLACK_MINUTES } from "./sizing";
 
 /**
  * vLLM replicas as a Deployment plus a ClusterIP Service over them. `pulumi up` waits until every
@@ -17,7 +15,7 @@ export class VllmDeployment extends pulumi.ComponentResource {
 
   constructor(name: string, args: EngineManifestInput, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:engine:VllmDeployment", name, {}, opts);
-    const wait = `${args.startupBudgetMinutes + AWAIT_SLACK_MINUTES}m`;
+    const wait = `${args.startupBudgetMinutes + ENGINE_AWAIT_SLACK_MINUTES}m`;
     this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, engineDeployment(args), {
       parent: this,
       customTimeouts: { create: wait, update: wait, delete: "10m" },

@@ -73,6 +73,31 @@ export interface AibrixKvEngine {
   /** Extended resources added to the engine container's requests and limits. */
   extraLimits: Record<string, string>;
   podAnnotations: Record<string, string>;
+  /** Run before vLLM: with L2, wait until an InfiniStore node is registered in the KVCache's Redis. */
+  initContainers: Array<{ name: string; image: string; command: string[]; resources: Record<string, Record<string, string>> }>;
+}
+
+/**
+ * The v0.3.0 kvcache-watcher writes Redis key `kvcache_nodes` only once an InfiniStore pod is Running with an
+ * RDMA address (vllm-project/aibrix@v0.3.0:cmd/kvcache-watcher/main.go, InfiniStoreRedisNodeMemberKey), and the
+ * controller never writes the KVCache's status (pkg/controller/kvcache at that tag has no status update), so the
+ * KVCache object itself cannot be awaited. The engines wait for the key instead: started earlier, the AIBrix
+ * connector finds no L2 node and the row would measure vLLM without its L2 cache.
+ */
+export const INFINISTORE_REGISTERED_KEY = "kvcache_nodes";
+
+export function waitForInfinistoreInit() {
+  const redis = `${KVCACHE_NAME}-redis`;
+  const small = { cpu: "100m", memory: "64Mi" };
+  return {
+    name: "wait-for-infinistore",
+    image: AIBRIX_KVCACHE_IMAGES.redis,
+    command: [
+      "sh", "-c",
+      `until [ "$(redis-cli -h ${redis} -p 6379 EXISTS ${INFINISTORE_REGISTERED_KEY} 2>/dev/null)" = "1" ]; do echo "waiting for an InfiniStore node in ${redis}/${INFINISTORE_REGISTERED_KEY}"; sleep 5; done`,
+    ],
+    resources: { requests: small, limits: small },
+  };
 }
 
 /** Engine env names a tier sets (the config's engine.env may not repeat them). */
@@ -115,7 +140,30 @@ export function aibrixKvEngine(tier: AibrixKvTier, kvCache: KvCacheConfig, engin
     capabilities: ["IPC_LOCK"],
     extraLimits: l2 ? { [rdma]: "1" } : {},
     podAnnotations: l2 ? rdmaPodAnnotations(rdma) : {},
+    initContainers: l2 ? [waitForInfinistoreInit()] : [],
   };
+}
+
+/**
+ * The environment the v0.3.0 controller gives its own InfiniStore container (vllm-project/aibrix@v0.3.0:
+ * pkg/controller/kvcache/backends/infinistore.go buildCacheStatefulSetForInfiniStore), which a custom template
+ * replaces wholesale. AIBRIX_KVCACHE_UID is left out: the KVCache's UID does not exist before the object does.
+ */
+export function infinistoreControllerEnv() {
+  const field = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+  return [
+    field("MY_HOST_NAME", "status.podIP"),
+    field("MY_NODE_NAME", "spec.nodeName"),
+    field("MY_POD_NAME", "metadata.name"),
+    field("MY_POD_NAMESPACE", "metadata.namespace"),
+    field("MY_POD_IP", "status.podIP"),
+    field("MY_UID", "metadata.uid"),
+    { name: "AIBRIX_KVCACHE_NAME", value: KVCACHE_NAME },
+    field("AIBRIX_KVCACHE_NAMESPACE", "metadata.namespace"),
+    { name: "AIBRIX_KVCACHE_BACKEND", value: "infinistore" },
+    { name: "AIBRIX_KVCACHE_RDMA_PORT", value: String(INFINISTORE_PORTS.service) },
+    { name: "AIBRIX_KVCACHE_ADMIN_PORT", value: String(INFINISTORE_PORTS.admin) },
+  ];
 }
 
 /** The controller's InfiniStore pod (v0.3.0), placed on the GPU pool where the RDMA NICs are. */
@@ -157,6 +205,7 @@ function infinistorePodTemplate(
             { name: "service", containerPort: INFINISTORE_PORTS.service, protocol: "TCP" },
             { name: "manage", containerPort: INFINISTORE_PORTS.admin, protocol: "TCP" },
           ],
+          env: infinistoreControllerEnv(),
           resources: { requests: resources, limits: resources },
           securityContext: { capabilities: { add: ["IPC_LOCK", "SYS_RESOURCE"] }, privileged: false },
           volumeMounts: [{ name: "shared-mem", mountPath: "/dev/shm" }],

@@ -31,15 +31,17 @@ export function estimateCost(cluster: ClusterConfig, facts: ClusterFacts): Estim
   if (cluster.provider !== "gke") {
     return { usdPerHour: null, lines: [], priceSource: PRICES_READ_ON, notes: ["existing cluster: servelab creates no machines, so it adds no machine cost"] };
   }
+  const { provisioning } = cluster.gpu;
   const lines: CostLine[] = [
-    { item: `GPU node ${facts.gpu.machineType}`, count: facts.gpu.nodes, usdPerHour: round2(facts.gpu.usdPerHourPerNode! * facts.gpu.nodes) },
+    { item: `GPU node ${facts.gpu.machineType} (${provisioning})`, count: facts.gpu.nodes, usdPerHour: round2(facts.gpu.usdPerHourPerNode! * facts.gpu.nodes) },
     { item: `system node ${facts.system.machineType}`, count: facts.system.nodes!, usdPerHour: round2(facts.system.usdPerHourPerNode! * facts.system.nodes!) },
     { item: "GKE cluster management fee", count: 1, usdPerHour: GKE_CLUSTER_FEE_USD_PER_HOUR },
   ];
-  const notes = ["on-demand list prices in us-central1; other regions differ; disks, network egress and load balancers are not included"];
-  if (cluster.gpu.provisioning === "spot" || cluster.gpu.provisioning === "flex-start") {
-    notes.push(`${cluster.gpu.provisioning} capacity is billed below the on-demand price shown (an upper bound)`);
+  const notes = [`list prices in us-central1 (the GPU node at its ${facts.gpu.onDemand === false ? "list price, though it is not sold on-demand" : "on-demand price"}); other regions differ; disks, network egress and load balancers are not included`];
+  if (provisioning === "spot" || provisioning === "flex-start") {
+    notes.push(`${provisioning} capacity is billed below the list price shown for the GPU node (an upper bound; the discount is not in servelab's catalog)`);
   }
-  if (cluster.gpu.provisioning === "reservation") notes.push("reserved capacity is billed by the reservation whether or not this stack uses it");
+  if (provisioning === "flex-start") notes.push("flex-start: the GPU pool scales from zero, so GPU hours start when the engines are scheduled, not at `pulumi up`");
+  if (provisioning === "reservation") notes.push("reserved capacity is billed by the reservation whether or not this stack uses it; the GPU line is the reservation's list price");
   return { usdPerHour: round2(lines.reduce((sum, l) => sum + l.usdPerHour, 0)), lines, priceSource: PRICES_READ_ON, notes };
 }

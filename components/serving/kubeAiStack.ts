@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../catalog/versions";
-import { startupBudgetMinutes } from "../engine/sizing";
+import { engineAwaitMinutes } from "../engine/sizing";
 import {
   kubeAiBaseUrl,
   kubeAiChartValues,
@@ -40,7 +40,8 @@ export class KubeAiStack extends pulumi.ComponentResource implements ServingStac
       config,
       namespace: "",
       labels: args.labels,
-      readyTimeoutSeconds: startupBudgetMinutes(config.engine, config.model) * 60,
+      // The engines' own budget plus the slack for GPU nodes and image pulls on fresh nodes.
+      readyTimeoutSeconds: engineAwaitMinutes(config.engine, config.model) * 60,
     });
     this.model = new k8s.apiextensions.CustomResource(
       `${name}-model`,
@@ -54,7 +55,8 @@ export class KubeAiStack extends pulumi.ComponentResource implements ServingStac
       this.directService = new k8s.core.v1.Service(
         `${name}-direct`,
         { ...svc, metadata: { ...svc.metadata, namespace } },
-        { parent: this },
+        // After the Model is ready: Pulumi awaits a Service's endpoints for 10 minutes, which exist only then.
+        { parent: this, dependsOn: [this.model] },
       );
       this.ready.push(this.directService);
     }

@@ -13,7 +13,7 @@ import { quantityGb } from "../config/quantity";
 import { ExperimentConfig, Toleration } from "../config/schema";
 import { ClusterFacts } from "../cluster/facts";
 import { Placement } from "../cluster/types";
-import { engineResources, hfRepo, startupBudgetMinutes } from "../engine/sizing";
+import { engineAwaitMinutes, engineResources, hfRepo, startupBudgetMinutes } from "../engine/sizing";
 import { renderVllmSpec, VLLM_PORT } from "../engine/vllmArgs";
 import { dnsName } from "../util/labels";
 
@@ -146,6 +146,22 @@ export function productionStackStartupProbe(config: ExperimentConfig) {
   return { ...PROBE, failureThreshold: Math.ceil(seconds / PROBE.periodSeconds) };
 }
 
+/**
+ * The engines' cold start (LMCache image, weight download, pinning the CPU buffer) can outlast both
+ * pulumi-kubernetes' 10-minute default await and the chart's fixed `progressDeadlineSeconds: 1200` on the engine
+ * Deployment (vllm-project/production-stack@vllm-stack-0.1.12:helm/templates/deployment-vllm-multi.yaml), after
+ * which the provider reports the Deployment failed. So Pulumi skips awaiting the engine Deployment and its Service
+ * (the chart renders `modelSpec.annotations` on the Deployment and `modelSpec.serviceAnnotations` on
+ * the Service, same files at that tag) and the benchmark's readiness gate waits with the engines' budget.
+ */
+export const PS_ENGINE_AWAIT_ANNOTATIONS = { "pulumi.com/skipAwait": "true" };
+
+/** Minutes the benchmark's gate allows the chart's engines: startup budget, buffer pinning, node and pull slack. */
+export function productionStackStartupMinutes(config: ExperimentConfig): number {
+  const pinSeconds = config.kvCache.tier === "lmcache-cpu" ? (config.kvCache.sizeGb ?? 0) * PIN_SECONDS_PER_GB : 0;
+  return engineAwaitMinutes(config.engine, config.model, pinSeconds);
+}
+
 /** The chart values (assumes checkRules accepted the config). */
 export function renderProductionStackValues(input: ProductionStackValuesInput): Record<string, unknown> {
   const { config, facts, release } = input;
@@ -167,6 +183,8 @@ export function renderProductionStackValues(input: ProductionStackValuesInput): 
     requestGPU: res.gpus,
     shmSize: engine.shmSize,
     vllmConfig: vllmConfigFromArgs(spec.args),
+    annotations: PS_ENGINE_AWAIT_ANNOTATIONS,
+    serviceAnnotations: PS_ENGINE_AWAIT_ANNOTATIONS,
   };
   const env = Object.entries(spec.env).map(([name, value]) => ({ name, value }));
   if (env.length > 0) modelSpec.env = env;
