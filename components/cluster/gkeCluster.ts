@@ -1,4 +1,5 @@
-import * as gcp from "@pulumi/gcp";
+import type * as Gcp from "@pulumi/gcp";
+import { gcpSdk } from "../util/cloudSdk";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/problems";
@@ -20,9 +21,9 @@ export interface GkeClusterArgs {
  */
 export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   public readonly facts: ClusterFacts;
-  public readonly cluster: gcp.container.Cluster;
-  public readonly gpuPool: gcp.container.NodePool;
-  public readonly systemPool: gcp.container.NodePool;
+  public readonly cluster: Gcp.container.Cluster;
+  public readonly gpuPool: Gcp.container.NodePool;
+  public readonly systemPool: Gcp.container.NodePool;
   public readonly provider: k8s.Provider;
   public readonly providerArgs: k8s.ProviderArgs;
   public readonly kubeconfig: pulumi.Output<string>;
@@ -31,6 +32,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:cluster:GkeCluster", name, {}, opts);
+    const gcp = gcpSdk();
     const { config, facts, stack } = args;
     this.facts = facts;
     const project = config.project ?? gcp.config.project;

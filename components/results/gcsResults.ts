@@ -1,4 +1,5 @@
-import * as gcp from "@pulumi/gcp";
+import type * as Gcp from "@pulumi/gcp";
+import { gcpSdk } from "../util/cloudSdk";
 import * as pulumi from "@pulumi/pulumi";
 import { ResultsAccess } from "./access";
 import {
@@ -23,10 +24,11 @@ export interface GcsResultsArgs {
  */
 export class GcsResults extends pulumi.ComponentResource {
   public readonly access: ResultsAccess;
-  public readonly bucket?: gcp.storage.Bucket;
+  public readonly bucket?: Gcp.storage.Bucket;
 
   constructor(name: string, args: GcsResultsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:results:GcsResults", name, {}, opts);
+    const gcp = gcpSdk();
     const { spec, project, stack } = args;
     if (spec.create) {
       // Without destroyResults, destroy drops the bucket from the stack and leaves it (and every result) in place.

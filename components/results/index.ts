@@ -1,6 +1,6 @@
-import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/problems";
+import { gcpSdk } from "../util/cloudSdk";
 import { ExperimentConfig } from "../config/schema";
 import { ResultsAccess } from "./access";
 import { GcsResults } from "./gcsResults";
@@ -28,7 +28,7 @@ export function createResultsAccess(name: string, args: ResultsArgs, opts: pulum
   switch (spec.store) {
     case "gcs": {
       const { cluster } = args.config;
-      const project = (cluster.provider === "gke" ? cluster.project : undefined) ?? gcp.config.project;
+      const project = (cluster.provider === "gke" ? cluster.project : undefined) ?? gcpSdk().config.project;
       if (!project) throw new ConfigError([{ path: "servelab:cluster.project", message: "is not set and neither is gcp:project; run `pulumi config set gcp:project <your-project>`" }]);
       return new GcsResults(name, { spec, project, stack, namespace, serviceAccount: args.serviceAccount }, opts).access;
     }

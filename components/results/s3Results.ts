@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+import type * as Aws from "@pulumi/aws";
+import { awsSdk } from "../util/cloudSdk";
 import * as pulumi from "@pulumi/pulumi";
 import { KeyResultsArgs, ResultsAccess, keyResultsAccess } from "./access";
 import { S3_ENCRYPTION_RULES, S3_OWNERSHIP_RULE, S3_PUBLIC_ACCESS_BLOCK, s3BucketArgs, s3PutOnlyPolicy, s3WriterUserName } from "./s3Spec";
@@ -10,10 +11,11 @@ import { S3_ENCRYPTION_RULES, S3_OWNERSHIP_RULE, S3_PUBLIC_ACCESS_BLOCK, s3Bucke
  */
 export class S3Results extends pulumi.ComponentResource {
   public readonly access: ResultsAccess;
-  public readonly bucket?: aws.s3.Bucket;
+  public readonly bucket?: Aws.s3.Bucket;
 
   constructor(name: string, args: KeyResultsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:results:S3Results", name, {}, opts);
+    const aws = awsSdk();
     const { spec, stack } = args;
     const guards: pulumi.Resource[] = [];
     if (spec.create) {
