@@ -26,13 +26,15 @@ async function fakeServer(failEvery = 0) {
     req.on("data", (d) => (body += d));
     req.on("end", () => {
       res.setHeader("Content-Type", "application/json");
-      if (req.url === "/v1/models") return res.end(JSON.stringify({ data: [{ id: "m" }] }));
-      if (req.url === "/v1/chat/completions" && JSON.parse(body).model === "m") {
+      if (req.url === "/v1/models") {
+        res.end(JSON.stringify({ data: [{ id: "m" }] }));
+      } else if (req.url === "/v1/chat/completions" && JSON.parse(body).model === "m") {
         chats += 1;
-        if (failEvery > 0 && chats > 1 && chats % failEvery === 0) return res.writeHead(500).end("{}");
-        return res.end(JSON.stringify({ choices: [{ message: { role: "assistant", content: "OK" } }] }));
+        if (failEvery > 0 && chats > 1 && chats % failEvery === 0) res.writeHead(500).end("{}");
+        else res.end(JSON.stringify({ choices: [{ message: { role: "assistant", content: "OK" } }] }));
+      } else {
+        res.writeHead(404).end("{}");
       }
-      res.writeHead(404).end("{}");
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
