@@ -102,7 +102,7 @@ describe("scripts shipped to the Job", () => {
     expect(Object.keys(bundle.files)).toEqual(["mrqa_counted.py", "multi_round_qa_sweep.py", "servelab_common.py"]);
     expect(run.command[1]).toBe(`/servelab/${run.scripts[0]}`);
     const other = benchmarkScripts(vllmBenchRun(bench({}), ctx).scripts);
-    expect(Object.keys(other.files)).toEqual(["servelab_common.py", "vllm_bench_sweep.py"]);
+    expect(Object.keys(other.files)).toEqual(["servelab_common.py", "vllm_bench_sweep.py", "vllm_cli_on_cpu.py"]);
     expect(other.sha256).not.toBe(bundle.sha256);
   });
 });

@@ -182,6 +182,10 @@ describe("production-stack bad configs", () => {
   const cases: [string, (r: Record<string, any>) => void, string][] = [
     ["kvaware needs the controller", (r) => { r.router.routing = "kvaware"; }, 'servelab:router.routing: "kvaware" needs the LMCache controller'],
     ["session without key", (r) => { delete r.router.sessionKey; }, "servelab:router.sessionKey: is required with routing: session"],
+    ["session key multi-round-qa never sends", (r) => { r.router.sessionKey = "x-session-id"; }, 'servelab:router.sessionKey: "x-session-id": the multi-round-qa harness never sends this header, so no request would carry a session and the router would not route by session; set sessionKey: x-user-id'],
+    ["session routing under a harness without a session header", (r) => {
+      r.benchmark = { harness: "vllm-bench", points: [{ requestRate: 1 }] };
+    }, 'servelab:router.sessionKey: "x-user-id": the vllm-bench harness never sends this header'],
     ["unknown routing", (r) => { r.router.routing = "least-request"; }, 'servelab:router.routing: "least-request" is not a routing mode of production-stack; allowed: roundrobin, session, prefixaware, kvaware'],
     ["fractional CPU", (r) => { r.engine.cpu = 7.5; }, "servelab:engine.cpu: 7.5: the vllm-stack chart takes requestCPU as an integer; use 7 or 8"],
     ["image without tag", (r) => { r.engine.image = "lmcache/vllm-openai"; }, 'servelab:engine.image: "lmcache/vllm-openai" needs an explicit tag'],

@@ -1,4 +1,4 @@
-"""servelab's `vllm bench serve` driver: waits for the endpoint, runs one benchmark per
+"""servelab's `vllm bench serve` driver (run on a CPU node through vllm_cli_on_cpu.py): waits for the endpoint, runs one benchmark per
 (request rate, max concurrency) point with --save-result, and fails the Job when a point lost more
 requests than --max-failed-requests.
 
@@ -38,6 +38,23 @@ def ensure_dataset(bench, fallback_url, work_dir):
     return patched
 
 
+LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vllm_cli_on_cpu.py")
+
+
+def bench_command(bench, base_url, model, rate, concurrency, results_dir, filename):
+    """One point's `vllm bench serve`, started through vllm_cli_on_cpu.py: the Job runs on a node without a GPU."""
+    command = [
+        sys.executable, LAUNCHER, "bench", "serve", *bench,
+        "--base-url", common.server_root(base_url),
+        "--model", model,
+        "--request-rate", rate,
+        "--save-result", "--result-dir", results_dir, "--result-filename", filename,
+    ]
+    if concurrency:
+        command += ["--max-concurrency", concurrency]
+    return command
+
+
 def lost_requests(result, num_prompts):
     failed = result.get("failed")
     if failed is None and num_prompts is not None:
@@ -57,15 +74,7 @@ def main(argv):
     for spec in args.point:
         label, rate, concurrency = spec.split(":")
         filename = f"{args.experiment}_{label}.json"
-        command = [
-            "vllm", "bench", "serve", *bench,
-            "--base-url", common.server_root(args.base_url),
-            "--model", args.model,
-            "--request-rate", rate,
-            "--save-result", "--result-dir", args.results_dir, "--result-filename", filename,
-        ]
-        if concurrency:
-            command += ["--max-concurrency", concurrency]
+        command = bench_command(bench, args.base_url, args.model, rate, concurrency, args.results_dir, filename)
         common.log(f"{label}: {' '.join(command)}")
         code = subprocess.run(command).returncode
         path = os.path.join(args.results_dir, filename)

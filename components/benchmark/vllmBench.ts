@@ -56,7 +56,7 @@ export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext, driverArgs
     harness: "vllm-bench",
     image: b.image,
     command: ["python3", `${SCRIPTS_DIR}/vllm_bench_sweep.py`],
-    scripts: ["vllm_bench_sweep.py"],
+    scripts: ["vllm_bench_sweep.py", "vllm_cli_on_cpu.py"],
     args: [
       ...commonDriverArgs(b),
       ...b.points.map((p) => `--point=${pointLabel(p)}:${p.requestRate}:${p.maxConcurrency ?? ""}`),

@@ -11,7 +11,9 @@ export const IMAGES = {
   /**
    * Image for the `vllm-bench` harness: `vllm bench serve` exists from vLLM 0.9 on, so the engine's
    * v0.8.5 cannot run it. v0.10.2 is KubeAI 0.22.1's engine; that its `vllm bench serve` runs without
-   * extra pip installs is unverified.
+   * extra pip installs is unverified. On the CPU node its CLI stops at "Failed to infer device type"
+   * (vllm-project/vllm#23967, fixed after v0.10.2 by #25283), so the driver starts it through
+   * benchmarks/scripts/vllm_cli_on_cpu.py, which applies that fix's CPU-platform switch.
    */
   vllmBench: "vllm/vllm-openai:v0.10.2",
   /** Python for benchmark drivers that pip-install their own client (multi-round-qa). */

@@ -11,6 +11,7 @@ import { VKE_GPU_INSTANCES, mayHaveRdma } from "../catalog/vkeMachines";
 import { RENDERED_FLAGS, flagName } from "../engine/vllmArgs";
 import { engineResources, replicasOnNode, replicasPerNode } from "../engine/sizing";
 import { multiRoundQaContextTokens } from "../benchmark/multiRoundQa";
+import { sessionKeyProblems } from "../benchmark/sessionKeyRules";
 import { resultsProblems } from "../results/rules";
 import { gkeCapacityProblems } from "../cluster/gkeCapacityRules";
 import { aibrixKvProblems } from "../kvcache/aibrixKvRules";
@@ -46,7 +47,8 @@ const gkeZones: Rule = ({ cluster }, facts, out) => {
   }
 };
 
-const routing: Rule = ({ router }, _facts, out) => {
+const routing: Rule = (config, _facts, out) => {
+  const { router } = config;
   const facts = ROUTERS[router.kind];
   if (router.kind === "k8s-service") {
     if (router.routing) out.push({ path: "servelab:router.routing", message: `"${router.routing}": k8s-service has no routing modes (kube-proxy spreads connections); remove the key or pick a router with routing modes` });
@@ -59,8 +61,9 @@ const routing: Rule = ({ router }, _facts, out) => {
   }
   const wantsSession = router.routing === "session" || router.routing === "kvaware";
   if (router.routing === "session" && !router.sessionKey) {
-    out.push({ path: "servelab:router.sessionKey", message: "is required with routing: session (multi-round-qa sends the header x-user-id)" });
+    out.push({ path: "servelab:router.sessionKey", message: "is required with routing: session: the request header the router keys sessions on (multi-round-qa sends x-user-id on every request)" });
   }
+  out.push(...sessionKeyProblems(config));
   if (router.sessionKey && !wantsSession) {
     out.push({ path: "servelab:router.sessionKey", message: `only applies to session or kvaware routing (routing is ${router.routing ?? "unset"})` });
   }

@@ -1,0 +1,105 @@
+/**
+ * vllm_bench_sweep.py end to end on a machine without a GPU: the driver, as the harness builds its
+ * arguments, against a local fake OpenAI server, with a stand-in `vllm` package (the real one cannot be
+ * installed here) that fails like vLLM 0.10.2's CLI when the platform has no device type.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { createServer } from "node:http";
+import { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ENV, RESULTS_DIR } from "../components/benchmark/harness";
+import { vllmBenchRun } from "../components/benchmark/vllmBench";
+import { benchmarkSchema, VllmBenchConfig } from "../components/config/schema";
+import { parseVllmBenchResult } from "../benchmarks/parsers/vllmBench";
+
+const SCRIPTS = resolve(__dirname, "../benchmarks/scripts");
+const FAKE_VLLM = resolve(__dirname, "fixtures/scripts/fake_vllm");
+
+/** A fake OpenAI server that lists model "m" and answers chat completions; `failEvery` > 0 fails every n-th one after the readiness probe. */
+async function fakeServer(failEvery = 0) {
+  let chats = 0;
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      res.setHeader("Content-Type", "application/json");
+      if (req.url === "/v1/models") {
+        res.end(JSON.stringify({ data: [{ id: "m" }] }));
+      } else if (req.url === "/v1/chat/completions" && JSON.parse(body).model === "m") {
+        chats += 1;
+        if (failEvery > 0 && chats > 1 && chats % failEvery === 0) res.writeHead(500).end("{}");
+        else res.end(JSON.stringify({ choices: [{ message: { role: "assistant", content: "OK" } }] }));
+      } else {
+        res.writeHead(404).end("{}");
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` };
+}
+
+/** The Job's command and arguments from the harness, with the Job's $(VAR)s and results folder filled in. */
+function jobCommand(b: VllmBenchConfig, baseUrl: string, resultsDir: string): string[] {
+  const run = vllmBenchRun(b, { experiment: "exp", tokenizer: "org/tok" });
+  const values: Record<string, string> = { [ENV.baseUrl]: baseUrl, [ENV.model]: "m", [ENV.experiment]: "exp" };
+  const args = run.args.map((a) => a.replace(/\$\((\w+)\)/g, (_m, name: string) => values[name]).replace(RESULTS_DIR, resultsDir));
+  return [...run.command.slice(1).map((p) => p.replace("/servelab", SCRIPTS)), ...args];
+}
+
+function runDriver(argv: string[], calls: string) {
+  return new Promise<{ code: number; out: string }>((done) => {
+    const child = spawn("python3", argv, { env: { ...process.env, PYTHONPATH: FAKE_VLLM, FAKE_VLLM_CALLS: calls, SERVELAB_RESULTS_BUCKET: "" } });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (c) => done({ code: c ?? 1, out }));
+  });
+}
+
+const config = (extra: object = {}) =>
+  benchmarkSchema.parse({ harness: "vllm-bench", numPrompts: 4, points: [{ requestRate: 2 }, { requestRate: "inf", maxConcurrency: 2 }], ...extra }) as VllmBenchConfig;
+
+describe("vllm_bench_sweep.py on a node without a GPU", () => {
+  it("the stand-in fails like vLLM 0.10.2 when started as `vllm bench serve` on an unspecified platform", () => {
+    const run = spawnSync("python3", ["-c", "import sys; sys.argv = ['vllm', 'bench', 'serve']; from vllm.entrypoints.cli.main import main; main()"], {
+      encoding: "utf8",
+      env: { ...process.env, PYTHONPATH: FAKE_VLLM },
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/Failed to infer device type/);
+  });
+
+  it("runs every point through vllm_cli_on_cpu.py, saves one result per point that the vllm-bench parser reads", async () => {
+    const { server, baseUrl } = await fakeServer();
+    const dir = mkdtempSync(join(tmpdir(), "sl-vllm-bench-"));
+    const calls = join(dir, "calls.jsonl");
+    const { code, out } = await runDriver(jobCommand(config(), baseUrl, join(dir, "results")), calls);
+    server.close();
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/vLLM's CLI runs on its CPU platform/);
+    const argvs = readFileSync(calls, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
+    expect(argvs.map((a) => a.slice(0, 2))).toEqual([["bench", "serve"], ["bench", "serve"]]);
+    expect(argvs[0]).toEqual(expect.arrayContaining(["--base-url", baseUrl.replace(/\/v1$/, ""), "--endpoint", "/v1/chat/completions", "--tokenizer", "org/tok", "--request-rate", "2"]));
+    expect(argvs[1]).toEqual(expect.arrayContaining(["--request-rate", "inf", "--max-concurrency", "2"]));
+    const files = readdirSync(join(dir, "results")).filter((f) => f.startsWith("exp_")).sort();
+    expect(files).toEqual(["exp_rate-2.json", "exp_rate-inf_conc-2.json"]);
+    const records = files.map((f) => parseVllmBenchResult(readFileSync(join(dir, "results", f), "utf8"), f, { fallbackExperiment: "exp" }));
+    expect(records.map((r) => [r.load, r.requests])).toEqual([
+      [{ requestRate: 2 }, { completed: 4, failed: 0 }],
+      [{ requestRate: "inf", maxConcurrency: 2 }, { completed: 4, failed: 0 }],
+    ]);
+    expect(records[0].ttftMs.mean).toBeGreaterThan(0);
+  });
+
+  it("fails the Job when a point lost requests beyond benchmark.maxFailedRequests", async () => {
+    const { server, baseUrl } = await fakeServer(2);
+    const dir = mkdtempSync(join(tmpdir(), "sl-vllm-bench-"));
+    const { code, out } = await runDriver(jobCommand(config({ points: [{ requestRate: "inf" }] }), baseUrl, join(dir, "results")), join(dir, "calls.jsonl"));
+    server.close();
+    expect(code, out).not.toBe(0);
+    expect(out).toMatch(/rate-inf: 2 of 4 requests failed/);
+  });
+});
