@@ -6,6 +6,8 @@ import { IMAGES } from "../components/catalog/versions";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { parseExperimentConfig } from "../components/config/parse";
 import { ExperimentConfig } from "../components/config/schema";
+import { engineProbes } from "../components/engine/manifests";
+import { startupBudgetMinutes } from "../components/engine/sizing";
 import { renderVllmSpec } from "../components/engine/vllmArgs";
 import { planStack } from "../components/plan/planStack";
 import {
@@ -15,6 +17,7 @@ import {
   splitImage,
   vllmConfigFromArgs,
 } from "../components/serving/productionStackValues";
+import { productionStackConnectorProblems } from "../components/serving/productionStackConnectorRules";
 import { testDataJson } from "./data/sources";
 import { minimalRaw, rawStackValues, configProblems } from "./helpers/configs";
 
@@ -39,6 +42,12 @@ function psConfig(edit: (raw: Record<string, any>) => void = () => {}): Experime
 
 const problems = configProblems;
 
+/**
+ * Keys the templates read although neither values.yaml nor the schema shows them: every probe's timeoutSeconds and
+ * successThreshold (vllm-project/production-stack@vllm-stack-0.1.12:helm/templates/_helpers.tpl, `chart.templateProbe`).
+ */
+const TEMPLATE_ONLY_KEYS = new Set(["timeoutSeconds", "successThreshold"]);
+
 /** Key paths of `v` the chart does not know: not in the schema's properties and not in values.yaml. */
 function unknownKeyPaths(v: unknown, schema: any, defaults: any, path = ""): string[] {
   if (Array.isArray(v)) {
@@ -56,7 +65,7 @@ function unknownKeyPaths(v: unknown, schema: any, defaults: any, path = ""): str
     const s = schema?.properties?.[key];
     const d = defaults && typeof defaults === "object" && !Array.isArray(defaults) ? defaults[key] : undefined;
     const inDefaults = defaults && typeof defaults === "object" && !Array.isArray(defaults) && key in defaults;
-    if (!s && !inDefaults) {
+    if (!s && !inDefaults && !(TEMPLATE_ONLY_KEYS.has(key) && /Probe$/.test(path))) {
       out.push(`${path}.${key}`);
       continue;
     }
@@ -138,6 +147,18 @@ describe("production-stack values", () => {
     expect(noCache.failureThreshold).toBeLessThan(p.failureThreshold);
   });
 
+  it("engine liveness and readiness probes time like servelab's own engines (the chart's defaults leave Kubernetes' 1 s timeout)", () => {
+    const own = engineProbes(startupBudgetMinutes(config.engine, config.model));
+    const { livenessProbe, readinessProbe, startupProbe } = v.servingEngineSpec;
+    for (const [chart, mine] of [[livenessProbe, own.livenessProbe], [readinessProbe, own.readinessProbe]] as const) {
+      expect(chart).toMatchObject({ periodSeconds: mine.periodSeconds, timeoutSeconds: mine.timeoutSeconds, failureThreshold: mine.failureThreshold, httpGet: { path: "/health", port: 8000 } });
+    }
+    expect(livenessProbe.timeoutSeconds).toBeGreaterThan(1);
+    expect(readinessProbe.timeoutSeconds).toBeGreaterThan(1);
+    expect(startupProbe.timeoutSeconds).toBe(own.startupProbe.timeoutSeconds);
+    expect(validateValues(v)).toBe(true);
+  });
+
   it("router: pinned image, session on x-user-id, CPU pool through nodeSelectorTerms, sized for long prompts", () => {
     expect(v.routerSpec).toMatchObject({ repository: "lmcache/lmstack-router", tag: "v0.1.12", routingLogic: "session", sessionKey: "x-user-id" });
     expect(v.routerSpec.nodeSelectorTerms).toEqual([{ matchExpressions: [{ key: "cloud.google.com/gke-nodepool", operator: "In", values: ["servelab-system"] }] }]);
@@ -195,6 +216,7 @@ describe("production-stack bad configs", () => {
     ["buffer does not fit the node", (r) => { delete r.engine.memory; r.kvCache.sizeGb = 300; }, "servelab:kvCache.sizeGb: 300 GB of pinned LMCache buffer needs 308Gi a replica; × 8 replicas a node"],
     ["LMCache size missing", (r) => { delete r.kvCache.sizeGb; }, "servelab:kvCache.sizeGb: is required with tier: lmcache-cpu"],
     ["LMCache behind k8s-service", (r) => { r.router = { kind: "k8s-service" }; }, "servelab:kvCache.tier: lmcache-cpu is deployed only through router.kind: production-stack"],
+    ["V0 engine behind the chart's LMCacheConnectorV1", (r) => { r.engine.env = { VLLM_USE_V1: "0" }; }, 'servelab:engine.env.VLLM_USE_V1: "0" with router production-stack and kvCache.tier lmcache-cpu: the vllm-stack chart passes LMCacheConnectorV1'],
     ["tainted system pool", (r) => {
       r.cluster = { provider: "kubeconfig", kubeconfig: "/k", gpu: { type: "h100", perNode: 8 }, systemTolerations: [{ key: "dedicated", operator: "Exists", effect: "NoSchedule" }] };
     }, "servelab:cluster.systemTolerations: the production-stack router template has no tolerations"],
@@ -226,5 +248,24 @@ describe("ps_stack plan", () => {
     expect(m[0]).toMatchObject({ replicaCount: 8, requestGPU: 1, lmcacheConfig: { enabled: true, cpuOffloadingBufferSize: "120" } });
     expect(manifests).toContain("http://ps-ps-stack-router-service.ps-stack.svc.cluster.local/v1");
     expect(manifests).not.toContain("vllm-engine-service");
+  });
+});
+
+describe("production-stack connector vs engine generation (productionStackConnectorProblems)", () => {
+  /** A parsed ps_stack config edited after parsing (parsing runs the rules this tests). */
+  const edited = (edit: (c: ExperimentConfig) => void) => { const c = structuredClone(psConfig()); edit(c); return c; };
+
+  it("VLLM_USE_V1=0 is refused only where the chart passes LMCacheConnectorV1", () => {
+    const v0 = edited((c) => { c.engine.env = { VLLM_USE_V1: "0" }; });
+    expect(productionStackConnectorProblems(v0).map((p) => p.path)).toEqual(["servelab:engine.env.VLLM_USE_V1"]);
+    expect(productionStackConnectorProblems(psConfig())).toEqual([]);
+    expect(productionStackConnectorProblems(edited((c) => { c.engine.env = { VLLM_USE_V1: "0" }; c.kvCache = { tier: "none" } as ExperimentConfig["kvCache"]; }))).toEqual([]);
+    expect(productionStackConnectorProblems(edited((c) => { c.engine.env = { VLLM_USE_V1: "1" }; }))).toEqual([]);
+  });
+
+  it("the chart gets no vllmConfig.v0 from servelab, so it renders LMCacheConnectorV1", () => {
+    const vc = values(edited((c) => { c.engine.env = { VLLM_USE_V1: "0" }; })).servingEngineSpec.modelSpec[0].vllmConfig;
+    expect(vc.v0).toBeUndefined();
+    expect(values(psConfig()).servingEngineSpec.modelSpec[0].lmcacheConfig.enabled).toBe(true);
   });
 });

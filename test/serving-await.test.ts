@@ -6,7 +6,9 @@ import { parseExperimentConfig } from "../components/config/parse";
 import { ENGINE_AWAIT_SLACK_MINUTES, startupBudgetMinutes } from "../components/engine/sizing";
 import { planStack } from "../components/plan/planStack";
 import { KubeAiStack } from "../components/serving/kubeAiStack";
-import { PS_ENGINE_AWAIT_ANNOTATIONS, productionStackStartupMinutes } from "../components/serving/productionStackValues";
+import { ProductionStack } from "../components/serving/productionStack";
+import type { ServingStack } from "../components/serving/types";
+import { PS_SERVICE_AWAIT_ANNOTATIONS, productionStackEngineAwait, productionStackStartupMinutes } from "../components/serving/productionStackValues";
 import { rawStackValues } from "./helpers/configs";
 import { Recorder, out, recordingMocks } from "./helpers/recordingMocks";
 import { parse } from "yaml";
@@ -40,23 +42,44 @@ describe("KubeAI", () => {
 });
 
 describe("production-stack engines rendered by the chart", () => {
-  it("skip Pulumi's await on the engine Deployment and Service (chart progressDeadlineSeconds 1200 and the 10-minute default)", async () => {
+  it("the component leaves no engine wait to the benchmark's gate (runs first: planStack below swaps the mocks)", async () => {
+    const config = configOf("ps_stack");
+    const facts = resolveClusterFacts(config.cluster).facts!;
+    const stack = new ProductionStack("ps", { config, facts, namespace: "ns", labels: {}, gpuPlacement: { nodeSelector: {}, tolerations: [] } });
+    await out(stack.chart.urn);
+    expect((stack as ServingStack).unawaitedStartupMinutes).toBeUndefined();
+    expect(stack.ready).toEqual([stack.chart]);
+  });
+
+  it("Pulumi awaits every engine replica through the chart's Deployment annotations (waitFor replaces the built-in await and the chart's 1200 s progress deadline)", async () => {
+    const config = configOf("ps_stack");
     const { charts } = await planStack("ps_stack");
     const values = parse(charts[0].content).values;
     const spec = values.servingEngineSpec.modelSpec[0];
-    expect(spec.annotations).toEqual(PS_ENGINE_AWAIT_ANNOTATIONS);
-    expect(spec.serviceAnnotations).toEqual(PS_ENGINE_AWAIT_ANNOTATIONS);
+    expect(spec.annotations).toEqual({
+      "pulumi.com/waitFor": `jsonpath={.status.readyReplicas}=${config.engine.replicas}`,
+      "pulumi.com/timeoutSeconds": String(productionStackStartupMinutes(config) * 60),
+    });
+    expect(spec.annotations["pulumi.com/skipAwait"]).toBeUndefined();
+    expect(spec.serviceAnnotations).toEqual(PS_SERVICE_AWAIT_ANNOTATIONS);
   });
 
-  it("so the benchmark's readiness gate waits with the engines' budget, pinning and slack included", async () => {
+  it("the wait covers the engines' budget, pinning the LMCache buffer and the slack for nodes and pulls", () => {
     const config = configOf("ps_stack");
     const minutes = productionStackStartupMinutes(config);
     expect(minutes).toBeGreaterThan(startupBudgetMinutes(config.engine, config.model) + ENGINE_AWAIT_SLACK_MINUTES);
+    expect(productionStackEngineAwait(config)["pulumi.com/timeoutSeconds"]).toBe(String(minutes * 60));
+    const two = configOf("ps_stack");
+    two.engine.replicas = 2;
+    expect(productionStackEngineAwait(two)["pulumi.com/waitFor"]).toBe("jsonpath={.status.readyReplicas}=2");
+  });
+
+  it("so the benchmark Job starts after all engines are ready, not after the first one answers its readiness gate", async () => {
+    const config = configOf("ps_stack");
     const { manifests } = await planStack("ps_stack");
     const job = manifests.split("\n---\n").map((d) => parse(d)).find((d) => d?.kind === "Job");
     const args: string[] = job.spec.template.spec.containers[0].args;
-    expect(Number(args[args.indexOf("--ready-timeout") + 1])).toBe(minutes * 60);
-    expect(job.spec.activeDeadlineSeconds).toBeGreaterThan(minutes * 60);
+    expect(Number(args[args.indexOf("--ready-timeout") + 1])).toBe(config.benchmark!.readyTimeoutMinutes * 60);
   });
 
   it("a longer readiness timeout the stack sets itself is kept", () => {

@@ -18,6 +18,7 @@ import { aibrixKvProblems } from "../kvcache/aibrixKvRules";
 import { rdmaFitProblems } from "../kvcache/rdmaFitRules";
 import { engineGpuProblems } from "../engine/gpuRules";
 import { aibrixProblems } from "../serving/aibrixSpec";
+import { productionStackConnectorProblems } from "../serving/productionStackConnectorRules";
 import { LMCACHE_REPOSITORY, lmcacheMinMemoryGb, productionStackImage, productionStackMemory, splitImage } from "../serving/productionStackValues";
 import { FIT_RULES } from "./fitRules";
 import { ConfigProblem } from "./problems";
@@ -167,6 +168,7 @@ const productionStack: Rule = (config, facts, out) => {
     out.push({ path: "servelab:kvCache.tier", message: `lmcache-cpu is deployed only through router.kind: production-stack in this version of servelab (router is ${router.kind})` });
   }
   if (router.kind !== "production-stack") return;
+  out.push(...productionStackConnectorProblems(config));
   if (router.routing === "kvaware") {
     out.push({ path: "servelab:router.routing", message: '"kvaware" needs the LMCache controller (lmcacheConfig.enableController and router controller ports), which servelab does not deploy yet; use session, prefixaware or roundrobin' });
   }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../catalog/versions";
 import { servedModelName } from "../engine/sizing";
-import { productionStackBaseUrl, productionStackRelease, productionStackStartupMinutes, renderProductionStackValues } from "./productionStackValues";
+import { productionStackBaseUrl, productionStackRelease, renderProductionStackValues } from "./productionStackValues";
 import { pinnedChartArgs } from "./pinnedChart";
 import { ServingArgs, ServingStack } from "./types";
 
@@ -16,7 +16,6 @@ export class ProductionStack extends pulumi.ComponentResource implements Serving
   public readonly baseUrl: pulumi.Output<string>;
   public readonly servedModel: pulumi.Output<string>;
   public readonly ready: pulumi.Resource[];
-  public readonly unawaitedStartupMinutes: number;
   public readonly release: pulumi.Output<string>;
   public readonly chart: k8s.helm.v4.Chart;
 
@@ -39,8 +38,8 @@ export class ProductionStack extends pulumi.ComponentResource implements Serving
     this.chart = new k8s.helm.v4.Chart(`${name}-chart`, pinnedChartArgs(chart, this.release, namespace, values, config.router.version), { parent: this });
     this.baseUrl = pulumi.all([this.release, namespace]).apply(([release, ns]) => productionStackBaseUrl(release, ns));
     this.servedModel = pulumi.output(servedModelName(config.model));
+    // The chart's engine Deployment carries its own await (every replica ready, productionStackEngineAwait).
     this.ready = [this.chart];
-    this.unawaitedStartupMinutes = productionStackStartupMinutes(config);
     this.registerOutputs({ baseUrl: this.baseUrl, servedModel: this.servedModel, release: this.release });
   }
 }

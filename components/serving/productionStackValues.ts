@@ -13,6 +13,7 @@ import { quantityGb } from "../config/quantity";
 import { ExperimentConfig, Toleration } from "../config/schema";
 import { ClusterFacts } from "../cluster/facts";
 import { Placement } from "../cluster/types";
+import { engineProbes } from "../engine/manifests";
 import { engineAwaitMinutes, engineResources, hfRepo, startupBudgetMinutes } from "../engine/sizing";
 import { renderVllmSpec, VLLM_PORT } from "../engine/vllmArgs";
 import { dnsName } from "../util/labels";
@@ -147,16 +148,49 @@ export function productionStackStartupProbe(config: ExperimentConfig) {
 }
 
 /**
- * The engines' cold start (LMCache image, weight download, pinning the CPU buffer) can outlast both
- * pulumi-kubernetes' 10-minute default await and the chart's fixed `progressDeadlineSeconds: 1200` on the engine
- * Deployment (vllm-project/production-stack@vllm-stack-0.1.12:helm/templates/deployment-vllm-multi.yaml), after
- * which the provider reports the Deployment failed. So Pulumi skips awaiting the engine Deployment and its Service
- * (the chart renders `modelSpec.annotations` on the Deployment and `modelSpec.serviceAnnotations` on
- * the Service, same files at that tag) and the benchmark's readiness gate waits with the engines' budget.
+ * Pulumi's await for the chart's engine Deployment: every replica ready (`status.readyReplicas` = replicas), within
+ * the engines' whole budget. The chart renders `modelSpec.annotations` onto the engine Deployment
+ * (vllm-project/production-stack@vllm-stack-0.1.12:helm/templates/deployment-vllm-multi.yaml), and a
+ * `pulumi.com/waitFor` annotation replaces pulumi-kubernetes' built-in Deployment await (provider/pkg/await/await.go
+ * "Use our built-in await logic only if the user hasn't specified any await overrides", v4.32.0 and later), so the
+ * chart's fixed `progressDeadlineSeconds: 1200` no longer fails a cold start that takes longer, and
+ * `pulumi.com/timeoutSeconds` replaces the 10-minute default. Skipping the await instead left only the benchmark's
+ * readiness gate, which passes as soon as the router lists the model and one request succeeds, i.e. with the first
+ * of the replicas ready: the sweep could start on part of the engines.
  */
-export const PS_ENGINE_AWAIT_ANNOTATIONS = { "pulumi.com/skipAwait": "true" };
+export function productionStackEngineAwait(config: ExperimentConfig): Record<string, string> {
+  return {
+    "pulumi.com/waitFor": `jsonpath={.status.readyReplicas}=${config.engine.replicas}`,
+    "pulumi.com/timeoutSeconds": String(productionStackStartupMinutes(config) * 60),
+  };
+}
 
-/** Minutes the benchmark's gate allows the chart's engines: startup budget, buffer pinning, node and pull slack. */
+/**
+ * The engine Service's endpoints exist only once engines are ready, which the Deployment's await above covers:
+ * the Service (`modelSpec.serviceAnnotations`, helm/templates/service-vllm.yaml at that tag) skips its own.
+ */
+export const PS_SERVICE_AWAIT_ANNOTATIONS = { "pulumi.com/skipAwait": "true" };
+
+/**
+ * The engines' startup, liveness and readiness probes with the timing of servelab's own engines (engine/manifests.ts
+ * engineProbes). The chart's defaults have no timeoutSeconds (helm/values.yaml servingEngineSpec.*Probe; the
+ * `chart.templateProbe` helper in helm/templates/_helpers.tpl renders it only when set), so Kubernetes' 1 s applies,
+ * and a loaded engine answering /health in more than a second for 30 s would be restarted (liveness 3 × 10 s) or
+ * leave the router's discovery (readiness 3 × 5 s): rows behind the chart would then measure restarts the other
+ * routers' rows do not have.
+ */
+export function productionStackProbes(config: ExperimentConfig) {
+  const budget = startupBudgetMinutes(config.engine, config.model);
+  const { startupProbe, livenessProbe, readinessProbe } = engineProbes(budget);
+  const chartProbe = ({ httpGet, ...timing }: { httpGet: { path: string } } & Record<string, unknown>) => ({ ...timing, httpGet: { path: httpGet.path, port: VLLM_PORT } });
+  return {
+    startupProbe: { ...chartProbe(startupProbe), ...productionStackStartupProbe(config) },
+    livenessProbe: { initialDelaySeconds: PROBE.initialDelaySeconds, ...chartProbe(livenessProbe) },
+    readinessProbe: { initialDelaySeconds: PROBE.initialDelaySeconds, ...chartProbe(readinessProbe) },
+  };
+}
+
+/** Minutes Pulumi waits for the chart's engines: startup budget, buffer pinning, node and pull slack. */
 export function productionStackStartupMinutes(config: ExperimentConfig): number {
   const pinSeconds = config.kvCache.tier === "lmcache-cpu" ? (config.kvCache.sizeGb ?? 0) * PIN_SECONDS_PER_GB : 0;
   return engineAwaitMinutes(config.engine, config.model, pinSeconds);
@@ -183,8 +217,8 @@ export function renderProductionStackValues(input: ProductionStackValuesInput): 
     requestGPU: res.gpus,
     shmSize: engine.shmSize,
     vllmConfig: vllmConfigFromArgs(spec.args),
-    annotations: PS_ENGINE_AWAIT_ANNOTATIONS,
-    serviceAnnotations: PS_ENGINE_AWAIT_ANNOTATIONS,
+    annotations: productionStackEngineAwait(config),
+    serviceAnnotations: PS_SERVICE_AWAIT_ANNOTATIONS,
   };
   const env = Object.entries(spec.env).map(([name, value]) => ({ name, value }));
   if (env.length > 0) modelSpec.env = env;
@@ -202,7 +236,7 @@ export function renderProductionStackValues(input: ProductionStackValuesInput): 
     labels: { environment: "servelab", release },
     containerPort: VLLM_PORT,
     strategy: { type: "Recreate" },
-    startupProbe: productionStackStartupProbe(config),
+    ...productionStackProbes(config),
     modelSpec: [modelSpec],
   };
   // GKE has no `nvidia` RuntimeClass (the chart's default); its device plugin needs none.
