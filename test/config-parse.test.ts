@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { minimalRaw, rawStackValues, configProblems } from "./helpers/configs";
 
 const problems = configProblems;

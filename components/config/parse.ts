@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { ConfigError, ConfigProblem, joinPath, show } from "./problems";
 import { ExperimentConfig, KEY_SCHEMAS, REQUIRED_KEYS, SECRET_KEYS } from "./schema";
-import { checkRules } from "./rules";
 
 type KeyName = keyof typeof KEY_SCHEMAS;
 const KNOWN_KEYS = [...Object.keys(KEY_SCHEMAS), ...SECRET_KEYS];
@@ -53,10 +52,11 @@ function parseKey<K extends KeyName>(key: K, raw: unknown, problems: ConfigProbl
 }
 
 /**
- * Turns the raw servelab:* values (already decoded from the stack file) into the typed experiment
- * config, or throws one ConfigError listing every problem found.
+ * Turns the raw servelab:* values (already decoded from the stack file) into the typed experiment config by
+ * the schema alone, or throws one ConfigError listing every problem found. The rules that relate fields and
+ * components run after this (components/validate.ts parseExperimentConfig).
  */
-export function parseExperimentConfig(raw: Record<string, unknown>): ExperimentConfig {
+export function parseConfigShape(raw: Record<string, unknown>): ExperimentConfig {
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(raw)) {
     if (!KNOWN_KEYS.includes(key)) {
@@ -76,8 +76,5 @@ export function parseExperimentConfig(raw: Record<string, unknown>): ExperimentC
     results: parseKey("results", raw.results ?? {}, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
-  const config = parsed as ExperimentConfig;
-  const ruleProblems = checkRules(config);
-  if (ruleProblems.length > 0) throw new ConfigError(ruleProblems);
-  return config;
+  return parsed as ExperimentConfig;
 }

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveClusterFacts } from "../cluster/facts";
 import { servelabValues } from "../config/load";
-import { parseExperimentConfig } from "../config/parse";
+import { parseExperimentConfig } from "../validate";
 import { servelab } from "../program";
 import { estimateCost } from "./estimate";
 import { RecordedResource, runUnderMocks } from "./mockRun";
