@@ -6,7 +6,14 @@ import { ClusterFacts } from "../cluster/facts";
 import { ConfigProblem } from "../config/problems";
 import { quantityGb } from "../config/quantity";
 import { BenchmarkConfig, ExperimentConfig, MultiRoundQaConfig, SonnetConfig, VllmBenchConfig } from "../config/schema";
-import { multiRoundQaContextTokens } from "./multiRoundQa";
+import { effectiveMaxModelLen } from "../engine/modelRules";
+import { secretArgProblems } from "../engine/rules";
+import { QUESTION_TOKENS, multiRoundQaContextTokens } from "./multiRoundQa";
+
+/** "engine.maxModelLen 16384", or "the model's maximum context 131072" when maxModelLen is unset. */
+function contextLabel(config: ExperimentConfig, context: number): string {
+  return config.engine.maxModelLen !== undefined ? `engine.maxModelLen ${context}` : `the model's maximum context ${context} (engine.maxModelLen is unset)`;
+}
 
 export type HarnessRule<B extends BenchmarkConfig = BenchmarkConfig> = (benchmark: B, config: ExperimentConfig, facts: ClusterFacts, out: ConfigProblem[]) => void;
 
@@ -21,7 +28,12 @@ const clientFit: HarnessRule = (benchmark, _config, { system }, out) => {
   }
 };
 
-export const BENCHMARK_RULES: readonly HarnessRule[] = [clientFit];
+/** Credentials in the harness's own arguments would land in plan.json and the Job manifest. */
+const secretArgs: HarnessRule = (benchmark, _config, _facts, out) => {
+  if ("extraArgs" in benchmark) out.push(...secretArgProblems(benchmark.extraArgs, "servelab:benchmark.extraArgs"));
+};
+
+export const BENCHMARK_RULES: readonly HarnessRule[] = [clientFit, secretArgs];
 
 const qpsRange: HarnessRule<MultiRoundQaConfig> = (benchmark, _config, _facts, out) => {
   if (Array.isArray(benchmark.qps)) return;
@@ -30,14 +42,18 @@ const qpsRange: HarnessRule<MultiRoundQaConfig> = (benchmark, _config, _facts, o
   else if ((to - from) / step + 1 > 50) out.push({ path: "servelab:benchmark.qps.step", message: `${step} gives more than 50 load points` });
 };
 
-const multiRoundQaContext: HarnessRule<MultiRoundQaConfig> = (benchmark, { engine }, _facts, out) => {
+const multiRoundQaContext: HarnessRule<MultiRoundQaConfig> = (benchmark, config, _facts, out) => {
   const tokens = multiRoundQaContextTokens(benchmark);
-  if (engine.maxModelLen !== undefined && tokens > engine.maxModelLen) {
-    out.push({
-      path: "servelab:benchmark.historyTokens",
-      message: `a user's last round needs about ${tokens} tokens (system ${benchmark.systemPromptTokens} + history ${benchmark.historyTokens} + ${benchmark.rounds} rounds of question and answer), more than engine.maxModelLen ${engine.maxModelLen}: those requests would be rejected`,
-    });
-  }
+  const context = effectiveMaxModelLen(config);
+  if (context === undefined || tokens <= context) return;
+  // Blame the largest share of the last round: the shared system prompt, the history, or the rounds' answers.
+  const rounds = benchmark.rounds * (QUESTION_TOKENS + benchmark.answerTokens);
+  const shares: Array<[string, number]> = [["systemPromptTokens", benchmark.systemPromptTokens], ["historyTokens", benchmark.historyTokens], ["answerTokens", rounds]];
+  const [key] = shares.reduce((a, b) => (b[1] > a[1] ? b : a));
+  out.push({
+    path: `servelab:benchmark.${key}`,
+    message: `a user's last round needs about ${tokens} tokens (system ${benchmark.systemPromptTokens} + history ${benchmark.historyTokens} + ${benchmark.rounds} rounds of question and answer), more than ${contextLabel(config, context)}: those requests would be rejected`,
+  });
 };
 
 export const MULTI_ROUND_QA_RULES: readonly HarnessRule<MultiRoundQaConfig>[] = [qpsRange, multiRoundQaContext];
@@ -48,15 +64,30 @@ const datasetPath: HarnessRule<VllmBenchConfig> = (benchmark, _config, _facts, o
   }
 };
 
-export const VLLM_BENCH_RULES: readonly HarnessRule<VllmBenchConfig>[] = [datasetPath];
+/** Prompt + output tokens of the synthetic datasets (ShareGPT's lengths are the dataset's own, not checked). */
+const vllmBenchContext: HarnessRule<VllmBenchConfig> = (benchmark, config, _facts, out) => {
+  const context = effectiveMaxModelLen(config);
+  if (context === undefined || benchmark.dataset === "sharegpt") return;
+  const prompt = benchmark.dataset === "random" ? benchmark.inputTokens + (benchmark.prefixTokens ?? 0) : benchmark.dataset === "sonnet" ? benchmark.inputTokens : (benchmark.prefixTokens ?? 0);
+  const tokens = prompt + benchmark.outputTokens;
+  if (tokens <= context) return;
+  const prefix = benchmark.dataset === "random" && benchmark.prefixTokens ? ` + ${benchmark.prefixTokens} prefix` : "";
+  out.push({
+    path: benchmark.dataset === "prefix_repetition" ? "servelab:benchmark.prefixTokens" : "servelab:benchmark.inputTokens",
+    message: `${benchmark.dataset === "prefix_repetition" ? `${prompt} prefix` : `${benchmark.inputTokens} input${prefix}`} + ${benchmark.outputTokens} output tokens exceed ${contextLabel(config, context)}: every request would be rejected`,
+  });
+};
 
-const sonnetShape: HarnessRule<SonnetConfig> = (benchmark, { engine }, _facts, out) => {
+export const VLLM_BENCH_RULES: readonly HarnessRule<VllmBenchConfig>[] = [datasetPath, vllmBenchContext];
+
+const sonnetShape: HarnessRule<SonnetConfig> = (benchmark, config, _facts, out) => {
   if (benchmark.prefixTokens >= benchmark.inputTokens) {
     out.push({ path: "servelab:benchmark.prefixTokens", message: `${benchmark.prefixTokens} must be below inputTokens (${benchmark.inputTokens}): the shared prefix is part of each prompt` });
   }
   const tokens = benchmark.inputTokens + benchmark.outputTokens;
-  if (engine.maxModelLen !== undefined && tokens > engine.maxModelLen) {
-    out.push({ path: "servelab:benchmark.inputTokens", message: `${benchmark.inputTokens} input + ${benchmark.outputTokens} output tokens exceed engine.maxModelLen ${engine.maxModelLen}: every request would be rejected` });
+  const context = effectiveMaxModelLen(config);
+  if (context !== undefined && tokens > context) {
+    out.push({ path: "servelab:benchmark.inputTokens", message: `${benchmark.inputTokens} input + ${benchmark.outputTokens} output tokens exceed ${contextLabel(config, context)}: every request would be rejected` });
   }
 };
 

@@ -5,6 +5,8 @@
 import { ClusterConfig } from "../config/schema";
 import { ConfigRule, ConfigWarning } from "./facts";
 import { GKE_RULES } from "./gkeRules";
+import { KUBECONFIG_RULES, KUBECONFIG_WARNINGS } from "./kubeconfigRules";
+import { clusterLimits } from "./limitRules";
 import { VKE_RULES } from "./vkeRules";
 
 export interface ClusterProviderRules {
@@ -13,7 +15,7 @@ export interface ClusterProviderRules {
 }
 
 export const CLUSTER_PROVIDER_RULES: Record<ClusterConfig["provider"], ClusterProviderRules> = {
-  gke: { rules: GKE_RULES, warnings: [] },
-  vke: { rules: VKE_RULES, warnings: [] },
-  kubeconfig: { rules: [], warnings: [] },
+  gke: { rules: [...GKE_RULES, clusterLimits], warnings: [] },
+  vke: { rules: [...VKE_RULES, clusterLimits], warnings: [] },
+  kubeconfig: { rules: KUBECONFIG_RULES, warnings: KUBECONFIG_WARNINGS },
 };

@@ -3,16 +3,41 @@
  * packing, pod size against the node, weights against GPU memory. Registered in ENGINE_RULES; the engine is
  * the one component every experiment has, so these always run.
  */
+import { GKE_GPU_MACHINES, GkeGpuType, gkeAllocatable, gpuCountsOffered } from "../catalog/gkeMachines";
+import { VkeGpuType, vkeGpuCountsKnown } from "../catalog/vkeMachines";
 import { ConfigRule, ConfigWarning } from "../cluster/facts";
+import { ConfigProblem } from "../config/problems";
 import { chunkedPrefillOffIgnored } from "./chunkedPrefillOff";
 import { quantityGb } from "../config/quantity";
 import { ExperimentConfig } from "../config/schema";
 import { MIN_ROOM_GIB, gpuMemoryBudget } from "./gpuMemoryBudget";
+import { MODEL_RULES, MODEL_WARNINGS } from "./modelRules";
 import { engineGpuProblems, engineGpuWarnings } from "./gpuRules";
 import { engineResources, gpuWeightsGb, hfRepo, isEightBitCheckpoint, replicasOnNode, replicasPerNode } from "./sizing";
 import { RENDERED_FLAGS, flagName } from "./vllmArgs";
 
-const SECRET_ENV = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN"];
+const HF_TOKEN_ENV = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_TOKEN", "HUGGINGFACEHUB_API_TOKEN"];
+/** Environment names that carry credentials (tokens, API keys, passwords, secret keys). */
+const SECRET_ENV_NAME = /(TOKEN|API_?KEY|SECRET|PASSWORD|PASSWD|ACCESS_?KEY|CREDENTIAL)/i;
+/** Flags that take a credential: vLLM's --api-key, --hf-token (and the Hugging Face CLI's --token). */
+const SECRET_FLAG = /^--(api-key|hf-token|token|hf-api-token|access-token|password)$/;
+/** Values that look like credentials wherever they appear: Hugging Face tokens, OpenAI-style keys. */
+const SECRET_VALUE = /\b(hf_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9_-]{20,})\b/;
+
+/** Problems for credentials in a list of arguments (engine.extraArgs, benchmark.extraArgs). */
+export function secretArgProblems(args: readonly string[], key: string): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  args.forEach((arg, i) => {
+    const name = flagName(arg);
+    if ((name && SECRET_FLAG.test(name)) || SECRET_VALUE.test(arg)) {
+      out.push({
+        path: `${key}[${i}]`,
+        message: `"${name ?? "<value>"}" would put a credential into the stack file, plan.json and the manifests in clear text; servelab takes only the Hugging Face token, from the secret servelab:hfToken (\`pulumi config set --secret servelab:hfToken <token>\`); remove it`,
+      });
+    }
+  });
+  return out;
+}
 
 const engineArgs: ConfigRule = ({ engine }, _facts, out) => {
   engine.extraArgs.forEach((arg, i) => {
@@ -21,9 +46,15 @@ const engineArgs: ConfigRule = ({ engine }, _facts, out) => {
       out.push({ path: `servelab:engine.extraArgs[${i}]`, message: `"${arg}" is set by servelab; use ${RENDERED_FLAGS[name]} instead` });
     }
   });
-  for (const key of Object.keys(engine.env)) {
-    if (SECRET_ENV.includes(key)) {
+  out.push(...secretArgProblems(engine.extraArgs, "servelab:engine.extraArgs"));
+  for (const [key, value] of Object.entries(engine.env)) {
+    if (HF_TOKEN_ENV.includes(key)) {
       out.push({ path: `servelab:engine.env.${key}`, message: "would put a secret in the stack file; set it with `pulumi config set --secret servelab:hfToken <token>`" });
+    } else if (SECRET_ENV_NAME.test(key) || SECRET_VALUE.test(value)) {
+      out.push({
+        path: `servelab:engine.env.${key}`,
+        message: "would put a secret in the stack file, plan.json and the manifests in clear text; servelab passes no credential to the engine but the Hugging Face token (servelab:hfToken, a Pulumi secret, mounted from a Kubernetes Secret); remove it",
+      });
     }
   }
 };
@@ -32,11 +63,21 @@ const gpuCompatibility: ConfigRule = (config, facts, out) => {
   out.push(...engineGpuProblems(config, facts));
 };
 
-const gpuFit: ConfigRule = ({ engine }, { gpu }, out) => {
+/** How to get nodes with at least `gpus` GPUs of the configured type, in the provider's own keys. */
+function largerMachine({ cluster }: ExperimentConfig, gpus: number): string {
+  const counts = cluster.provider === "gke" ? gpuCountsOffered(cluster.gpu.type as GkeGpuType) : cluster.provider === "vke" ? vkeGpuCountsKnown(cluster.gpu.type as VkeGpuType) : [];
+  const fit = counts.filter((n) => n >= gpus).sort((a, b) => a - b)[0];
+  if (cluster.provider === "kubeconfig") return "use nodes with more GPUs (cluster.gpu.perNode)";
+  if (fit === undefined) return `use another GPU type: servelab knows ${cluster.gpu.type} nodes with at most ${Math.max(...counts, 0)} GPUs`;
+  return `set cluster.gpu.perNode: ${fit} (and remove cluster.gpu.${cluster.provider === "gke" ? "machineType" : "instanceType"} if it names a smaller machine)`;
+}
+
+const gpuFit: ConfigRule = (config, { gpu }, out) => {
+  const { engine } = config;
   const tp = engine.tensorParallel;
   const pool = `${gpu.nodes} node${gpu.nodes > 1 ? "s" : ""} × ${gpu.perNode} ${gpu.type}`;
   if (tp > gpu.perNode) {
-    out.push({ path: "servelab:engine.tensorParallel", message: `${tp}: a replica's GPUs must share one node, and a node has ${gpu.perNode} ${gpu.type}; lower tensorParallel or use a machine with more GPUs` });
+    out.push({ path: "servelab:engine.tensorParallel", message: `${tp}: a replica's GPUs must share one node, and a node has ${gpu.perNode} ${gpu.type}; lower tensorParallel or ${largerMachine(config, tp)}` });
     return;
   }
   const needed = engine.replicas * tp;
@@ -50,7 +91,18 @@ const gpuFit: ConfigRule = ({ engine }, { gpu }, out) => {
   }
 };
 
-const podFit: ConfigRule = ({ engine }, { gpu }, out) => {
+/** On GKE, the smallest machine with the same GPUs whose allocatable memory and CPUs hold `perNode` replicas. */
+function roomierMachine(config: ExperimentConfig, gpus: number, memoryGb: number, cpu: number): string {
+  if (config.cluster.provider !== "gke") return "";
+  const type = config.cluster.gpu.type;
+  const fit = GKE_GPU_MACHINES.filter((m) => m.gpuType === type && m.gpus === gpus)
+    .filter((m) => { const a = gkeAllocatable(m.vcpu, m.memoryGb); return a.memoryGb >= memoryGb && a.cpu >= cpu; })
+    .sort((a, b) => a.vcpu - b.vcpu)[0];
+  return fit && fit.machineType !== config.cluster.gpu.machineType ? `, or set cluster.gpu.machineType: ${fit.machineType}` : "";
+}
+
+const podFit: ConfigRule = (config, { gpu }, out) => {
+  const { engine } = config;
   const alloc = gpu.allocatable;
   if (!alloc || engine.tensorParallel > gpu.perNode) return;
   const res = engineResources(engine, gpu);
@@ -59,11 +111,11 @@ const podFit: ConfigRule = ({ engine }, { gpu }, out) => {
   if (res.memoryGb * perNode > alloc.memoryGb) {
     out.push({
       path: "servelab:engine.memory",
-      message: `${res.memory} × ${perNode} replicas on ${where} = ${Math.round(res.memoryGb * perNode)} GB, but pods can use about ${Math.floor(alloc.memoryGb)} GB of it; lower engine.memory`,
+      message: `${res.memory} × ${perNode} replicas on ${where} = ${Math.round(res.memoryGb * perNode)} GB, but pods can use about ${Math.floor(alloc.memoryGb)} GB of it; lower engine.memory${roomierMachine(config, gpu.perNode, res.memoryGb * perNode, res.cpu * perNode)}`,
     });
   }
   if (res.cpu * perNode > alloc.cpu) {
-    out.push({ path: "servelab:engine.cpu", message: `${res.cpu} × ${perNode} replicas on ${where} = ${res.cpu * perNode} CPUs, but pods can use about ${Math.floor(alloc.cpu)}; lower engine.cpu` });
+    out.push({ path: "servelab:engine.cpu", message: `${res.cpu} × ${perNode} replicas on ${where} = ${res.cpu * perNode} CPUs, but pods can use about ${Math.floor(alloc.cpu)}; lower engine.cpu${roomierMachine(config, gpu.perNode, res.memoryGb * perNode, res.cpu * perNode)}` });
   }
   if (engine.tensorParallel > 1 && quantityGb(engine.shmSize) >= res.memoryGb) {
     out.push({ path: "servelab:engine.shmSize", message: `${engine.shmSize} of /dev/shm counts against the replica's memory (${res.memory}); it must be smaller` });
@@ -93,10 +145,20 @@ const weightsFit: ConfigRule = (config, { gpu }, out) => {
   });
 };
 
-export const ENGINE_RULES: readonly ConfigRule[] = [engineArgs, gpuCompatibility, gpuFit, podFit, weightsFit];
+/** GPUs the engines leave idle are billed for nothing (or take a shared cluster's GPUs for nothing). */
+const idleGpus: ConfigWarning = ({ engine }, { gpu }) => {
+  const used = engine.replicas * engine.tensorParallel;
+  if (used >= gpu.total || engine.tensorParallel > gpu.perNode) return [];
+  const idle = gpu.total - used;
+  return [`servelab:engine.replicas: ${engine.replicas} replica${engine.replicas === 1 ? "" : "s"} × tensorParallel ${engine.tensorParallel} use ${used} of the pool's ${gpu.total} ${gpu.type} GPUs; ${idle} stay${idle === 1 ? "s" : ""} idle (raise engine.replicas or lower cluster.gpu.nodes/perNode)`];
+};
+
+export const ENGINE_RULES: readonly ConfigRule[] = [engineArgs, gpuCompatibility, gpuFit, podFit, weightsFit, ...MODEL_RULES];
 
 /** Engine settings vLLM runs, but not as the config suggests. */
 export const ENGINE_WARNINGS: readonly ConfigWarning[] = [
+  ...MODEL_WARNINGS,
+  idleGpus,
   (config, facts) => engineGpuWarnings(config, facts).map((w) => `servelab: ${w}`),
   (config) => {
     const ignored = chunkedPrefillOffIgnored(config);

@@ -34,11 +34,13 @@ const aibrixRouter: ConfigRule = ({ kvCache, router }, _facts, out) => {
 
 const lmcacheRouter: ConfigRule = ({ kvCache, router, engine }, _facts, out) => {
   if (kvCache.tier !== "lmcache-cpu") return;
-  if (router.kind !== "production-stack" && !(router.kind === "k8s-service" && /lmcache/i.test(engine.image))) {
-    out.push({ path: "servelab:kvCache.tier", message: `lmcache-cpu needs router.kind: production-stack, or k8s-service with an LMCache engine image (router is ${router.kind}, image ${engine.image})` });
-  }
+  // One message: servelab deploys the LMCache tier only through the vllm-stack chart, whatever the engine image.
   if (router.kind !== "production-stack") {
-    out.push({ path: "servelab:kvCache.tier", message: `lmcache-cpu is deployed only through router.kind: production-stack in this version of servelab (router is ${router.kind})` });
+    const image = /lmcache/i.test(engine.image) ? `; the LMCache engine image ${engine.image} alone does not configure the tier` : "";
+    out.push({
+      path: "servelab:kvCache.tier",
+      message: `lmcache-cpu is deployed only through router.kind: production-stack in this version of servelab, by the vllm-stack chart (router is ${router.kind}${image}): lmcache-cpu needs router.kind: production-stack, or use tier: none`,
+    });
   }
 };
 
