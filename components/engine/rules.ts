@@ -82,7 +82,7 @@ const gpuFit: ConfigRule = (config, { gpu }, out) => {
   }
   const needed = engine.replicas * tp;
   if (needed > gpu.total) {
-    out.push({ path: "servelab:engine.replicas", message: `${engine.replicas} replicas × tensorParallel ${tp} = ${needed} GPUs, but the GPU pool has ${gpu.total} (${pool}); lower replicas or raise cluster.gpu.nodes` });
+    out.push({ path: "servelab:engine.replicas", message: `${engine.replicas} replica${engine.replicas === 1 ? "" : "s"} × tensorParallel ${tp} = ${needed} GPUs, but the GPU pool has ${gpu.total} (${pool}); lower replicas or raise cluster.gpu.nodes` });
     return;
   }
   const fit = replicasPerNode(gpu, tp) * gpu.nodes;
@@ -107,15 +107,16 @@ const podFit: ConfigRule = (config, { gpu }, out) => {
   if (!alloc || engine.tensorParallel > gpu.perNode) return;
   const res = engineResources(engine, gpu);
   const perNode = replicasOnNode(gpu, engine);
-  const where = gpu.machineType ? `a ${gpu.machineType} node` : "a GPU node";
+  const where = gpu.machineType ? `${/^[aeiou]/.test(gpu.machineType) ? "an" : "a"} ${gpu.machineType} node` : "a GPU node";
+  const replicas = `${perNode} replica${perNode === 1 ? "" : "s"}`;
   if (res.memoryGb * perNode > alloc.memoryGb) {
     out.push({
       path: "servelab:engine.memory",
-      message: `${res.memory} × ${perNode} replicas on ${where} = ${Math.round(res.memoryGb * perNode)} GB, but pods can use about ${Math.floor(alloc.memoryGb)} GB of it; lower engine.memory${roomierMachine(config, gpu.perNode, res.memoryGb * perNode, res.cpu * perNode)}`,
+      message: `${res.memory} × ${replicas} on ${where} = ${Math.round(res.memoryGb * perNode)} GB, but pods can use about ${Math.floor(alloc.memoryGb)} GB of it; lower engine.memory${roomierMachine(config, gpu.perNode, res.memoryGb * perNode, res.cpu * perNode)}`,
     });
   }
   if (res.cpu * perNode > alloc.cpu) {
-    out.push({ path: "servelab:engine.cpu", message: `${res.cpu} × ${perNode} replicas on ${where} = ${res.cpu * perNode} CPUs, but pods can use about ${Math.floor(alloc.cpu)}; lower engine.cpu${roomierMachine(config, gpu.perNode, res.memoryGb * perNode, res.cpu * perNode)}` });
+    out.push({ path: "servelab:engine.cpu", message: `${res.cpu} × ${replicas} on ${where} = ${res.cpu * perNode} CPUs, but pods can use about ${Math.floor(alloc.cpu)}; lower engine.cpu${roomierMachine(config, gpu.perNode, res.memoryGb * perNode, res.cpu * perNode)}` });
   }
   if (engine.tensorParallel > 1 && quantityGb(engine.shmSize) >= res.memoryGb) {
     out.push({ path: "servelab:engine.shmSize", message: `${engine.shmSize} of /dev/shm counts against the replica's memory (${res.memory}); it must be smaller` });

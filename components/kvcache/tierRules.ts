@@ -36,7 +36,7 @@ const lmcacheRouter: ConfigRule = ({ kvCache, router, engine }, _facts, out) => 
   if (kvCache.tier !== "lmcache-cpu") return;
   // One message: servelab deploys the LMCache tier only through the vllm-stack chart, whatever the engine image.
   if (router.kind !== "production-stack") {
-    const image = /lmcache/i.test(engine.image) ? `; the LMCache engine image ${engine.image} alone does not configure the tier` : "";
+    const image = /lmcache/i.test(engine.image) ? `, and the LMCache engine image ${engine.image} alone does not configure the tier` : "";
     out.push({
       path: "servelab:kvCache.tier",
       message: `lmcache-cpu is deployed only through router.kind: production-stack in this version of servelab, by the vllm-stack chart (router is ${router.kind}${image}): lmcache-cpu needs router.kind: production-stack, or use tier: none`,

@@ -43,7 +43,7 @@ const lmcacheMemory: ConfigRule = (config, facts, out) => {
     if (memoryGb * perNode > facts.gpu.allocatable.memoryGb) {
       out.push({
         path: "servelab:kvCache.sizeGb",
-        message: `${kvCache.sizeGb} GB of pinned LMCache buffer needs ${memory} a replica; × ${perNode} replicas a node = ${Math.round(memoryGb * perNode)} GB, but pods can use about ${Math.floor(facts.gpu.allocatable.memoryGb)} GB of a GPU node; lower kvCache.sizeGb${perNode > 1 ? " or engine.replicas (fewer replicas a node)" : ""}`,
+        message: `${kvCache.sizeGb} GB of pinned LMCache buffer needs ${memory} a replica; × ${perNode} replica${perNode === 1 ? "" : "s"} a node = ${Math.round(memoryGb * perNode)} GB, but pods can use about ${Math.floor(facts.gpu.allocatable.memoryGb)} GB of a GPU node; lower kvCache.sizeGb${perNode > 1 ? " or engine.replicas (fewer replicas a node)" : ""}`,
       });
     }
   }
