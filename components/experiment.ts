@@ -8,13 +8,12 @@ import { KubeconfigCluster } from "./cluster/kubeconfigCluster";
 import { Cluster } from "./cluster/types";
 import { VkeCluster } from "./cluster/vkeCluster";
 import { ExperimentConfig } from "./config/schema";
-import { chunkedPrefillOffIgnored } from "./engine/chunkedPrefillOff";
-import { engineGpuWarnings } from "./engine/gpuRules";
 import { hfRepo } from "./engine/sizing";
 import { createResultsAccess } from "./results";
 import { resultsLocation } from "./results/spec";
 import { createServing } from "./serving";
 import { dnsName, standardLabels } from "./util/labels";
+import { configWarnings } from "./validate";
 
 export interface ExperimentArgs {
   /** The stack name: names the namespace, the results and the GKE cluster. */
@@ -37,7 +36,6 @@ export class Experiment extends pulumi.ComponentResource {
     const { stack, config } = args;
     const { facts } = resolveClusterFacts(config.cluster);
     if (!facts) throw new Error("servelab: cluster facts missing after the config was accepted");
-    for (const warning of engineGpuWarnings(config, facts)) pulumi.log.warn(`servelab: ${warning}`, this);
 
     const cluster: Cluster =
       config.cluster.provider === "gke"
@@ -60,8 +58,7 @@ export class Experiment extends pulumi.ComponentResource {
       pulumi.log.warn("servelab:hfToken is not set: gated models (such as meta-llama/*) will fail to download. Set it with `pulumi config set --secret servelab:hfToken <token>`.", this);
     }
 
-    const ignoredFlag = chunkedPrefillOffIgnored(config);
-    if (ignoredFlag) pulumi.log.warn(ignoredFlag, this);
+    for (const warning of configWarnings(config, facts)) pulumi.log.warn(warning, this);
 
     const serving = createServing(
       config.router.kind,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadExperimentConfig } from "./config/load";
+import { loadExperimentConfig } from "./validate";
 import { Experiment } from "./experiment";
 
 /** The stack outputs every experiment exports (the matrix runner reads them by these names). */

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { GPU_TOLERATION } from "../components/cluster/types";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { AibrixStack } from "../components/serving/aibrixStack";
 import { rawStackValues } from "./helpers/configs";
 import { Recorder, out, recordingMocks } from "./helpers/recordingMocks";

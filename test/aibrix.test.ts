@@ -7,7 +7,7 @@ import { parse, parseAllDocuments, stringify } from "yaml";
 import { AIBRIX, IMAGES } from "../components/catalog/versions";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { GPU_TOLERATION } from "../components/cluster/types";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { ExperimentConfig } from "../components/config/schema";
 import { engineDeployment, engineService } from "../components/engine/manifests";
 import { quantityGb } from "../components/config/quantity";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SESSION_HEADERS, sessionKeyProblems } from "../components/benchmark/sessionKeyRules";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { rawStackValues } from "./helpers/configs";
 
 describe("session routing keys the harness sends", () => {

@@ -112,7 +112,7 @@ describe("benchmark.maxFailedRequests", () => {
 
   it("defaults to 0 (any lost request fails the Job) and reaches every harness's driver", async () => {
     const { harnessRun } = await import("../components/benchmark/harnesses.js");
-    const { parseExperimentConfig } = await import("../components/config/parse.js");
+    const { parseExperimentConfig } = await import("../components/validate.js");
     const { rawStackValues } = await import("./helpers/configs.js");
     for (const stack of stacks) {
       const raw = rawStackValues(stack);

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { chunkedPrefillOffIgnored, vllmEngineGeneration } from "../components/engine/chunkedPrefillOff";
 import { rawStackValues } from "./helpers/configs";
 

@@ -4,7 +4,7 @@ import { resolveClusterFacts } from "../components/cluster/facts";
 import { GkeCluster } from "../components/cluster/gkeCluster";
 import { KubeconfigCluster } from "../components/cluster/kubeconfigCluster";
 import { VkeCluster } from "../components/cluster/vkeCluster";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { minimalRaw, rawStackValues } from "./helpers/configs";
 import { Recorder, out, recordingMocks } from "./helpers/recordingMocks";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { minimalRaw, rawStackValues, configProblems } from "./helpers/configs";
 
 const problems = configProblems;
@@ -60,7 +60,7 @@ const BAD_CONFIGS: Array<[string, () => Record<string, any>, string, RegExp]> = 
   ["more GPUs than the pool", withStack((r) => (r.engine.replicas = 16)), "servelab:engine.replicas", /16 replicas × tensorParallel 1 = 16 GPUs, but the GPU pool has 8/],
   ["replica larger than a node", withStack((r) => { r.engine.replicas = 1; r.engine.tensorParallel = 16; }), "servelab:engine.tensorParallel", /must share one node, and a node has 8 h100/],
   ["replicas that do not pack", withStack((r) => { r.cluster.gpu.nodes = 2; r.engine.replicas = 5; r.engine.tensorParallel = 3; }), "servelab:engine.replicas", /5 replicas of 3 GPUs do not pack into 2 nodes × 8 h100 \(at most 4: 2 a node\)/],
-  ["pod memory over the node", withStack((r) => (r.engine.memory = "300Gi")), "servelab:engine.memory", /300Gi × 8 replicas on a a3-highgpu-8g node = 2577 GB, but pods can use about 18\d\d GB/],
+  ["pod memory over the node", withStack((r) => (r.engine.memory = "300Gi")), "servelab:engine.memory", /300Gi × 8 replicas on an a3-highgpu-8g node = 2577 GB, but pods can use about 18\d\d GB/],
   ["pod CPUs over the node", withStack((r) => (r.engine.cpu = 40)), "servelab:engine.cpu", /40 × 8 replicas .* = 320 CPUs/],
   ["routing mode of another router", withStack((r) => { r.router = { kind: "aibrix", routing: "session" }; }), "servelab:router.routing", /"session" is not a routing mode of aibrix; allowed: random, least-request/],
   ["routing on a plain Service", withStack((r) => (r.router.routing = "roundrobin")), "servelab:router.routing", /k8s-service has no routing modes/],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeCapability } from "../components/catalog/gpus";
 import { resolveClusterFacts } from "../components/cluster/facts";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { engineGpuWarnings } from "../components/engine/gpuRules";
 import { configProblems, minimalRaw, rawStackValues } from "./helpers/configs";
 

@@ -4,7 +4,7 @@ import { engineResources, modelSizeGb, startupBudgetMinutes } from "../component
 import { renderVllmSpec } from "../components/engine/vllmArgs";
 import { engineSchema, modelSchema } from "../components/config/schema";
 import { resolveClusterFacts } from "../components/cluster/facts";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { engineManifestInput } from "../components/engine/input";
 import { minimalRaw } from "./helpers/configs";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { gpuPoolArgs, maintenancePolicy } from "../components/cluster/gkeSpec";
 import { imageStreamingEnabled, isArtifactRegistry } from "../components/cluster/imageStreaming";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { GkeClusterConfig } from "../components/config/schema";
 import { estimateCost } from "../components/plan/estimate";
 import { planStack } from "../components/plan/planStack";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { gkeAllocatable } from "../components/catalog/gkeMachines";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { gkeClusterName, gkeKubeconfig, gpuPoolArgs } from "../components/cluster/gkeSpec";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { GkeClusterConfig } from "../components/config/schema";
 import { minimalRaw } from "./helpers/configs";
 

@@ -5,7 +5,7 @@ import { benchmarkJob } from "../components/benchmark/jobManifest";
 import { IMAGE_REGISTRY_PATTERN, imagePath, registryHost, withRegistry } from "../components/catalog/imageRegistry";
 import { IMAGES } from "../components/catalog/versions";
 import { resolveClusterFacts } from "../components/cluster/facts";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { engineManifestInput } from "../components/engine/input";
 import { planStack } from "../components/plan/planStack";
 import { kubeAiChartValues, kubeAiModelManifest, kubeAiProfile } from "../components/serving/kubeAiSpec";

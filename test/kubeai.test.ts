@@ -1,6 +1,6 @@
 /** KubeAI rows: chart values, resource profiles, the Model against the upstream CRD, the baseline Service, the harness. */
 import { describe, expect, it } from "vitest";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { ExperimentConfig } from "../components/config/schema";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { GPU_TOLERATION, Placement } from "../components/cluster/types";

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { harnessRun } from "../components/benchmark/harnesses";
 import { KUBEAI_CHAT_K6 } from "../components/catalog/versions";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { KubeAiChatK6Config } from "../components/config/schema";
 import { kubeAiModelManifest } from "../components/serving/kubeAiSpec";
 import { rawStackValues } from "./helpers/configs";

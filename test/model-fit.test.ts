@@ -1,6 +1,6 @@
 /** Does the model fit: weights in GPU memory at the chosen dtype, the download on the node's disk, the sonnet shape. */
 import { describe, expect, it } from "vitest";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { ephemeralStorageGb, gpuWeightsGb } from "../components/engine/sizing";
 import { gpuMemoryBudget } from "../components/engine/gpuMemoryBudget";

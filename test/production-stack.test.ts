@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { IMAGES } from "../components/catalog/versions";
 import { resolveClusterFacts } from "../components/cluster/facts";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { ExperimentConfig } from "../components/config/schema";
 import { engineProbes } from "../components/engine/manifests";
 import { startupBudgetMinutes } from "../components/engine/sizing";

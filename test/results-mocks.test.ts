@@ -2,7 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { ExperimentConfig } from "../components/config/schema";
 import { createResultsAccess } from "../components/results";
 import { ResultsAccess } from "../components/results/access";

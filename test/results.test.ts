@@ -1,7 +1,7 @@
 /** Results buckets as pure decisions: where the Job writes, what each cloud creates, and that every grant is put-only on the stack's prefix. */
 import { describe, expect, it } from "vitest";
 import { benchmarkJob, benchmarkServiceAccount } from "../components/benchmark/jobManifest";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { ExperimentConfig } from "../components/config/schema";
 import { KEY_SECRET, keyEnv } from "../components/results/access";
 import { GCS_WRITER_ROLE, gcsBucketArgs, gcsPrefixCondition, gcsWriterAccountId, workloadIdentityMember } from "../components/results/gcsSpec";

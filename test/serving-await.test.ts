@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withReadyBudget } from "../components/benchmark/readyGate";
 import { resolveClusterFacts } from "../components/cluster/facts";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { ENGINE_AWAIT_SLACK_MINUTES, startupBudgetMinutes } from "../components/engine/sizing";
 import { planStack } from "../components/plan/planStack";
 import { KubeAiStack } from "../components/serving/kubeAiStack";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { harnessRun } from "../components/benchmark/harnesses";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { SONNET_DATASET } from "../components/catalog/versions";
 import { benchmarkSchema } from "../components/config/schema";
 import { rawStackValues } from "./helpers/configs";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { VKE_GPU_INSTANCES, defaultVkeGpuInstance, findVkeCpuInstance, mayHaveRdma } from "../components/catalog/vkeMachines";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { decodeKubeconfig, subnetCidrs, vkeClusterArgs, vkeClusterName, vkeGpuPoolArgs, vkeSystemPoolArgs } from "../components/cluster/vkeSpec";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { VkeClusterConfig } from "../components/config/schema";
 import { estimateCost } from "../components/plan/estimate";
 import { configProblems, rawStackValues } from "./helpers/configs";

@@ -64,7 +64,7 @@ async function warmPlan(stack: string): Promise<string> {
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
-    console.log("usage: npm run bench:plan [-- <stack>...]   (default: every stack in stacks/; BENCH_RUNS=<n> runs per figure, default 5)");
+    console.log("usage: npm run bench:plan [-- <stack>...]\n\n  <stack>     stacks to time (default: every stack in stacks/); a refused stack is reported and the others go on\n  -h, --help  show this help\n\nEnvironment: BENCH_RUNS=<n> runs per figure (default 5).");
     return 0;
   }
   const unknown = argv.filter((a) => a.startsWith("-"));

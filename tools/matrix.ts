@@ -30,7 +30,11 @@ const USAGE = `usage: npm run matrix -- <stack>... [--cluster <stack>] [--result
   --cluster <stack> a cluster stack brought up first and destroyed last, shared by all rows
   --results <dir>   where results/<stack>/<run id>/ and report.md go (default: results/ in the project)
   --force           run rows again even if a collected run exists
-  --dry-run         show what would run and what is already collected, without touching Pulumi`;
+  --dry-run         plan every row offline and show what would run and what is already collected, without
+                    touching Pulumi; exit 2 if a row's config is refused
+  -h, --help        show this help
+
+Every row is planned offline before anything starts: a refused config stops the run with exit 2.`;
 
 class UsageError extends Error {}
 
@@ -68,11 +72,34 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function dryRun(args: Args, store: RunStore): void {
+/** Plans every row offline (the cluster stack is not an experiment); returns the refused rows with their reasons. */
+async function planRows(stacks: readonly string[]): Promise<Array<{ stack: string; reason: string }>> {
+  const { planStack } = await import("../components/plan/planStack.js");
+  const { ConfigError } = await import("../components/config/problems.js");
+  const { StackFileError } = await import("../components/plan/stackFile.js");
+  const refused: Array<{ stack: string; reason: string }> = [];
+  for (const stack of stacks) {
+    try {
+      await planStack(stack);
+    } catch (err) {
+      if (!(err instanceof ConfigError || err instanceof StackFileError)) throw err;
+      refused.push({ stack, reason: err.message });
+    }
+  }
+  return refused;
+}
+
+function reportRefused(refused: ReadonlyArray<{ stack: string; reason: string }>): void {
+  for (const r of refused) console.error(`\n== ${r.stack} (refused)\n${r.reason}`);
+  console.error(`\nservelab matrix: ${refused.length} row${refused.length === 1 ? "" : "s"} refused (${refused.map((r) => r.stack).join(", ")}); nothing was started`);
+}
+
+function dryRun(args: Args, store: RunStore, refused: ReadonlySet<string>): void {
   if (args.cluster) console.log(`cluster  ${args.cluster}: up before the first row, destroyed after the last`);
   args.stacks.forEach((stack, i) => {
     const previous = args.force ? null : store.latestCollected(stack);
-    console.log(`${String(i + 1).padStart(2)}. ${stack}: ${previous ? `skip (collected in ${shown(previous.dir)})` : "up, collect, destroy"}`);
+    const what = refused.has(stack) ? "refused (see below)" : previous ? `skip (collected in ${shown(previous.dir)})` : "up, collect, destroy";
+    console.log(`${String(i + 1).padStart(2)}. ${stack}: ${what}`);
   });
 }
 
@@ -90,9 +117,15 @@ async function main(argv: string[]): Promise<number> {
   }
   const args = parseArgs(argv);
   const store = new RunStore(args.results);
+  const refused = await planRows(args.stacks);
   if (args.dryRun) {
-    dryRun(args, store);
-    return 0;
+    dryRun(args, store, new Set(refused.map((r) => r.stack)));
+    if (refused.length) reportRefused(refused);
+    return refused.length ? 2 : 0;
+  }
+  if (refused.length) {
+    reportRefused(refused);
+    return 2;
   }
   // Loaded only for a real run: the Pulumi SDK takes seconds to load, a dry run or a usage error should not wait for it.
   const { AutomationDriver } = await import("../benchmarks/matrix/automationDriver.js");

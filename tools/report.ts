@@ -16,7 +16,11 @@ const USAGE = `usage: npm run report -- <folder|file|zip>... [--out <dir>] [--ti
 Inputs: the matrix runner's results (results/, results/<stack>/<run id>/), or raw harness output:
 multi-round-qa CSVs named <experiment>_output_<qps>.csv, vllm bench --save-result JSON, logs or
 write-ups with benchmark_serving's "Serving Benchmark Result" block, k6 summaries (text or --summary-export).
-Writes report.md and SVG charts into --out (default: the input folder when there is one, else ./report).`;
+Writes report.md and SVG charts into --out (default: the input folder when there is one, else ./report).
+
+  --out <dir>     where report.md and the charts go
+  --title <text>  the report's title
+  -h, --help      show this help`;
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -36,8 +40,8 @@ function main(argv: string[]): number {
   const out = option(argv, "--out");
   const title = option(argv, "--title");
   const valued = new Set(["--out", "--title"]);
-  const inputs = argv.filter((a, i) => !a.startsWith("--") && !valued.has(argv[i - 1]));
-  const unknown = argv.filter((a) => a.startsWith("--") && !valued.has(a));
+  const inputs = argv.filter((a, i) => !a.startsWith("-") && !valued.has(argv[i - 1]));
+  const unknown = argv.filter((a, i) => a.startsWith("-") && !valued.has(a) && !valued.has(argv[i - 1]));
   if (unknown.length > 0) throw new InputError(`unknown option ${unknown[0]}\n${USAGE}`);
   if (inputs.length === 0) throw new InputError(USAGE);
   const paths = inputs.map((i) => resolve(cwd, i));

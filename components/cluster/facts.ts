@@ -10,6 +10,7 @@ import {
   mayHaveRdma, vkeDefaultPerNode, vkeGpuCountsKnown,
 } from "../catalog/vkeMachines";
 import { ConfigProblem } from "../config/problems";
+import { ConfigRuleOf, ConfigWarningOf } from "../config/rule";
 import { ClusterConfig, VkeClusterConfig } from "../config/schema";
 
 export interface NodeCapacity {
@@ -52,6 +53,10 @@ export interface ClusterFacts {
   system: SystemPoolFacts;
   rdma: boolean;
 }
+
+/** A config rule of any component: reads the config and these facts, appends problems. */
+export type ConfigRule = ConfigRuleOf<ClusterFacts>;
+export type ConfigWarning = ConfigWarningOf<ClusterFacts>;
 
 /** GKE local SSDs are 375 GB each (Compute Engine local SSD; cluster-toolkit disk_definitions.tf). */
 const LOCAL_SSD_GB = 375;

@@ -1,8 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
-import { parseExperimentConfig } from "./parse";
-import { ExperimentConfig } from "./schema";
-
-const NAMESPACE = "servelab";
+export const NAMESPACE = "servelab";
 
 /** Structured values arrive as JSON text; anything else is passed on as is for the schema to judge. */
 function decode(text: string): unknown {
@@ -23,11 +19,4 @@ export function servelabValues(all: Record<string, string>): Record<string, unkn
     if (name !== "hfToken") raw[name] = decode(value);
   }
   return raw;
-}
-
-/** Reads every servelab:* key of the running stack (never the secret's value) and parses it. */
-export function loadExperimentConfig(): { config: ExperimentConfig; hfToken?: pulumi.Output<string> } {
-  const config = parseExperimentConfig(servelabValues(pulumi.runtime.allConfig()));
-  const hfToken = new pulumi.Config(NAMESPACE).getSecret("hfToken");
-  return { config, hfToken };
 }

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { ConfigError, ConfigProblem, joinPath, show } from "./problems";
 import { ExperimentConfig, KEY_SCHEMAS, REQUIRED_KEYS, SECRET_KEYS } from "./schema";
-import { checkRules } from "./rules";
 
 type KeyName = keyof typeof KEY_SCHEMAS;
 const KNOWN_KEYS = [...Object.keys(KEY_SCHEMAS), ...SECRET_KEYS];
@@ -9,7 +8,7 @@ const KNOWN_KEYS = [...Object.keys(KEY_SCHEMAS), ...SECRET_KEYS];
 function describeIssue(issue: z.core.$ZodRawIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? `is required (${issue.expected})` : `must be ${article(issue.expected)}, got ${show(issue.input)}`;
+      return issue.input === undefined ? `is required (${article(issue.expected)})` : `must be ${article(issue.expected)}, got ${show(issue.input)}`;
     case "invalid_value":
       return `${show(issue.input)} is not allowed; allowed: ${issue.values.map(String).join(", ")}`;
     case "unrecognized_keys": {
@@ -22,9 +21,12 @@ function describeIssue(issue: z.core.$ZodRawIssue): string {
       if (issue.discriminator) {
         const options = ((issue.options ?? []) as unknown[]).map(String).join(", ");
         const discriminator = issue.discriminator as string;
-        return `needs "${discriminator}": one of ${options}${issue.input && typeof issue.input === "object" ? `, got ${show((issue.input as Record<string, unknown>)[discriminator])}` : ""}`;
+        if (!issue.input || typeof issue.input !== "object" || Array.isArray(issue.input)) return `must be a map with "${discriminator}": one of ${options}, got ${show(issue.input)}`;
+        const value = (issue.input as Record<string, unknown>)[discriminator];
+        return value === undefined ? `needs "${discriminator}": one of ${options} (it is missing)` : `needs "${discriminator}": one of ${options}, got ${show(value)}`;
       }
-      return `got ${show(issue.input)}, which matches none of the allowed forms`;
+      if (issue.input === undefined) return `is required${forms(issue) ? `: ${forms(issue)}` : ""}`;
+      return `got ${show(issue.input)}, which matches none of the allowed forms${forms(issue) ? `: ${forms(issue)}` : ""}`;
     case "too_small":
       if (issue.origin === "array") return `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`;
       return `must be ${issue.inclusive === false ? "greater than" : "at least"} ${issue.minimum}, got ${show(issue.input)}`;
@@ -35,6 +37,12 @@ function describeIssue(issue: z.core.$ZodRawIssue): string {
     default:
       return `${issue.message ?? "is invalid"} (got ${show(issue.input)})`;
   }
+}
+
+/** The forms a union accepts, from the schema's description (e.g. `[0.5, 1, 2]` or `{ from, to, step }`). */
+function forms(issue: z.core.$ZodRawIssue): string | undefined {
+  const inst = issue.inst as { description?: string } | undefined;
+  return inst?.description;
 }
 
 function article(expected: string): string {
@@ -53,10 +61,11 @@ function parseKey<K extends KeyName>(key: K, raw: unknown, problems: ConfigProbl
 }
 
 /**
- * Turns the raw servelab:* values (already decoded from the stack file) into the typed experiment
- * config, or throws one ConfigError listing every problem found.
+ * Turns the raw servelab:* values (already decoded from the stack file) into the typed experiment config by
+ * the schema alone, or throws one ConfigError listing every problem found. The rules that relate fields and
+ * components run after this (components/validate.ts parseExperimentConfig).
  */
-export function parseExperimentConfig(raw: Record<string, unknown>): ExperimentConfig {
+export function parseConfigShape(raw: Record<string, unknown>): ExperimentConfig {
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(raw)) {
     if (!KNOWN_KEYS.includes(key)) {
@@ -76,8 +85,5 @@ export function parseExperimentConfig(raw: Record<string, unknown>): ExperimentC
     results: parseKey("results", raw.results ?? {}, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
-  const config = parsed as ExperimentConfig;
-  const ruleProblems = checkRules(config);
-  if (ruleProblems.length > 0) throw new ConfigError(ruleProblems);
-  return config;
+  return parsed as ExperimentConfig;
 }

@@ -7,10 +7,13 @@ import { AIBRIX_INFINISTORE_DEFAULTS as INFINISTORE, IMAGES, SONNET_DATASET } fr
 import { IMAGE_REGISTRY_PATTERN } from "../catalog/imageRegistry";
 import { VKE_GPU_TYPES } from "../catalog/vkeMachines";
 import { KV_TIERS, ROUTER_KINDS } from "../catalog/routers";
-import { QUANTITY_PATTERN } from "./quantity";
+import { QUANTITY_PATTERN, quantityBytes } from "./quantity";
 
 const int = (min: number) => z.number().int().min(min);
 const quantity = z.string().regex(QUANTITY_PATTERN, { error: 'must be a Kubernetes quantity such as "150Gi"' });
+/** A memory quantity of at least `min` (e.g. "1Gi"): smaller values are typos (1Mi for 1Ti) that no pod would start with. */
+const memoryAtLeast = (min: string, why: string) =>
+  quantity.refine((q) => (quantityBytes(q) ?? 0) >= (quantityBytes(min) ?? 0), { error: (issue) => `${JSON.stringify(issue.input)} is too small: at least ${min} (${why})` });
 const dnsLabel = z
   .string()
   .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, { error: "must be lowercase letters, digits and '-', starting with a letter" });
@@ -40,6 +43,12 @@ const gkeGpu = z.strictObject({
   bootDiskGb: int(50).default(200),
 });
 
+/**
+ * Guard against a typo that buys a fleet: a created cluster above either limit is refused unless the stack raises it
+ * (defaults in components/cluster/limitRules.ts: 64 GPUs, $1000/hour where priced).
+ */
+const limits = z.strictObject({ maxGpus: int(1).optional(), maxUsdPerHour: z.number().positive().optional() }).optional();
+
 const gkeSystemPool = z.strictObject({
   machineType: z.string().default("e2-standard-8"),
   nodes: int(1).default(2),
@@ -59,6 +68,7 @@ const gkeCluster = z.strictObject({
   gpu: gkeGpu,
   system: gkeSystemPool.default(() => gkeSystemPool.parse({})),
   imageRegistry,
+  limits,
 });
 
 const existingGpu = z.strictObject({
@@ -129,6 +139,7 @@ const vkeCluster = z.strictObject({
   gpu: vkeGpu,
   system: vkeSystemPool.default(() => vkeSystemPool.parse({})),
   imageRegistry,
+  limits,
 });
 
 export const clusterSchema = z.discriminatedUnion("provider", [gkeCluster, kubeconfigCluster, vkeCluster]);
@@ -160,9 +171,9 @@ export const engineSchema = z.strictObject({
   seed: int(0).optional(),
   /** CPUs and memory of one replica; default: an even share of the GPU node. */
   cpu: z.number().positive().optional(),
-  memory: quantity.optional(),
+  memory: memoryAtLeast("4Gi", "a vLLM replica needs several GB of host memory to load a model").optional(),
   /** /dev/shm for tensor-parallel replicas (memory-backed). */
-  shmSize: quantity.default("20Gi"),
+  shmSize: memoryAtLeast("64Mi", "NCCL needs shared memory between tensor-parallel workers").default("20Gi"),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), z.string()).default({}),
   extraArgs: z.array(z.string()).default([]),
   /** Budget for image pull + weight download + load; derived from the model size when omitted. */
@@ -211,6 +222,7 @@ export const kvCacheSchema = z.strictObject({
 });
 
 const qpsRange = z.strictObject({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive() });
+const QPS_FORMS = "a list of rates such as [0.5, 1, 2], or a range such as { from: 0.1, to: 4.1, step: 0.4 }";
 
 const benchmarkCommon = {
   /** Upper bound for the whole Job; derived from the load points when omitted. */
@@ -218,7 +230,7 @@ const benchmarkCommon = {
   /** How long the readiness gate waits for the model to be listed and answer once. */
   readyTimeoutMinutes: int(1).default(20),
   cpu: z.number().positive().default(4),
-  memory: quantity.default("8Gi"),
+  memory: memoryAtLeast("256Mi", "the benchmark client is a Python process").default("8Gi"),
   /** Lost requests a load point may have before the Job fails (0: any lost request fails it); for long stress runs. */
   maxFailedRequests: int(0).default(0),
 };
@@ -230,7 +242,7 @@ const multiRoundQa = z.strictObject({
   systemPromptTokens: int(0).default(1000),
   historyTokens: int(0).default(20000),
   answerTokens: int(1).default(100),
-  qps: z.union([z.array(z.number().positive()).min(1), qpsRange]),
+  qps: z.union([z.array(z.number().positive()).min(1), qpsRange]).describe(QPS_FORMS),
   /** Order the points run in; production-stack's run.sh runs ascending for its baseline, descending otherwise. */
   order: z.enum(["ascending", "descending", "as-listed"]).default("as-listed"),
   secondsPerPoint: int(1).default(100),
@@ -288,7 +300,7 @@ const kubeAiChatK6 = z.strictObject({
   ...benchmarkCommon,
   /** KubeAI's chat-benchmark pod (the scenarios' pod.yaml): k6.js parses the threads once per VU. */
   cpu: z.number().positive().default(6),
-  memory: quantity.default("24Gi"),
+  memory: memoryAtLeast("256Mi", "the benchmark client is a Python process").default("24Gi"),
 });
 
 /**

@@ -61,7 +61,7 @@ export function aibrixKvProblems(config: ExperimentConfig, facts: ClusterFacts):
       if (memoryGb * perNode > facts.gpu.allocatable.memoryGb) {
         out.push({
           path: "servelab:kvCache.sizeGb",
-          message: `${kvCache.sizeGb} GB of L1 DRAM cache needs ${memory} a replica; × ${perNode} replicas a node = ${Math.round(memoryGb * perNode)} GB, but pods can use about ${Math.floor(facts.gpu.allocatable.memoryGb)} GB of a GPU node; lower kvCache.sizeGb or engine.replicas`,
+          message: `${kvCache.sizeGb} GB of L1 DRAM cache needs ${memory} a replica; × ${perNode} replica${perNode === 1 ? "" : "s"} a node = ${Math.round(memoryGb * perNode)} GB, but pods can use about ${Math.floor(facts.gpu.allocatable.memoryGb)} GB of a GPU node; lower kvCache.sizeGb${perNode > 1 ? " or engine.replicas (fewer replicas a node)" : ""}`,
         });
       }
     }

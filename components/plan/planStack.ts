@@ -3,7 +3,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveClusterFacts } from "../cluster/facts";
 import { servelabValues } from "../config/load";
-import { parseExperimentConfig } from "../config/parse";
+import { ConfigError } from "../config/problems";
+import { asOfflinePlan, machineWarnings, parseExperimentConfig, stackValueProblems } from "../validate";
 import { servelab } from "../program";
 import { estimateCost } from "./estimate";
 import { RecordedResource, runUnderMocks } from "./mockRun";
@@ -17,6 +18,8 @@ export interface StackPlan {
   charts: ChartFile[];
   remote: string[];
   tree: string;
+  /** Warnings about this machine (e.g. a kubeconfig path that does not exist here); runtime warnings are logged. */
+  warnings: string[];
 }
 
 /**
@@ -30,6 +33,8 @@ const PLAN_DEFAULTS: Record<string, string> = {
 
 export async function planStack(stack: string, stacksDir = STACKS_DIR): Promise<StackPlan> {
   const { values, secretKeys } = readStackConfig(stack, stacksDir);
+  const early = stackValueProblems(values, (key) => secretKeys.includes(key));
+  if (early.length > 0) throw new ConfigError(early);
   const config = parseExperimentConfig(servelabValues(values));
   const facts = resolveClusterFacts(config.cluster).facts!;
   const planDefaults: Record<string, string> = {};
@@ -41,9 +46,9 @@ export async function planStack(stack: string, stacksDir = STACKS_DIR): Promise<
       if (key !== "servelab:hfToken") planDefaults[key] = value;
     }
   }
-  const { resources, outputs } = await runUnderMocks(stack, all, [...new Set([...secretKeys, "servelab:hfToken"])], servelab);
+  const { resources, outputs } = await asOfflinePlan(() => runUnderMocks(stack, all, [...new Set([...secretKeys, "servelab:hfToken"])], servelab));
   const plan = buildPlan(stack, config, facts, resources, estimateCost(config.cluster, facts), outputs, planDefaults);
-  return { plan, resources, manifests: manifestsYaml(resources), charts: chartFiles(resources), remote: remoteManifests(resources), tree: resourceTree(resources) };
+  return { plan, resources, manifests: manifestsYaml(resources), charts: chartFiles(resources), remote: remoteManifests(resources), tree: resourceTree(resources), warnings: machineWarnings(config) };
 }
 
 export function writeStackPlan(outRoot: string, result: StackPlan): string {

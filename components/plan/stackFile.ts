@@ -26,6 +26,39 @@ export function listStacks(dir = STACKS_DIR): string[] {
 
 export class StackFileError extends Error {}
 
+/** Top-level keys of a Pulumi stack file (https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/). */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
+function closest(word: string, options: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  return options.find((o) => o === lower || (Math.abs(o.length - lower.length) <= 2 && [...o].filter((c, i) => lower[i] === c).length >= o.length - 2) || lower.includes(o) || o.includes(lower));
+}
+
+/** The `config:` map of a parsed stack file, or a StackFileError naming what is wrong with the file's shape. */
+function stackConfigSection(doc: unknown, path: string): Record<string, unknown> {
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(`${path}: the file must be a map with a config: key, got ${Array.isArray(doc) ? "a list" : `a ${typeof doc}`}`);
+  const top = doc as Record<string, unknown>;
+  for (const key of Object.keys(top)) {
+    if (!STACK_FILE_KEYS.includes(key)) {
+      const near = closest(key, STACK_FILE_KEYS);
+      throw new StackFileError(`${path}: unknown top-level key "${key}"${near ? `; did you mean ${near}:?` : ""} (a stack file has ${STACK_FILE_KEYS.join(", ")})`);
+    }
+  }
+  const config = top.config;
+  if (config === undefined || config === null) return {};
+  if (typeof config !== "object" || Array.isArray(config)) {
+    throw new StackFileError(`${path}: config: must be a map of "servelab:<key>: value" lines, got ${Array.isArray(config) ? "a list" : `a ${typeof config}`}`);
+  }
+  return config as Record<string, unknown>;
+}
+
+/** YAML's .inf and .nan have no JSON form (JSON.stringify writes null); keep them visible to the schema's message. */
+function keepNonFinite(_key: string, value: unknown): unknown {
+  if (typeof value === "number" && !Number.isFinite(value)) return Number.isNaN(value) ? ".nan" : value > 0 ? ".inf" : "-.inf";
+  return value;
+}
+
 export function readStackConfig(stack: string, dir = STACKS_DIR): StackConfig {
   const path = stackFilePath(stack, dir);
   if (!existsSync(path)) {
@@ -38,7 +71,7 @@ export function readStackConfig(stack: string, dir = STACKS_DIR): StackConfig {
   } catch (err) {
     throw new StackFileError(`${path} is not valid YAML: ${(err as Error).message}`);
   }
-  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const config = stackConfigSection(doc, path);
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [rawKey, value] of Object.entries(config)) {
@@ -47,7 +80,7 @@ export function readStackConfig(stack: string, dir = STACKS_DIR): StackConfig {
       secretKeys.push(key);
       values[key] = "[secret]";
     } else {
-      values[key] = typeof value === "string" ? value : JSON.stringify(value);
+      values[key] = typeof value === "string" ? value : JSON.stringify(value, keepNonFinite);
     }
   }
   return { values, secretKeys };

@@ -2,6 +2,7 @@
  * servelab:results rules (pure): which bucket settings fit which store and cluster. Each problem
  * names the key, the value and what would work.
  */
+import { ConfigRule } from "../cluster/facts";
 import { ConfigProblem } from "../config/problems";
 import { ExperimentConfig } from "../config/schema";
 import { parseBucketUrl } from "./spec";
@@ -63,3 +64,5 @@ export function resultsProblems(config: ExperimentConfig): ConfigProblem[] {
   }
   return out;
 }
+
+export const RESULTS_RULES: readonly ConfigRule[] = [(config, _facts, out) => out.push(...resultsProblems(config))];

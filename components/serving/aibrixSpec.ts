@@ -8,7 +8,7 @@ import { withRegistry } from "../catalog/imageRegistry";
 import { createHash } from "node:crypto";
 import { ROUTERS } from "../catalog/routers";
 import { AIBRIX, AIBRIX_RELEASES } from "../catalog/versions";
-import { ClusterFacts } from "../cluster/facts";
+import { ClusterFacts, ConfigRule } from "../cluster/facts";
 import { ConfigProblem } from "../config/problems";
 import { ExperimentConfig, RouterConfig } from "../config/schema";
 import { EngineContext, engineManifestInput } from "../engine/input";
@@ -174,3 +174,5 @@ export function aibrixProblems(config: ExperimentConfig, _facts: ClusterFacts): 
   }
   return out;
 }
+
+export const AIBRIX_RULES: readonly ConfigRule[] = [(config, facts, out) => out.push(...aibrixProblems(config, facts))];

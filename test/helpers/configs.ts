@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { servelabValues } from "../../components/config/load";
-import { parseExperimentConfig } from "../../components/config/parse";
+import { parseExperimentConfig } from "../../components/validate";
 import { ConfigError } from "../../components/config/problems";
 import { readStackConfig } from "../../components/plan/stackFile";
 
