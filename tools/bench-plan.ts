@@ -9,7 +9,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { planStack } from "../components/plan/planStack";
 import { listStacks } from "../components/plan/stackFile";
 
 const ROOT = resolve(__dirname, "..");
@@ -49,6 +48,7 @@ function loaderStartup(stack: string, cold: boolean): string {
 }
 
 async function warmPlan(stack: string): Promise<string> {
+  const { planStack } = require("../components/plan/planStack") as typeof import("../components/plan/planStack");
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const start = process.hrtime.bigint();

@@ -5,8 +5,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigError } from "../components/config/problems";
-import { StackPlan, planStack, writeStackPlan } from "../components/plan/planStack";
+import type { StackPlan } from "../components/plan/planStack";
 import { STACKS_DIR, StackFileError, listStacks } from "../components/plan/stackFile";
 
 const USAGE = `usage: npm run plan -- <stack>... | --all   [--out <dir>] [--stacks-dir <dir>] [--quiet]
@@ -86,6 +85,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const args = parseArgs(argv);
+  // The program and the Pulumi SDK load only once the arguments are known to be good (--help stays instant).
+  const { planStack, writeStackPlan } = require("../components/plan/planStack") as typeof import("../components/plan/planStack");
+  const { ConfigError } = require("../components/config/problems") as typeof import("../components/config/problems");
   const refused: string[] = [];
   for (const stack of args.stacks) {
     const { value: result, error, stderr } = await holdingStderr(() => planStack(stack, args.stacksDir));
