@@ -127,3 +127,15 @@ export function describeStartup(s: EngineStartup): string {
   if (s.kvCacheDtype) parts.push(`KV cache ${s.kvCacheDtype}`);
   return parts.join(", ");
 }
+
+/** The record of one engine pod's log: its facts, and what is missing from them. */
+export function engineRecordFromLog(pod: string, log: string): EngineRecord {
+  const facts = parseEngineStartup(log);
+  if (isEmptyStartup(facts)) return { pod, facts: null, reason: `the log of engine pod ${pod} has none of vLLM's start-up lines (cut off, rotated, or vLLM never started)` };
+  const missing = [
+    facts.vllmVersion === null ? "the vLLM version" : null,
+    facts.engine === null ? "the engine generation" : null,
+    facts.attentionBackend === null ? "the attention backend" : null,
+  ].filter((m): m is string => m !== null);
+  return { pod, facts, reason: missing.length > 0 ? `engine pod ${pod} did not log ${missing.join(", ")}` : null };
+}
