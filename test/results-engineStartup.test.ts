@@ -11,6 +11,7 @@ describe("parseEngineStartup", () => {
       attentionBackend: "FLASH_ATTN",
       attentionBackendLine: "Using Flash Attention backend on V1 engine.",
       attentionBackends: ["FLASH_ATTN"],
+      flashAttentionVersion: null,
       kvCacheDtype: "auto",
       fallbacks: [],
     });
@@ -45,6 +46,12 @@ describe("parseEngineStartup", () => {
     expect(pick("INFO [cuda.py:1] Using Flash Attention backend.")).toBe("FLASH_ATTN");
     expect(pick("INFO [x.py:1] Using NCCL backend for the process group")).toBeNull();
     expect(parseEngineStartup("INFO [cuda.py:1] Using Triton backend on V1 engine.").engine).toBe("V1");
+  });
+
+  it("adds the FlashAttention version where the engine logs it (releases after 0.10)", () => {
+    const s = parseEngineStartup(`${V1_TP2}\n(EngineCore pid=101) INFO 03-28 00:34:16 [flash_attn.py:598] Using FlashAttention version 3`);
+    expect(s.flashAttentionVersion).toBe(3);
+    expect(describeStartup(s)).toBe("vLLM 0.10.2, V1, FLASH_ATTN (FA3), KV cache auto");
   });
 
   it("takes the version from the engine line when the API server's is missing (an older 'an LLM engine' line too)", () => {

@@ -2,10 +2,11 @@
  * The report's engine facts: one row per experiment (what its engine reported at start-up), and a warning for
  * every comparison whose experiments ran different engine generations or attention backends (pure).
  */
+import { backendText } from "../results/engineStartup";
 import { ExperimentEngine } from "../results/readResults";
 import { MISSING, table } from "./markdown";
 
-const backends = (e: ExperimentEngine) => (e.record?.facts?.attentionBackends.length ? e.record.facts.attentionBackends.join(" + ") : null);
+const backends = (e: ExperimentEngine) => (e.record?.facts ? backendText(e.record.facts) : null);
 
 export function engineTable(engines: readonly ExperimentEngine[]): string | null {
   if (engines.length === 0) return null;

@@ -3,7 +3,7 @@
  * generation and the attention backend it picked, which can differ from what the stack asked for (vLLM
  * falls back to V0 or to another backend rather than refusing some combinations).
  *
- * The lines, as logged by the API server image's vLLM:
+ * The lines, as vllm-project/vllm logs them (files as of v0.8.5 and v0.10.2):
  * - `vLLM API server version %s` (vllm/entrypoints/openai/api_server.py, run_server / setup_server);
  * - `Initializing a V1 LLM engine (v%s) with config: %s` (vllm/v1/engine/core.py, EngineCore);
  * - `Initializing a V0 LLM engine (v%s) with config: %s, use_cached_outputs=%s, ` (vllm/engine/llm_engine.py;
@@ -11,12 +11,15 @@
  * - the attention selector's choice (vllm/platforms/cuda.py, CudaPlatformBase.get_attn_backend_cls):
  *   V1 `Using Flash Attention backend on V1 engine.`, `Using FlashInfer backend on V1 engine.`,
  *   `Using Triton backend on V1 engine.`, `Using FlexAttention backend on V1 engine.`, ...; V0
- *   `Using Flash Attention backend.`, `Using FlashInfer backend.`, `Using XFormers backend.`; newer releases
+ *   `Using Flash Attention backend.`, `Using FlashInfer backend.`, `Using XFormers backend.`; later releases
  *   `Using %s backend.` / `Using %s attention backend out of potential backends: %s.` with the enum name;
  * - why it fell back: `%s is not supported by the V1 Engine. Falling back to V0. ` (vllm/engine/arg_utils.py,
- *   _raise_or_fallback) and `Cannot use FlashAttention(-2) backend for FP8 KV cache.` (cuda.py).
- * Same strings at vllm-project/vllm@v0.8.5 and @v0.10.2; the lines may carry a Kubernetes timestamp and,
- * from 0.10, a process prefix such as `(APIServer pid=1)` or `(EngineCore_0 pid=231)`.
+ *   _raise_or_fallback) and `Cannot use FlashAttention(-2) backend for FP8 KV cache.` (cuda.py; the parser
+ *   takes both spellings, as releases differ). The v0.10.2 V0 fallback pair (`Cannot use FlashAttention backend for FP8 KV cache.`,
+ *   `Using XFormers backend.`) is quoted from main of 2025-09-10 in https://github.com/vllm-project/vllm/pull/24577.
+ * The tagged files were too large a checkout to open from here: the strings were matched in vLLM source copies
+ * of that period and in engine logs of 0.8.x and 0.10.2. Lines may carry a Kubernetes timestamp and, from 0.10,
+ * a process prefix such as `(APIServer pid=1)` or `(EngineCore_0 pid=231)`; the parser matches the messages only.
  */
 
 export interface EngineStartup {
@@ -28,6 +31,8 @@ export interface EngineStartup {
   attentionBackendLine: string | null;
   /** Every backend named, when the workers did not all pick the same one. */
   attentionBackends: string[];
+  /** `Using FlashAttention version %d` (vllm/v1/attention/backends/flash_attn.py in releases after 0.10; seen in their logs). */
+  flashAttentionVersion: number | null;
   /** `kv_cache_dtype` of the engine's config line (auto, fp8, fp8_e4m3, ...). */
   kvCacheDtype: string | null;
   /** The engine's own words on a fallback, in log order, each once. */
@@ -65,6 +70,7 @@ const ENUM_NAME = /^[A-Z0-9_]*(ATTN|FLASH|MLA|XFORMERS|SDPA|TRITON|FLEX)[A-Z0-9_
 
 const VERSION = /\bvLLM API server version (\S+)/;
 const INIT = /\bInitializing (?:a (V[01]) LLM engine|an LLM engine) \(v([^)\s]+)\)/;
+const FA_VERSION = /\bUsing FlashAttention version (\d+)/;
 const KV_DTYPE = /\bkv_cache_dtype=([A-Za-z0-9_]+)/;
 const BACKEND = /\b(Using (.+?) (?:attention )?backend)\b(.*)$/;
 const FALLBACK = /^(.*? is not supported by the V1 Engine\. Falling back to V0\.|Cannot use FlashAttention(?:-2)? backend for .*\.|VLLM_USE_V1=1 is not supported with .*)/;
@@ -80,7 +86,7 @@ function backendName(raw: string): string | null {
 }
 
 export function parseEngineStartup(log: string): EngineStartup {
-  const out: EngineStartup = { vllmVersion: null, engine: null, attentionBackend: null, attentionBackendLine: null, attentionBackends: [], kvCacheDtype: null, fallbacks: [] };
+  const out: EngineStartup = { vllmVersion: null, engine: null, attentionBackend: null, attentionBackendLine: null, attentionBackends: [], flashAttentionVersion: null, kvCacheDtype: null, fallbacks: [] };
   let v1Backend = false;
   for (const line of log.split(/\r?\n/)) {
     const version = VERSION.exec(line);
@@ -105,6 +111,8 @@ export function parseEngineStartup(log: string): EngineStartup {
         if (/\bon V1 engine\b/.test(line)) v1Backend = true;
       }
     }
+    const fa = FA_VERSION.exec(line);
+    if (fa && out.flashAttentionVersion === null) out.flashAttentionVersion = Number(fa[1]);
     const fallback = FALLBACK.exec(line.replace(PREFIX, ""));
     if (fallback && !out.fallbacks.includes(fallback[1].trim())) out.fallbacks.push(fallback[1].trim());
   }
@@ -117,12 +125,18 @@ export function isEmptyStartup(s: EngineStartup): boolean {
   return s.vllmVersion === null && s.engine === null && s.attentionBackend === null && s.kvCacheDtype === null;
 }
 
+/** "FLASH_ATTN (FA3)", "FLASHINFER", or null when no backend was logged. */
+export function backendText(s: EngineStartup): string | null {
+  if (s.attentionBackends.length === 0) return null;
+  return s.attentionBackends.map((b) => (b === "FLASH_ATTN" && s.flashAttentionVersion !== null ? `${b} (FA${s.flashAttentionVersion})` : b)).join(" + ");
+}
+
 /** One line for people: "vLLM 0.10.2, V1, FLASHINFER, KV cache fp8". */
 export function describeStartup(s: EngineStartup): string {
   const parts = [
     s.vllmVersion ? `vLLM ${s.vllmVersion}` : "vLLM version not logged",
     s.engine ?? "engine generation not logged",
-    s.attentionBackend ? s.attentionBackends.join(" + ") : "attention backend not logged",
+    backendText(s) ?? "attention backend not logged",
   ];
   if (s.kvCacheDtype) parts.push(`KV cache ${s.kvCacheDtype}`);
   return parts.join(", ");
