@@ -8,3 +8,5 @@ export const baseUrl = outputs.baseUrl;
 export const servedModel = outputs.servedModel;
 export const benchmarkJobName = outputs.benchmarkJobName;
 export const resultsLocation = outputs.resultsLocation;
+export const engineSelector = outputs.engineSelector;
+export const engineContainer = outputs.engineContainer;

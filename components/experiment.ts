@@ -12,6 +12,7 @@ import { hfRepo } from "./engine/sizing";
 import { createResultsAccess } from "./results";
 import { resultsLocation } from "./results/spec";
 import { createServing } from "./serving";
+import { enginePods } from "./serving/enginePods";
 import { dnsName, standardLabels } from "./util/labels";
 import { configWarnings } from "./validate";
 
@@ -30,6 +31,9 @@ export class Experiment extends pulumi.ComponentResource {
   public readonly servedModel: pulumi.Output<string>;
   public readonly benchmarkJobName?: pulumi.Output<string>;
   public readonly resultsLocation?: string;
+  /** Label selector of the engine pods and their vLLM container, for reading an engine's start-up log. */
+  public readonly engineSelector: pulumi.Output<string>;
+  public readonly engineContainer: pulumi.Output<string>;
 
   constructor(name: string, args: ExperimentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:index:Experiment", name, {}, opts);
@@ -111,6 +115,9 @@ export class Experiment extends pulumi.ComponentResource {
     this.baseUrl = serving.baseUrl;
     this.servedModel = serving.servedModel;
     this.resultsLocation = config.results.bucket ? resultsLocation(config.results.bucket, stack) : undefined;
+    const pods = this.namespace.apply((ns) => enginePods(config, ns));
+    this.engineSelector = pods.selector;
+    this.engineContainer = pods.container;
     this.registerOutputs({ kubeconfig: this.kubeconfig, namespace: this.namespace, baseUrl: this.baseUrl, servedModel: this.servedModel });
   }
 }

@@ -10,6 +10,8 @@ export interface ServelabOutputs {
   servedModel: pulumi.Output<string>;
   benchmarkJobName?: pulumi.Output<string>;
   resultsLocation?: string;
+  engineSelector: pulumi.Output<string>;
+  engineContainer: pulumi.Output<string>;
 }
 
 /** The whole program: read the stack config, declare the experiment, return its outputs. */
@@ -23,5 +25,7 @@ export function servelab(): ServelabOutputs {
     servedModel: experiment.servedModel,
     benchmarkJobName: experiment.benchmarkJobName,
     resultsLocation: experiment.resultsLocation,
+    engineSelector: experiment.engineSelector,
+    engineContainer: experiment.engineContainer,
   };
 }

@@ -10,9 +10,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bucketCommands, fetchBucketResults, newestRunSince, runIdAt, runIdsInListing } from "../benchmarks/matrix/bucketResults";
 import { CollectError, CollectSources, LogOrBucketCollector } from "../benchmarks/matrix/collect";
+import { ENGINE_LOG_LIMIT_BYTES, enginePodLog } from "../benchmarks/matrix/enginePodLog";
 import { jobPodLog } from "../benchmarks/matrix/jobPodLog";
 import { KubeApiError, KubeClient } from "../benchmarks/matrix/kubeApi";
 import { credentials, parseKubeconfig } from "../benchmarks/matrix/kubeconfig";
+import { NOT_VLLM, V0102_V0_FALLBACK, V0102_V1_FLASHINFER } from "./fixtures/results/engineLogs";
 import { markerLog } from "./fixtures/results/markerLog";
 
 const MANIFEST = JSON.stringify({ experiment: "k8s_stack", harness: "multi-round-qa", points: [{ qps: 0.1 }], failures: [] });
@@ -49,6 +51,15 @@ describe("the pod log through the Kubernetes API", () => {
         ] }));
       } else if (req.url === "/api/v1/namespaces/bench/pods/benchmark-new/log") {
         res.end(LOG);
+      } else if (req.url === `/api/v1/namespaces/bench/pods?labelSelector=${encodeURIComponent("app=model,model=llama-3.1-8b-instruct-fp8-l4")}`) {
+        // KubeAI's labels: a pod still starting, the oldest running one, a younger running one.
+        res.end(JSON.stringify({ items: [
+          { metadata: { name: "model-b", creationTimestamp: "2025-09-20T09:00:00Z" }, status: { phase: "Pending" } },
+          { metadata: { name: "model-c", creationTimestamp: "2025-09-20T10:05:00Z" }, status: { phase: "Running" } },
+          { metadata: { name: "model-a", creationTimestamp: "2025-09-20T10:00:00Z" }, status: { phase: "Running" } },
+        ] }));
+      } else if (req.url === `/api/v1/namespaces/bench/pods/model-a/log?container=server&limitBytes=${ENGINE_LOG_LIMIT_BYTES}`) {
+        res.end(V0102_V1_FLASHINFER);
       } else if (req.url?.startsWith("/api/v1/namespaces/empty/pods")) {
         res.end('{"items": []}');
       } else {
@@ -74,6 +85,14 @@ describe("the pod log through the Kubernetes API", () => {
     const user = `    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: ${process.execPath}\n      args: [${plugin}]\n      env: [{ name: TOKEN_PREFIX, value: good }]`;
     const client = await KubeClient.fromKubeconfig(kubeconfig(base, user));
     expect((await jobPodLog(client, "bench", "benchmark")).pod).toBe("benchmark-new");
+  });
+
+  it("reads the start of one running engine pod's vLLM container, found by the router's labels", async () => {
+    const client = await KubeClient.fromKubeconfig(kubeconfig(base, "    token: good-token"));
+    const { pod, log } = await enginePodLog(client, "bench", "app=model,model=llama-3.1-8b-instruct-fp8-l4", "server");
+    expect(pod).toBe("model-a");
+    expect(log).toBe(V0102_V1_FLASHINFER);
+    await expect(enginePodLog(client, "empty", "app=model,model=x", "server")).rejects.toThrow("no engine pod matches app=model,model=x in empty");
   });
 
   it("says what went wrong: a rejected token, a Job without pods", async () => {
@@ -107,8 +126,12 @@ describe("kubeconfig", () => {
 
 describe("LogOrBucketCollector", () => {
   const outputs = { kubeconfig: "kc", namespace: "bench", benchmarkJobName: "benchmark", resultsLocation: "gs://bucket/servelab/k8s_stack/" };
-  const sources = (podLog: CollectSources["podLog"], files = [{ name: "manifest.json", content: Buffer.from(MANIFEST) }]): CollectSources & { bucketCalls: number } => {
-    const s = { bucketCalls: 0, podLog, bucket: async () => (s.bucketCalls++, files) };
+  const sources = (
+    podLog: CollectSources["podLog"],
+    files = [{ name: "manifest.json", content: Buffer.from(MANIFEST) }],
+    engineLog: CollectSources["engineLog"] = async () => ({ pod: "vllm-0", log: V0102_V1_FLASHINFER }),
+  ): CollectSources & { bucketCalls: number } => {
+    const s = { bucketCalls: 0, podLog, bucket: async () => (s.bucketCalls++, files), engineLog };
     return s;
   };
   const since = new Date("2025-03-23T10:00:00Z");
@@ -128,6 +151,28 @@ describe("LogOrBucketCollector", () => {
     const failed = [{ name: "manifest.json", content: Buffer.from(JSON.stringify({ ...JSON.parse(MANIFEST), failures: ["qps 0.1: 2 of 9 requests failed"] })) }];
     const c = await new LogOrBucketCollector(sources(async () => cut, failed)).collect("k8s_stack", outputs, { since });
     expect(c).toMatchObject({ source: "bucket", status: "failed", log: cut });
+  });
+
+  it("records what the engine reported at start-up, from the pod the stack's engine outputs name", async () => {
+    const asked: string[] = [];
+    const src = sources(async () => LOG, undefined, async (_kc, ns, selector, container) => (asked.push(`${ns} ${selector} ${container}`), { pod: "vllm-0", log: V0102_V0_FALLBACK }));
+    const c = await new LogOrBucketCollector(src).collect("k8s_stack", { ...outputs, engineSelector: "app.kubernetes.io/name=vllm,app.kubernetes.io/instance=vllm", engineContainer: "vllm" }, { since });
+    expect(asked).toEqual(["bench app.kubernetes.io/name=vllm,app.kubernetes.io/instance=vllm vllm"]);
+    expect(c.engine).toMatchObject({ pod: "vllm-0", reason: null, facts: { vllmVersion: "0.10.2", engine: "V0", attentionBackend: "XFORMERS", kvCacheDtype: "fp8" } });
+    expect(c.engineLog).toBe(V0102_V0_FALLBACK);
+  });
+
+  it("never fails the collect over the engine: it records null and says why", async () => {
+    const withEngine = { ...outputs, engineSelector: "app=model,model=m", engineContainer: "server" };
+    const unreadable = sources(async () => LOG, undefined, async () => {
+      throw new KubeApiError("no engine pod matches app=model,model=m in bench", 404);
+    });
+    const a = await new LogOrBucketCollector(unreadable).collect("k8s_stack", withEngine, { since });
+    expect(a).toMatchObject({ source: "pod-log", status: "ok", engine: { pod: null, facts: null, reason: "engine log (app=model,model=m, container server): no engine pod matches app=model,model=m in bench" } });
+    const silent = await new LogOrBucketCollector(sources(async () => LOG, undefined, async () => ({ pod: "model-a", log: NOT_VLLM }))).collect("k8s_stack", withEngine, { since });
+    expect(silent.engine).toEqual({ pod: "model-a", facts: null, reason: "the log of engine pod model-a has none of vLLM's start-up lines (cut off, rotated, or vLLM never started)" });
+    const old = await new LogOrBucketCollector(sources(async () => LOG)).collect("k8s_stack", outputs, { since });
+    expect(old.engine).toMatchObject({ facts: null, reason: expect.stringContaining("lacks the kubeconfig, namespace, engineSelector or engineContainer output") });
   });
 
   it("names every way it tried when nothing worked", async () => {

@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Collected, CollectError, ResultsCollector } from "../benchmarks/matrix/collect";
+import { engineRecordFromLog } from "../benchmarks/results/engineStartup";
+import { V085_V1 } from "./fixtures/results/engineLogs";
 import { OperationIO, StackDriver, StackOutputs } from "../benchmarks/matrix/driver";
 import { writeMatrixReport } from "../benchmarks/matrix/matrixReport";
 import { MatrixResult, Row, lastLine, runMatrix } from "../benchmarks/matrix/runner";
@@ -77,7 +79,8 @@ class FakeCollector implements ResultsCollector {
     this.seen.push({ stack, outputs });
     if (this.failing[stack] === "unreadable") throw new CollectError(`no results for ${stack}: pod log has no run-end marker`, "partial log\n");
     const jobFailed = this.failing[stack] === "job-failed";
-    return { files: results(stack, jobFailed ? ["qps 1: 3 of 9 requests failed"] : []), status: jobFailed ? "failed" : "ok", source: "pod-log", log: `log of ${stack}\n` };
+    const engine = stack === "with_engine" ? { engine: engineRecordFromLog("vllm-0", V085_V1), engineLog: V085_V1 } : {};
+    return { files: results(stack, jobFailed ? ["qps 1: 3 of 9 requests failed"] : []), status: jobFailed ? "failed" : "ok", source: "pod-log", log: `log of ${stack}\n`, ...engine };
   }
 }
 
@@ -148,6 +151,14 @@ describe("runMatrix", () => {
     expect(info.outputs).toEqual({ namespace: "ns-k8s_stack", benchmarkJobName: "benchmark", baseUrl: "http://router/v1", servedModel: "llama3-1-8b" });
     expect(JSON.stringify(info)).not.toContain("secret");
     expect(Object.keys(info.phases).sort()).toEqual(["collecting", "destroying", "planning", "up"]);
+  });
+
+  it("keeps the engine's start-up facts in run.json and the start of its log in engine.log", async () => {
+    const { result } = await run(["with_engine", "k8s_stack"]);
+    const [withEngine, without] = result.rows;
+    expect(runInfo(withEngine.dir!).engine).toMatchObject({ pod: "vllm-0", reason: null, facts: { vllmVersion: "0.8.5", engine: "V1", attentionBackend: "FLASH_ATTN", kvCacheDtype: "auto" } });
+    expect(readFileSync(join(withEngine.dir!, "engine.log"), "utf8")).toBe(V085_V1);
+    expect(runInfo(without.dir!).engine).toBeNull();
   });
 
   it("after a failed up still collects what the Job logged, destroys, and goes on with the next row", async () => {

@@ -1,7 +1,8 @@
 /**
  * Stack outputs are all-or-nothing (@pulumi/pulumi runtime/stack.js Stack.initialize registers them only
  * once every one has resolved), so none may wait for the benchmark Job or the engines: after a failed Job
- * the matrix runner still needs kubeconfig, namespace and benchmarkJobName to read the log.
+ * the matrix runner still needs kubeconfig, namespace and benchmarkJobName to read the log, and the engine
+ * outputs to read an engine's start-up.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
@@ -38,7 +39,7 @@ describe.each(["k8s_stack", "kubeai_k8s_service_8b_l4"])("%s: outputs while the 
       false,
     );
     const outputs = servelab();
-    for (const key of ["kubeconfig", "namespace", "baseUrl", "servedModel", "benchmarkJobName"] as const) {
+    for (const key of ["kubeconfig", "namespace", "baseUrl", "servedModel", "benchmarkJobName", "engineSelector", "engineContainer"] as const) {
       expect(await settled(outputs[key]), key).toBe("resolved");
     }
   });

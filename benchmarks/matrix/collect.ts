@@ -1,13 +1,16 @@
 /**
  * Collecting a finished experiment's raw results: first from its benchmark pod's log (the markers of
  * benchmarks/results/logMarkers.ts, so no bucket is needed), then from the results bucket when the log
- * is incomplete or unreadable.
+ * is incomplete or unreadable. Then, never failing the collect, the start-up facts of one engine pod
+ * (benchmarks/results/engineStartup.ts), found by the stack's engineSelector and engineContainer outputs.
  */
 import { parseJsonText } from "../parsers/jsonText";
+import { EngineRecord, engineRecordFromLog } from "../results/engineStartup";
 import { LogResults, ResultFile, parseLogResults } from "../results/logMarkers";
 import { RUN_FILES } from "../results/runFolder";
 import { fetchBucketResults } from "./bucketResults";
 import { StackOutputs } from "./driver";
+import { EnginePodLog, enginePodLog } from "./enginePodLog";
 import { jobPodLog } from "./jobPodLog";
 import { KubeClient } from "./kubeApi";
 
@@ -18,6 +21,10 @@ export interface Collected {
   source: "pod-log" | "bucket";
   /** The pod log, kept beside the results when it was readable. */
   log?: string;
+  /** What one engine reported at start-up, or why that is unknown. */
+  engine?: EngineRecord;
+  /** The start of that engine's log, kept for diagnosis. */
+  engineLog?: string;
 }
 
 export interface ResultsCollector {
@@ -38,6 +45,7 @@ export class CollectError extends Error {
 export interface CollectSources {
   podLog(kubeconfig: string, namespace: string, job: string, signal?: AbortSignal): Promise<string>;
   bucket(location: string, since: Date): Promise<ResultFile[]>;
+  engineLog(kubeconfig: string, namespace: string, selector: string, container: string, signal?: AbortSignal): Promise<EnginePodLog>;
 }
 
 export const liveSources: CollectSources = {
@@ -46,6 +54,9 @@ export const liveSources: CollectSources = {
   },
   async bucket(location, since) {
     return (await fetchBucketResults(location, since)).files;
+  },
+  async engineLog(kubeconfig, namespace, selector, container, signal) {
+    return enginePodLog(await KubeClient.fromKubeconfig(kubeconfig), namespace, selector, container, signal);
   },
 };
 
@@ -60,6 +71,25 @@ export class LogOrBucketCollector implements ResultsCollector {
   constructor(private readonly sources: CollectSources = liveSources) {}
 
   async collect(stack: string, outputs: StackOutputs, options: { since: Date; signal?: AbortSignal }): Promise<Collected> {
+    const results = await this.results(stack, outputs, options);
+    return { ...results, ...(await this.engine(outputs, options.signal)) };
+  }
+
+  /** Never throws: an engine whose start-up cannot be read is recorded as unknown, with the reason. */
+  private async engine(outputs: StackOutputs, signal?: AbortSignal): Promise<{ engine: EngineRecord; engineLog?: string }> {
+    const { kubeconfig, namespace, engineSelector, engineContainer } = outputs;
+    if (!kubeconfig || !namespace || !engineSelector || !engineContainer) {
+      return { engine: { pod: null, facts: null, reason: "the stack lacks the kubeconfig, namespace, engineSelector or engineContainer output (a stack from before they existed?)" } };
+    }
+    try {
+      const { pod, log } = await this.sources.engineLog(kubeconfig, namespace, engineSelector, engineContainer, signal);
+      return { engine: engineRecordFromLog(pod, log), engineLog: log };
+    } catch (err) {
+      return { engine: { pod: null, facts: null, reason: `engine log (${engineSelector}, container ${engineContainer}): ${(err as Error).message}` } };
+    }
+  }
+
+  private async results(stack: string, outputs: StackOutputs, options: { since: Date; signal?: AbortSignal }): Promise<Collected> {
     const problems: string[] = [];
     let log: string | undefined;
     const { kubeconfig, namespace, benchmarkJobName } = outputs;

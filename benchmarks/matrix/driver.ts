@@ -12,10 +12,13 @@ export interface StackOutputs {
   servedModel?: string;
   /** gs://, s3:// or tos:// prefix the Job uploads to, when servelab:results.bucket is set. */
   resultsLocation?: string;
+  /** Label selector of the engine pods, and the container that runs vLLM (for its start-up log). */
+  engineSelector?: string;
+  engineContainer?: string;
 }
 
 /** Outputs that may be written to disk and shown (the kubeconfig is a secret). */
-export const PUBLIC_OUTPUTS = ["namespace", "benchmarkJobName", "baseUrl", "servedModel", "resultsLocation"] as const;
+export const PUBLIC_OUTPUTS = ["namespace", "benchmarkJobName", "baseUrl", "servedModel", "resultsLocation", "engineSelector", "engineContainer"] as const;
 
 export interface OperationIO {
   /** Pulumi's output, in chunks as it arrives. */

@@ -1,7 +1,7 @@
 /**
- * results/<stack>/<run id>/: the raw result files of one run, the plan it ran with, the pod log, Pulumi's
- * output, and run.json (status and phase times). A stack whose latest run.json says "collected" is done,
- * which is what makes the matrix resumable.
+ * results/<stack>/<run id>/: the raw result files of one run, the plan it ran with, the pod log, the start of
+ * an engine's log, Pulumi's output, and run.json (status, phase times, the engine's start-up facts). A stack
+ * whose latest run.json says "collected" is done, which is what makes the matrix resumable.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -9,7 +9,7 @@ import { ResultFile } from "../results/logMarkers";
 import { RUN_FILES, RunInfo, isRunInfo } from "../results/runFolder";
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const RESERVED = new Set<string>([RUN_FILES.run, RUN_FILES.plan, RUN_FILES.log]);
+const RESERVED = new Set<string>([RUN_FILES.run, RUN_FILES.plan, RUN_FILES.log, RUN_FILES.engineLog]);
 
 export class RunFolder {
   constructor(
@@ -36,6 +36,10 @@ export class RunFolder {
 
   saveLog(log: string): void {
     writeFileSync(join(this.dir, RUN_FILES.log), log);
+  }
+
+  saveEngineLog(log: string): void {
+    writeFileSync(join(this.dir, RUN_FILES.engineLog), log);
   }
 
   /** Appends Pulumi's output of one operation ("up", "destroy") to pulumi-<operation>.log. */

@@ -7,6 +7,7 @@
  */
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
+import { EngineRecord } from "../results/engineStartup";
 import { RunStatus } from "../results/runFolder";
 import { runIdAt } from "./bucketResults";
 import { CollectError, ResultsCollector } from "./collect";
@@ -201,6 +202,7 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
     const problems: string[] = [];
     let outputs: StackOutputs | null = null;
     let collected: { source: string; jobStatus: "ok" | "failed" } | null = null;
+    let engine: EngineRecord | null = null;
     let upFailed = false;
 
     enter(r, "up");
@@ -232,6 +234,8 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
         const c = await collector.collect(r.stack, outputs, { since: started });
         folder.saveResults(c.files);
         if (c.log !== undefined) folder.saveLog(c.log);
+        if (c.engineLog !== undefined) folder.saveEngineLog(c.engineLog);
+        engine = c.engine ?? null;
         collected = { source: c.source, jobStatus: c.status };
         if (c.status === "failed") problems.push("the benchmark Job reported failed points (see manifest.json failures)");
       } catch (err) {
@@ -254,6 +258,7 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
       error: r.error ?? null,
       phases: phaseTimes.get(r) ?? {},
       outputs: outputs ? publicOutputs(outputs) : {},
+      engine,
     });
   }
 

@@ -2,11 +2,13 @@
  * report.md and its charts from point records. Points are grouped by the load variable they vary
  * (QPS, max concurrency, ...); each group gets a latency chart and a throughput chart (one line per
  * experiment), comparison tables in the shape of the published ones (load points × experiments), and one
- * detail table per experiment (mean / median / p99 TTFT, ITL or TPOT, throughput, failures).
+ * detail table per experiment (mean / median / p99 TTFT, ITL or TPOT, throughput, failures). Run folders add
+ * what each engine reported at start-up, with a warning where compared experiments ran different engines.
  */
 import { Latency, PointRecord } from "../parsers/record";
-import { ReadResult, REPORT_MARK } from "../results/readResults";
+import { ExperimentEngine, ReadResult, REPORT_MARK } from "../results/readResults";
 import { loadKey } from "../results/loads";
+import { engineMismatches, engineTable } from "./engineFacts";
 import { ChartSeries, renderLineChart } from "./lineChart";
 import { Axis, axisOf, compareX, loadCell, loadHeader, secondaryKeys, xOf } from "./loadAxis";
 import { MISSING, count, fixed, table } from "./markdown";
@@ -147,9 +149,10 @@ function detailTable(group: Group, experiment: string): string {
   return `#### ${experiment}\n\n${harnesses}\n\n${table(columns.map((c) => c.header), records.map((r) => columns.map((c) => c.cell(r))))}`;
 }
 
-function groupSection(group: Group, chartFiles: Array<ReportFile & { title: string }>): string {
+function groupSection(group: Group, chartFiles: Array<ReportFile & { title: string }>, engines: readonly ExperimentEngine[]): string {
   const parts: string[] = [`## Against ${group.axis.label}`];
   parts.push(`${group.experiments.length} experiment${group.experiments.length === 1 ? "" : "s"}, ${group.loads.length} load point${group.loads.length === 1 ? "" : "s"}.`);
+  for (const warning of engineMismatches(group.experiments, engines)) parts.push(`**Warning:** ${warning} (see Engines).`);
   for (const chart of chartFiles) parts.push(`![${chart.title}](${chart.name})`);
   const latency = latencyMetric(group.records);
   if (latency) parts.push(comparisonTable(group, `Mean ${LATENCY_NAMES[latency]} (ms)`, (r) => fixed(r[latency].mean)));
@@ -168,7 +171,7 @@ export function buildReport(result: ReadResult, options: ReportOptions = {}): Re
   for (const group of groups) {
     const files = charts(group);
     allCharts.push(...files.map(({ name, content }) => ({ name, content })));
-    sections.push(groupSection(group, files));
+    sections.push(groupSection(group, files, result.engines ?? []));
   }
   const experiments = new Set(result.records.map((r) => r.experiment)).size;
   const head = [
@@ -183,6 +186,8 @@ export function buildReport(result: ReadResult, options: ReportOptions = {}): Re
     ...result.records.flatMap((r) => (r.notes ?? []).map((n) => `${r.experiment} at ${JSON.stringify(r.load)}: ${n}`)),
     ...result.notes,
   ];
+  const engines = engineTable(result.engines ?? []);
+  if (engines) sections.unshift(engines);
   const tail: string[] = [];
   if (notes.length > 0) tail.push(`## Notes\n\n${notes.map((n) => `- ${n}`).join("\n")}`);
   if (result.skipped.length > 0) tail.push(`## Skipped files\n\n${result.skipped.map((s) => `- \`${s.path}\`: ${s.reason}`).join("\n")}`);

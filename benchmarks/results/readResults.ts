@@ -17,6 +17,7 @@ import { k6RecordFromValue, looksLikeK6Summary } from "../parsers/k6Summary";
 import { MrqaCounts, hasMrqaHeader, mrqaRecord, parseMrqaCounts, parseMrqaCsv } from "../parsers/multiRoundQa";
 import { ParseError, PointRecord } from "../parsers/record";
 import { looksLikeVllmBenchResult, vllmBenchRecordFromValue, vllmResultLoad } from "../parsers/vllmBench";
+import { EngineRecord } from "./engineStartup";
 import { InputFile, listInputFiles } from "./inputFiles";
 import { loadKey, sameLoad } from "./loads";
 import { RUN_FILES, RunInfo, isRunInfo } from "./runFolder";
@@ -30,6 +31,14 @@ export interface ReadResult {
   skipped: Array<{ path: string; reason: string }>;
   /** Files of other kinds (images, scripts), not looked at. */
   ignored: string[];
+  /** What each run folder's engine reported at start-up (run.json), one entry per experiment read from a run folder. */
+  engines?: ExperimentEngine[];
+}
+
+export interface ExperimentEngine {
+  experiment: string;
+  /** null when the run predates the engine facts. */
+  record: EngineRecord | null;
 }
 
 /** The first line of every report.md this tool writes, so a report folder can be read again. */
@@ -176,13 +185,15 @@ export function readFiles(files: readonly InputFile[]): ReadResult {
     if (!current || runRank(r.run) > runRank(current.run!)) newestRun.set(r.run.manifest.experiment, r);
   }
 
-  const out: ReadResult = { records: [], notes: [], skipped: [], ignored: [] };
+  const engines: ExperimentEngine[] = [];
+  const out: ReadResult = { records: [], notes: [], skipped: [], ignored: [], engines };
   const seen = new Map<string, string>();
   for (const r of results) {
     if (r.run && newestRun.get(r.run.manifest.experiment) !== r) {
       out.notes.push(`${r.run.manifest.experiment}: left out the older run in ${r.run.dir}`);
       continue;
     }
+    if (r.run?.info) engines.push({ experiment: r.run.manifest.experiment, record: r.run.info.engine ?? null });
     out.notes.push(...r.notes);
     out.skipped.push(...r.skipped);
     out.ignored.push(...r.ignored);

@@ -1,3 +1,5 @@
+import { EngineRecord } from "./engineStartup";
+
 /**
  * The files of one run folder, `results/<stack>/<run id>/`: the raw result files the Job printed (with its
  * manifest.json) plus what the matrix runner adds. Shared by the runner that writes it and the report that reads it.
@@ -10,6 +12,8 @@ export const RUN_FILES = {
   plan: "plan.json",
   /** The benchmark pod's log. */
   log: "job.log",
+  /** The start of one engine pod's log (its start-up lines). */
+  engineLog: "engine.log",
 } as const;
 
 export type RunStatus = "running" | "collected" | "failed" | "interrupted";
@@ -28,6 +32,8 @@ export interface RunInfo {
   /** Seconds spent in each phase (up, collect, destroy). */
   phases: Record<string, number>;
   outputs: Record<string, string | undefined>;
+  /** What one engine reported at start-up (vLLM version, V0/V1, attention backend); absent in runs from before it was read. */
+  engine?: EngineRecord | null;
 }
 
 export function isRunInfo(value: unknown): value is RunInfo {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { engineManifestInput } from "../engine/input";
 import { VllmDeployment } from "../engine/vllmDeployment";
+import { K8S_SERVICE_ENGINE_NAME } from "./enginePods";
 import { ServingArgs, ServingStack } from "./types";
 
 /** Name and port of the Service in AIBrix's regression k8s_stack (`vllm-engine-service:80`). */
@@ -18,7 +19,7 @@ export class K8sServiceStack extends pulumi.ComponentResource implements Serving
 
   constructor(name: string, args: ServingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:serving:K8sServiceStack", name, {}, opts);
-    const input = engineManifestInput(args, { name: "vllm", service: K8S_SERVICE });
+    const input = engineManifestInput(args, { name: K8S_SERVICE_ENGINE_NAME, service: K8S_SERVICE });
     this.engines = new VllmDeployment(`${name}-engines`, input, { parent: this });
     this.baseUrl = pulumi.interpolate`http://${K8S_SERVICE.name}.${args.namespace}.svc.cluster.local/v1`;
     this.servedModel = pulumi.output(input.spec.servedModel);
