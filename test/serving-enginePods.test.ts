@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
-import { parseExperimentConfig } from "../components/config/parse";
+import { parseExperimentConfig } from "../components/validate";
 import { enginePods } from "../components/serving/enginePods";
 import { kubeAiDirectServiceManifest } from "../components/serving/kubeAiSpec";
 import { productionStackRelease } from "../components/serving/productionStackValues";
