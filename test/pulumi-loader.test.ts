@@ -12,12 +12,15 @@ import { parse } from "yaml";
 import { planStack } from "../components/plan/planStack";
 
 const ROOT = resolve(__dirname, "..");
-const loadLikePulumi = (stack: string) =>
-  spawnSync(process.execPath, [join(ROOT, "tools/pulumi-loader.cjs"), stack, "--cold", "--json"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+const loadLikePulumi = (stack: string, cache: "cold" | "warm") =>
+  spawnSync(process.execPath, [join(ROOT, "tools/pulumi-loader.cjs"), stack, "--json", ...(cache === "cold" ? ["--cold"] : [])], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
 
 describe("the program under Pulumi's own loader", () => {
-  it.each(["k8s_stack", "aibrix_kvcache_external"])("%s: loads from a cold cache and declares what the offline plan declares", async (stack) => {
-    const run = loadLikePulumi(stack);
+  it.each([
+    ["k8s_stack", "cold"],
+    ["aibrix_kvcache_external", "warm"],
+  ] as const)("%s: loads (%s ts-node cache) and declares what the offline plan declares", async (stack, cache) => {
+    const run = loadLikePulumi(stack, cache);
     expect(run.status, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout.trim().split("\n").pop()!);
     const { resources } = await planStack(stack);
