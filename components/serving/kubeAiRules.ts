@@ -1,6 +1,7 @@
-/** Config rules of the KubeAI router (pure): the Model's name, PrefixHash settings, mirrored chart images. */
-import { CHARTS, KUBEAI_CHART_IMAGES } from "../catalog/versions";
+/** Config rules of the KubeAI router (pure): the chart version, the Model's name, PrefixHash settings. */
+import { CHARTS } from "../catalog/versions";
 import { ConfigRule } from "../cluster/facts";
+import { chartVersionRule } from "./chartVersionRules";
 
 const KUBEAI_NAME_LIMIT = 40;
 
@@ -20,13 +21,4 @@ const prefixHash: ConfigRule = ({ router }, _facts, out) => {
   }
 };
 
-/** With a registry prefix, servelab overrides the kubeai chart's images with 0.22.1's tags, which another chart version would not expect. */
-const mirroredImages: ConfigRule = ({ cluster, router }, _facts, out) => {
-  if (!cluster.imageRegistry || router.kind !== "kubeai" || !router.version || router.version === CHARTS.kubeai.version) return;
-  out.push({
-    path: "servelab:router.version",
-    message: `"${router.version}" with cluster.imageRegistry: servelab mirrors the kubeai chart's images at the tags of chart ${CHARTS.kubeai.version} (${KUBEAI_CHART_IMAGES.modelLoader}, ${KUBEAI_CHART_IMAGES.vllmDefault}), which chart ${router.version} may not use; remove router.version or imageRegistry`,
-  });
-};
-
-export const KUBEAI_RULES: readonly ConfigRule[] = [modelName, prefixHash, mirroredImages];
+export const KUBEAI_RULES: readonly ConfigRule[] = [chartVersionRule("kubeai", CHARTS.kubeai), modelName, prefixHash];

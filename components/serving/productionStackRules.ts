@@ -1,5 +1,7 @@
 /** Config rules of production-stack (vllm-stack 0.1.12): values the chart would reject or silently mis-deploy (pure). */
+import { CHARTS } from "../catalog/versions";
 import { ConfigRule } from "../cluster/facts";
+import { chartVersionRule } from "./chartVersionRules";
 import { replicasOnNode } from "../engine/sizing";
 import { productionStackConnectorProblems } from "./productionStackConnectorRules";
 import { LMCACHE_REPOSITORY, lmcacheMinMemoryGb, productionStackImage, productionStackMemory, splitImage } from "./productionStackValues";
@@ -64,4 +66,4 @@ const mirroredLmcache: ConfigRule = (config, _facts, out) => {
   }
 };
 
-export const PRODUCTION_STACK_RULES: readonly ConfigRule[] = [chartValues, lmcacheMemory, mirroredLmcache];
+export const PRODUCTION_STACK_RULES: readonly ConfigRule[] = [chartVersionRule("production-stack", CHARTS.productionStack), chartValues, lmcacheMemory, mirroredLmcache];
