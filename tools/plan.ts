@@ -91,16 +91,17 @@ async function main(argv: string[]): Promise<number> {
   const refused: string[] = [];
   for (const stack of args.stacks) {
     const { value: result, error, stderr } = await holdingStderr(() => planStack(stack, args.stacksDir));
-    console.log(`\n== ${stack}`);
-    // Warnings the program logged while planning this stack, under its own header.
-    if (stderr.trim()) console.log(stderr.trimEnd());
+    const refusedHere = !result && (error instanceof ConfigError || error instanceof StackFileError);
+    // One header per stack (on stderr for a refused one), with the warnings the program logged under it.
+    (refusedHere ? console.error : console.log)(`\n== ${stack}`);
+    if (stderr.trim()) (refusedHere ? console.error : console.log)(stderr.trimEnd());
     if (result) {
       for (const warning of result.warnings) console.log(`warning: ${warning}`);
       const dir = writeStackPlan(args.out, result);
       if (!args.quiet) console.log(result.tree);
       console.log(summary(result, dir));
-    } else if (error instanceof ConfigError || error instanceof StackFileError) {
-      console.error(`\n== ${stack}\n${error.message}`);
+    } else if (refusedHere) {
+      console.error((error as Error).message);
       refused.push(stack);
     } else {
       throw error;
