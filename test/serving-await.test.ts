@@ -1,13 +1,11 @@
 /** How long `pulumi up` and the benchmark wait for engines, and in which order objects are awaited. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { withReadyBudget } from "../components/benchmark/readyGate";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { parseExperimentConfig } from "../components/validate";
 import { ENGINE_AWAIT_SLACK_MINUTES, startupBudgetMinutes } from "../components/engine/sizing";
 import { planStack } from "../components/plan/planStack";
 import { KubeAiStack } from "../components/serving/kubeAiStack";
 import { ProductionStack } from "../components/serving/productionStack";
-import type { ServingStack } from "../components/serving/types";
 import { PS_SERVICE_AWAIT_ANNOTATIONS, productionStackEngineAwait, productionStackStartupMinutes } from "../components/serving/productionStackValues";
 import { rawStackValues } from "./helpers/configs";
 import { Recorder, out, recordingMocks } from "./helpers/recordingMocks";
@@ -42,12 +40,11 @@ describe("KubeAI", () => {
 });
 
 describe("production-stack engines rendered by the chart", () => {
-  it("the component leaves no engine wait to the benchmark's gate (runs first: planStack below swaps the mocks)", async () => {
+  it("the component's readiness is the chart, whose engine Deployment Pulumi awaits (runs first: planStack below swaps the mocks)", async () => {
     const config = configOf("ps_stack");
     const facts = resolveClusterFacts(config.cluster).facts!;
     const stack = new ProductionStack("ps", { config, facts, namespace: "ns", labels: {}, gpuPlacement: { nodeSelector: {}, tolerations: [] } });
     await out(stack.chart.urn);
-    expect((stack as ServingStack).unawaitedStartupMinutes).toBeUndefined();
     expect(stack.ready).toEqual([stack.chart]);
   });
 
@@ -80,11 +77,5 @@ describe("production-stack engines rendered by the chart", () => {
     const job = manifests.split("\n---\n").map((d) => parse(d)).find((d) => d?.kind === "Job");
     const args: string[] = job.spec.template.spec.containers[0].args;
     expect(Number(args[args.indexOf("--ready-timeout") + 1])).toBe(config.benchmark!.readyTimeoutMinutes * 60);
-  });
-
-  it("a longer readiness timeout the stack sets itself is kept", () => {
-    const b = configOf("ps_stack").benchmark!;
-    expect(withReadyBudget({ ...b, readyTimeoutMinutes: 500 }, 90).readyTimeoutMinutes).toBe(500);
-    expect(withReadyBudget(b, undefined)).toBe(b);
   });
 });

@@ -5,7 +5,6 @@ import { BenchmarkConfig } from "../config/schema";
 import type { ResultsAccess } from "../results/access";
 import { ServingStack } from "../serving/types";
 import { harnessRun } from "./harnesses";
-import { withReadyBudget } from "./readyGate";
 import { benchmarkJob, benchmarkServiceAccount, scriptsConfigMap } from "./jobManifest";
 import { benchmarkScripts } from "./scripts";
 
@@ -37,7 +36,7 @@ export class BenchmarkJob extends pulumi.ComponentResource {
 
   constructor(name: string, args: BenchmarkJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:benchmark:BenchmarkJob", name, {}, opts);
-    const benchmark = withReadyBudget(args.benchmark, args.serving.unawaitedStartupMinutes);
+    const { benchmark } = args;
     const run = harnessRun(benchmark, { experiment: args.experiment, tokenizer: args.tokenizer });
     this.timeoutSeconds = run.timeoutSeconds;
     const scripts = benchmarkScripts(run.scripts);

@@ -10,11 +10,6 @@ export interface ServingStack {
   readonly servedModel: pulumi.Output<string>;
   /** Resources that must be ready before load is sent. */
   readonly ready: pulumi.Resource[];
-  /**
-   * Minutes the engines may still need after `ready` resolves, when Pulumi does not await them itself (engines
-   * a chart renders): the benchmark's readiness gate waits at least this long.
-   */
-  readonly unawaitedStartupMinutes?: number;
 }
 
 export interface ServingArgs extends EngineContext {
