@@ -97,7 +97,12 @@ describe("warnings", () => {
   it("GPUs the engines leave idle", () => {
     const raw = rawStackValues("k8s_stack");
     raw.engine.replicas = 1;
-    expect(warningsOf(parseExperimentConfig(raw)).join("\n")).toMatch(/1 replica × tensorParallel 1 use 1 of the pool's 8 h100 GPUs; 7 stay idle/);
+    expect(warningsOf(parseExperimentConfig(raw)).join("\n")).toMatch(/1 replica × tensorParallel 1 use 1 of the pool's 8 h100 GPUs; 7 stay idle \(raise engine.replicas or lower/);
+  });
+  it("idle GPUs beside InfiniStore do not suggest fewer nodes, which the RDMA fit may refuse", () => {
+    const warnings = warningsOf(parseExperimentConfig(rawStackValues("aibrix_kvcache_external"))).join("\n");
+    expect(warnings).toMatch(/8 stay idle \(the InfiniStore pod's RDMA unit may need that node/);
+    expect(warnings).not.toMatch(/lower cluster.gpu.nodes/);
   });
   it("a kubeconfig path that does not exist is a warning offline", () => {
     const raw = rawStackValues("k8s_stack");

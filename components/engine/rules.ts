@@ -147,11 +147,13 @@ const weightsFit: ConfigRule = (config, { gpu }, out) => {
 };
 
 /** GPUs the engines leave idle are billed for nothing (or take a shared cluster's GPUs for nothing). */
-const idleGpus: ConfigWarning = ({ engine }, { gpu }) => {
+const idleGpus: ConfigWarning = ({ engine, kvCache }, { gpu }) => {
   const used = engine.replicas * engine.tensorParallel;
   if (used >= gpu.total || engine.tensorParallel > gpu.perNode) return [];
   const idle = gpu.total - used;
-  return [`servelab:engine.replicas: ${engine.replicas} replica${engine.replicas === 1 ? "" : "s"} × tensorParallel ${engine.tensorParallel} use ${used} of the pool's ${gpu.total} ${gpu.type} GPUs; ${idle} stay${idle === 1 ? "s" : ""} idle (raise engine.replicas or lower cluster.gpu.nodes/perNode)`];
+  // InfiniStore pods take an RDMA unit of a GPU node each, so a node may be there for the cache, not for GPUs.
+  const fix = kvCache.tier === "aibrix-l2-infinistore" ? "the InfiniStore pod's RDMA unit may need that node; see the RDMA fit of servelab:cluster.gpu.nodes" : "raise engine.replicas or lower cluster.gpu.nodes/perNode";
+  return [`servelab:engine.replicas: ${engine.replicas} replica${engine.replicas === 1 ? "" : "s"} × tensorParallel ${engine.tensorParallel} use ${used} of the pool's ${gpu.total} ${gpu.type} GPUs; ${idle} stay${idle === 1 ? "s" : ""} idle (${fix})`];
 };
 
 export const ENGINE_RULES: readonly ConfigRule[] = [engineArgs, gpuCompatibility, gpuFit, podFit, weightsFit, ...MODEL_RULES];
