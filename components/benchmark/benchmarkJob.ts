@@ -40,7 +40,7 @@ export class BenchmarkJob extends pulumi.ComponentResource {
     const benchmark = withReadyBudget(args.benchmark, args.serving.unawaitedStartupMinutes);
     const run = harnessRun(benchmark, { experiment: args.experiment, tokenizer: args.tokenizer });
     this.timeoutSeconds = run.timeoutSeconds;
-    const scripts = benchmarkScripts(run.scripts);
+    const scripts = benchmarkScripts(run.scripts, run.vendored);
     const configMap = new k8s.core.v1.ConfigMap(`${name}-scripts`, scriptsConfigMap(args, scripts.files), { parent: this });
     const account = new k8s.core.v1.ServiceAccount(`${name}-account`, benchmarkServiceAccount(args), { parent: this });
     const wait = `${Math.ceil(run.timeoutSeconds / 60) + AWAIT_SLACK_MINUTES}m`;

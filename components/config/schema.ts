@@ -224,7 +224,11 @@ export const kvCacheSchema = z.strictObject({
 const qpsRange = z.strictObject({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive() });
 const QPS_FORMS = "a list of rates such as [0.5, 1, 2], or a range such as { from: 0.1, to: 4.1, step: 0.4 }";
 
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { error: 'must be an http(s):// URL such as "https://mirrors.example.com/pypi/simple/"' });
+
 const benchmarkCommon = {
+  /** Package index for the Job's pip installs (PIP_INDEX_URL), e.g. a PyPI mirror near the cluster; omitted = PyPI. */
+  pipIndexUrl: httpUrl.optional(),
   /** Upper bound for the whole Job; derived from the load points when omitted. */
   timeoutMinutes: int(1).optional(),
   /** How long the readiness gate waits for the model to be listed and answer once. */
@@ -297,6 +301,10 @@ const kubeAiChatK6 = z.strictObject({
   threads: int(1).default(2000),
   /** Unrecorded k6 runs before the measured one: KubeAI ran the scenario twice so both strategies start with a preloaded cache. */
   warmupRuns: int(0).default(1),
+  /** Where the Job downloads ShareGPT_V3_unfiltered_cleaned_split.json (default: Hugging Face), e.g. a copy in object storage near the cluster. */
+  shareGptUrl: httpUrl.optional(),
+  /** Where the Job downloads k6's linux-amd64 release archive (default: GitHub releases). */
+  k6ArchiveUrl: httpUrl.optional(),
   ...benchmarkCommon,
   /** KubeAI's chat-benchmark pod (the scenarios' pod.yaml): k6.js parses the threads once per VU. */
   cpu: z.number().positive().default(6),
@@ -320,6 +328,8 @@ const sonnet = z.strictObject({
   backend: z.enum(["openai-chat", "openai"]).default("openai-chat"),
   /** sonnet.txt inside the image; fetched from vLLM's repository when the image lacks it. */
   datasetPath: z.string().min(1).default(SONNET_DATASET.path),
+  /** Where the Job downloads sonnet.txt when the image lacks it (default: vLLM's repository on GitHub). */
+  datasetUrl: httpUrl.optional(),
   seed: int(0).default(0),
   extraArgs: z.array(z.string()).default([]),
   ...benchmarkCommon,
