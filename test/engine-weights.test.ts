@@ -41,6 +41,7 @@ describe("model.weights", () => {
     const { dep } = deployment((raw) => {
       raw.model.weights = { hfEndpoint: "https://hf-mirror.example.com" };
     });
+    // (the row itself copies from TOS; this replaces that source)
     const c = dep.spec.template.spec.containers[0];
     expect(c.env).toContainEqual({ name: "HF_ENDPOINT", value: "https://hf-mirror.example.com" });
     expect(c.args[c.args.indexOf("--model") + 1]).toBe("meta-llama/Llama-3.1-8B-Instruct");
@@ -50,7 +51,7 @@ describe("model.weights", () => {
   it("the startup budget follows the source", () => {
     const budget = (weights?: object) => {
       const raw = rawStackValues("k8s_stack_vke");
-      if (weights) raw.model.weights = weights;
+      raw.model.weights = weights;
       const config = parseExperimentConfig(raw);
       return startupBudgetMinutes(config.engine, config.model);
     };
