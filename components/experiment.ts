@@ -1,3 +1,4 @@
+import { weightsEnv } from "./engine/weights";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BenchmarkJob } from "./benchmark/benchmarkJob";
@@ -100,6 +101,7 @@ export class Experiment extends pulumi.ComponentResource {
           resultsAccess,
           imageRegistry: config.cluster.imageRegistry,
           hfTokenSecret: hfSecret?.metadata.name,
+          env: weightsEnv(config.model),
         },
         { parent: this, providers: [cluster.provider] },
       );

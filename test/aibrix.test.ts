@@ -309,7 +309,9 @@ describe("AIBrix KV tiers", () => {
       expect(server.env.map((e: any) => e.name)).toContain(name);
     }
     // The engines start only once InfiniStore is registered in the KVCache's Redis (the KVCache has no status to await).
-    const wait = pod.spec.initContainers[0];
+    // The row's weights are copied from TOS first (model.weights), then the engines wait for InfiniStore.
+    expect(pod.spec.initContainers.map((c: any) => c.name)).toEqual(["copy-weights", "wait-for-infinistore"]);
+    const wait = pod.spec.initContainers[1];
     expect(wait.name).toBe("wait-for-infinistore");
     expect(wait.command.join(" ")).toContain("redis-cli -h kvcache-cluster-redis -p 6379 EXISTS kvcache_nodes");
     expect(server.resources.limits).toEqual(kvcache.spec.cache.resources.limits);

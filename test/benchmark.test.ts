@@ -3,6 +3,8 @@ import { benchmarkSchema } from "../components/config/schema";
 import { formatQps, multiRoundQaContextTokens, multiRoundQaRun, qpsPoints } from "../components/benchmark/multiRoundQa";
 import { pointLabel, vllmBenchRun } from "../components/benchmark/vllmBench";
 import { benchmarkJob } from "../components/benchmark/jobManifest";
+import { benchmarkScripts } from "../components/benchmark/scripts";
+import { harnessRun } from "../components/benchmark/harnesses";
 import { MULTI_ROUND_QA } from "../components/catalog/versions";
 
 const ctx = { experiment: "k8s_stack", tokenizer: "meta-llama/Llama-3.1-8B-Instruct" };
@@ -29,12 +31,22 @@ describe("multi-round-qa", () => {
     expect(argOf(run.args, "--base-url")).toBe("$(SERVELAB_BASE_URL)");
     expect(argOf(run.args, "--model")).toBe("$(SERVELAB_MODEL)");
     expect(run.args.slice(run.args.indexOf("--qps") + 1)).toEqual(["0.5", "1.5"]);
-    const urls = run.args.slice(run.args.indexOf("--script-urls") + 1, run.args.indexOf("--pip"));
-    expect(urls).toEqual(MULTI_ROUND_QA.files.map((f) => `https://raw.githubusercontent.com/vllm-project/production-stack/${MULTI_ROUND_QA.commit}/${f}`));
+    // The script runs from the scripts ConfigMap (vendored at the pinned commit), not from a run-time download.
+    expect(argOf(run.args, "--script")).toBe("/servelab/multi-round-qa.py");
+    expect(run.args.join(" ")).not.toMatch(/https?:\/\//);
+    expect(run.vendored).toEqual({ "multi-round-qa.py": "production-stack/multi-round-qa.py", "utils.py": "production-stack/utils.py" });
+    const bundle = benchmarkScripts(run.scripts, run.vendored);
+    expect(Object.keys(bundle.files).sort()).toEqual(["mrqa_counted.py", "multi-round-qa.py", "multi_round_qa_sweep.py", "servelab_common.py", "utils.py"]);
+    expect(bundle.files["multi-round-qa.py"]).toContain("from utils import");
     expect(MULTI_ROUND_QA.commit).toMatch(/^[0-9a-f]{40}$/);
     // The commit production-stack main held while the AIBrix v0.3.0 regression ran (2025-05-16..19).
     expect(MULTI_ROUND_QA.commit).toBe("57b30f05dbe6a433d41192bb4159f04d3faff5e0");
     expect(run.points).toEqual([{ qps: 0.5 }, { qps: 1.5 }]);
+  });
+
+  it("sets pip's index for the Job only when benchmark.pipIndexUrl is set", () => {
+    expect(harnessRun(mrqa({ qps: [1] }), ctx).env).toEqual({});
+    expect(harnessRun(mrqa({ qps: [1], pipIndexUrl: "https://mirrors.ivolces.com/pypi/simple/" }), ctx).env).toEqual({ PIP_INDEX_URL: "https://mirrors.ivolces.com/pypi/simple/" });
   });
 
   it("bounds the Job by the gate, the warm-up and every point, with a margin; an explicit timeout wins", () => {

@@ -11,16 +11,20 @@ import { Recorder, out, recordingMocks } from "./helpers/recordingMocks";
 const VKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: vke\n  cluster:\n    server: https://192.0.2.30:6443\n";
 let created: Recorder["created"];
 let registered: Recorder["registered"];
+let calls: Recorder["calls"];
 
 beforeAll(async () => {
-  ({ created, registered } = await recordingMocks("cluster_test", {
+  ({ created, registered, calls } = await recordingMocks("cluster_test", {
     config: { "gcp:project": "proj-1" },
     state: (a) =>
       a.type === "gcp:container/cluster:Cluster"
         ? { ...a.inputs, endpoint: "198.51.100.7", masterAuth: { clusterCaCertificate: "Q0E=" } }
-        : a.type === "volcengine:vke/cluster:Cluster"
-          ? { ...a.inputs, kubeconfigPublic: Buffer.from(VKE_KUBECONFIG).toString("base64") }
-          : a.inputs,
+        : a.inputs,
+    // A fresh VKE cluster's kubeconfigPublic is empty; the credential servelab creates is read through this invoke.
+    call: (a) =>
+      a.token === "volcengine:vke/getKubeconfigs:getKubeconfigs"
+        ? { kubeconfigs: [{ id: "other", kubeconfig: "b3RoZXI=" }, { id: a.inputs.ids[0], type: "Public", kubeconfig: Buffer.from(VKE_KUBECONFIG).toString("base64") }] }
+        : a.inputs,
   }));
 });
 
@@ -120,6 +124,11 @@ describe("VkeCluster", () => {
     expect([...registered].filter(([n, r]) => n.startsWith(`${prefix}-`) && r.retainOnDelete).map(([n]) => n)).toEqual([`${prefix}-nvidia-device-plugin`]);
 
     expect(await out(cluster.kubeconfig)).toBe(VKE_KUBECONFIG);
+    // The kubeconfig comes from a Public credential servelab creates after the cluster, not from kubeconfigPublic.
+    expect(one("volcengine:vke/kubeconfig:Kubeconfig").inputs).toEqual({ clusterId: `${prefix}-vke-id`, type: "Public", validDuration: 26280 });
+    expect(registered.get(`${prefix}-kubeconfig`)!.dependencies).toContain(`${prefix}-vke`);
+    const invoke = calls.find((c) => c.token === "volcengine:vke/getKubeconfigs:getKubeconfigs" && c.inputs.ids?.[0] === `${prefix}-kubeconfig-id`)!;
+    expect(invoke.inputs).toEqual({ clusterIds: [`${prefix}-vke-id`], ids: [`${prefix}-kubeconfig-id`], types: ["Public"] });
     expect(registered.get(`${prefix}-vke`)!.additionalSecretOutputs).toEqual(["kubeconfigPublic", "kubeconfigPrivate"]);
     expect(await (cluster.kubeconfig as any).isSecret).toBe(true);
     expect(cluster.facts).toMatchObject({ cloud: "vke", rdma: false, gpu: { type: "h20", perNode: 8, total: 8, gpuMemoryGb: 96 } });

@@ -38,7 +38,8 @@ describe("kubeai-chat-k6", () => {
     expect(run.command).toEqual(["python3", "/servelab/kubeai_chat_k6.py"]);
     const arg = (flag: string) => run.args[run.args.indexOf(flag) + 1];
     expect([arg("--vus"), arg("--iterations"), arg("--max-tokens"), arg("--max-duration-seconds"), arg("--threads")]).toEqual(["320", "1000", "10", "600", "2000"]);
-    expect(arg("--k6-js")).toContain(`/kubeai/${KUBEAI_CHAT_K6.commit}/benchmarks/multi-turn-chat-k6/k6.js`);
+    expect(arg("--k6-js")).toBe("file:///servelab/k6.js");
+    expect(run.vendored).toEqual({ "k6.js": "kubeai/k6.js" });
     expect(arg("--k6-js-sha256")).toMatch(/^[0-9a-f]{64}$/);
     expect(arg("--k6-archive")).toContain("/v0.55.0/k6-v0.55.0-linux-amd64.tar.gz");
     expect(run.timeoutSeconds).toBeGreaterThan(20 * 60 + 600);

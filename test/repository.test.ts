@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DATA_DIR, PROVENANCE_FILE, TEST_DATA_SOURCES } from "./data/sources";
+import { VENDOR_DIR, VENDOR_PROVENANCE_FILE, VENDORED_SOURCES } from "../benchmarks/vendor/sources";
 
 const ROOT = resolve(__dirname, "..");
 const trackedFiles = () =>
@@ -35,9 +36,12 @@ describe("the repository", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("carries each test data file as derived, with its provenance row", () => {
+  it.each([
+    ["test data", DATA_DIR, PROVENANCE_FILE, TEST_DATA_SOURCES],
+    ["vendored benchmark scripts", VENDOR_DIR, VENDOR_PROVENANCE_FILE, VENDORED_SOURCES],
+  ] as const)("carries each file of the %s as derived, with its provenance row", (_set, DATA_DIR, PROVENANCE_FILE, SOURCES) => {
     const provenance = readFileSync(PROVENANCE_FILE, "utf8");
-    for (const source of TEST_DATA_SOURCES) {
+    for (const source of SOURCES) {
       const row = provenance.split("\n").find((l) => l.startsWith(`| ${source.file} |`));
       expect(row, `${source.file} has a PROVENANCE row`).toBeDefined();
       expect(row).toContain(`| ${source.repo} | ${source.commit} | ${source.path} | ${source.licence} |`);

@@ -155,10 +155,16 @@ it("plan.json keeps the charts and remote files lists even when empty", async ()
 });
 
 describe("k8s_stack_vke is k8s_stack on Volcengine VKE", () => {
-  it("differs from k8s_stack only in servelab:cluster", async () => {
+  it("differs from k8s_stack only in servelab:cluster and the mainland mirror keys (model.weights, benchmark.pipIndexUrl)", async () => {
     const [gke, vke] = await Promise.all([plan("k8s_stack"), plan("k8s_stack_vke")]);
-    const { cluster: _g, ...gkeRest } = gke.plan.config as any;
-    const { cluster: _v, ...vkeRest } = vke.plan.config as any;
+    const { cluster: _g, ...gkeRest } = structuredClone(gke.plan.config) as any;
+    const { cluster: _v, ...vkeRest } = structuredClone(vke.plan.config) as any;
+    expect(vkeRest.model.weights.from).toMatch(/^tos:\/\//);
+    expect(vkeRest.benchmark.pipIndexUrl).toMatch(/^https:\/\//);
+    expect(gkeRest.model.weights).toBeUndefined();
+    expect(gkeRest.benchmark.pipIndexUrl).toBeUndefined();
+    delete vkeRest.model.weights;
+    delete vkeRest.benchmark.pipIndexUrl;
     expect(vkeRest).toEqual(gkeRest);
   });
 

@@ -11,6 +11,17 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { DATA_DIR, PROVENANCE_FILE, TestDataSource, TEST_DATA_SOURCES } from "../test/data/sources";
+import { VENDOR_DIR, VENDOR_PROVENANCE_FILE, VENDORED_SOURCES } from "../benchmarks/vendor/sources";
+
+/** Each carried set: test data (read by the suites) and vendored benchmark scripts (shipped to the Job). */
+const SETS = [
+  { dir: DATA_DIR, provenanceFile: PROVENANCE_FILE, sources: TEST_DATA_SOURCES, title: "Test data provenance", use: "" },
+  {
+    dir: VENDOR_DIR, provenanceFile: VENDOR_PROVENANCE_FILE, sources: VENDORED_SOURCES, title: "Vendored benchmark scripts: provenance",
+    use: "The benchmark Job runs these third-party scripts from its scripts ConfigMap (components/benchmark/scripts.ts), unchanged, under their licences (each repository's LICENSE is carried beside its files).",
+  },
+];
+let ALL_SOURCES = SETS.flatMap((s) => s.sources);
 
 function git(clone: string, args: string[]): Buffer {
   return execFileSync("git", ["-C", clone, ...args], { maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
@@ -59,13 +70,14 @@ function derive(source: TestDataSource, upstream: Buffer): Buffer {
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
-function provenance(rows: Array<{ source: TestDataSource; upstreamSha: string; derivedSha: string }>): string {
+function provenance(set: (typeof SETS)[number], rows: Array<{ source: TestDataSource; upstreamSha: string; derivedSha: string }>): string {
   const lines = [
-    "# Test data provenance",
+    `# ${set.title}`,
     "",
     "Derived from public upstream repositories by `npm run derive:test-data` (tools/derive-test-data.ts), which",
     "reads each file at the commit below and writes it here; do not edit these files by hand (a test compares",
-    "their sha256 with this table). Licences: as named per row; no upstream code is carried.",
+    set.use ? "their sha256 with this table). Licences: as named per row." : "their sha256 with this table). Licences: as named per row; no upstream code is carried.",
+    ...(set.use ? ["", set.use] : []),
     "",
     "| file | repository | commit | path | licence | derived as | upstream sha256 | file sha256 |",
     "|---|---|---|---|---|---|---|---|",
@@ -78,11 +90,24 @@ function provenance(rows: Array<{ source: TestDataSource; upstreamSha: string; d
 
 function main(argv: string[]): number {
   if (argv.includes("--help") || argv.includes("-h") || argv.length === 0) {
-    const repos = [...new Set(TEST_DATA_SOURCES.map((s) => s.repo))];
-    console.log(`usage: npm run derive:test-data -- ${repos.map((r) => `--clone ${r}=<path>`).join(" ")}\n\nEvery repository is needed: the provenance table is written whole.`);
+    const repos = [...new Set(ALL_SOURCES.map((s) => s.repo))];
+    console.log(`usage: npm run derive:test-data -- [--only vendor|test-data] ${repos.map((r) => `--clone ${r}=<path>`).join(" ")}\n\nEvery repository is needed: the provenance table is written whole.`);
     return argv.length === 0 ? 2 : 0;
   }
   const clones = new Map<string, string>();
+  // --only vendor | test-data: derive one set (its repositories only).
+  const only = argv.indexOf("--only");
+  let sets = SETS;
+  if (only >= 0) {
+    const which = argv[only + 1];
+    sets = SETS.filter((s) => (which === "vendor" ? s.dir === VENDOR_DIR : which === "test-data" ? s.dir === DATA_DIR : false));
+    if (!sets.length) {
+      console.error(`derive-test-data: --only takes vendor or test-data, not ${which}`);
+      return 2;
+    }
+    argv = [...argv.slice(0, only), ...argv.slice(only + 2)];
+    ALL_SOURCES = sets.flatMap((s) => s.sources);
+  }
   for (let i = 0; i < argv.length; i++) {
     const match = argv[i] === "--clone" ? /^([^=]+)=(.+)$/.exec(argv[i + 1] ?? "") : null;
     if (!match) {
@@ -92,13 +117,14 @@ function main(argv: string[]): number {
     clones.set(match[1], resolve(match[2]));
     i++;
   }
-  const missing = [...new Set(TEST_DATA_SOURCES.map((s) => s.repo))].filter((r) => !clones.has(r));
+  const missing = [...new Set(ALL_SOURCES.map((s) => s.repo))].filter((r) => !clones.has(r));
   if (missing.length) {
     console.error(`derive-test-data: no --clone for ${missing.join(", ")}`);
     return 2;
   }
+  for (const set of sets) {
   const rows = [];
-  for (const source of TEST_DATA_SOURCES) {
+  for (const source of set.sources) {
     const clone = clones.get(source.repo)!;
     let upstream: Buffer;
     try {
@@ -108,14 +134,15 @@ function main(argv: string[]): number {
       return 1;
     }
     const derived = derive(source, upstream);
-    const target = join(DATA_DIR, source.file);
+    const target = join(set.dir, source.file);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, derived);
     rows.push({ source, upstreamSha: sha256(upstream), derivedSha: sha256(derived) });
     console.log(`${source.file}  <-  ${source.repo}@${source.commit.slice(0, 10)}:${source.path}`);
   }
-  writeFileSync(PROVENANCE_FILE, provenance(rows));
-  console.log(`wrote ${PROVENANCE_FILE}`);
+  writeFileSync(set.provenanceFile, provenance(set, rows));
+  console.log(`wrote ${set.provenanceFile}`);
+  }
   return 0;
 }
 

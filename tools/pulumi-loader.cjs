@@ -78,7 +78,7 @@ async function main(argv) {
         if (args.type !== "pulumi:pulumi:Stack") firstResourceAt ??= process.hrtime.bigint();
         return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, ...PLAN_ONLY_OUTPUTS[args.type] } };
       },
-      call: (args) => args.inputs,
+      call: (args) => ({ ...args.inputs, ...PLAN_ONLY_OUTPUTS[args.token] }),
     },
     project.name,
     stack,

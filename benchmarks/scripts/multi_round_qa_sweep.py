@@ -1,6 +1,6 @@
 """servelab's multi-round-qa driver: production-stack's run.sh, made checkable.
 
-Fetches the pinned multi-round-qa.py and utils.py, installs the pinned client libraries, waits until
+Runs the pinned multi-round-qa.py (shipped beside this driver with its utils.py), installs the pinned client libraries, waits until
 the endpoint serves the model, runs the warm-up, then one run per QPS point for a fixed time with a
 pause between points (one CSV per point, named <experiment>_output_<qps>.csv like AIBrix's published
 results), and fails the Job when a point wrote no CSV or lost more requests than --max-failed-requests.
@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servelab_common as common  # noqa: E402
@@ -30,19 +29,10 @@ def parse_args(argv):
     parser.add_argument("--seconds-per-point", type=int, required=True)
     parser.add_argument("--pause-seconds", type=int, required=True)
     parser.add_argument("--warmup-seconds", type=int, required=True)
-    parser.add_argument("--script-urls", nargs="+", required=True)
+    parser.add_argument("--script", required=True, help="multi-round-qa.py (its utils.py beside it)")
     parser.add_argument("--pip", nargs="*", default=[])
     parser.add_argument("--qps", nargs="+", required=True)
     return parser.parse_args(argv)
-
-
-def fetch(urls):
-    os.makedirs(WORK_DIR, exist_ok=True)
-    for url in urls:
-        target = os.path.join(WORK_DIR, url.rsplit("/", 1)[1])
-        common.log(f"fetching {url}")
-        urllib.request.urlretrieve(url, target)
-    return os.path.join(WORK_DIR, "multi-round-qa.py")
 
 
 def run_point(args, script, users, rounds, qps, seconds, csv_path, counts_path):
@@ -87,7 +77,8 @@ def main(argv):
     started = common.utc_now()
     os.makedirs(args.results_dir, exist_ok=True)
     common.pip_install(args.pip)
-    script = fetch(args.script_urls)
+    os.makedirs(WORK_DIR, exist_ok=True)
+    script = args.script
     common.wait_ready(args.base_url, args.model, args.ready_timeout)
 
     failures = []

@@ -20,6 +20,8 @@ export interface BenchmarkJobArgs {
   resultsAccess?: ResultsAccess;
   imageRegistry?: string;
   hfTokenSecret?: pulumi.Input<string>;
+  /** Env of the model's weights source the clients need too (HF_ENDPOINT for tokenizer downloads through a mirror). */
+  env?: Record<string, string>;
 }
 
 /** Time Pulumi waits beyond the Job's own deadline (pod scheduling, image pull). */
@@ -37,9 +39,10 @@ export class BenchmarkJob extends pulumi.ComponentResource {
   constructor(name: string, args: BenchmarkJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:benchmark:BenchmarkJob", name, {}, opts);
     const { benchmark } = args;
-    const run = harnessRun(benchmark, { experiment: args.experiment, tokenizer: args.tokenizer });
+    const base = harnessRun(benchmark, { experiment: args.experiment, tokenizer: args.tokenizer });
+    const run = { ...base, env: { ...base.env, ...args.env } };
     this.timeoutSeconds = run.timeoutSeconds;
-    const scripts = benchmarkScripts(run.scripts);
+    const scripts = benchmarkScripts(run.scripts, run.vendored);
     const configMap = new k8s.core.v1.ConfigMap(`${name}-scripts`, scriptsConfigMap(args, scripts.files), { parent: this });
     const account = new k8s.core.v1.ServiceAccount(`${name}-account`, benchmarkServiceAccount(args), { parent: this });
     const wait = `${Math.ceil(run.timeoutSeconds / 60) + AWAIT_SLACK_MINUTES}m`;

@@ -6,6 +6,8 @@ export interface HarnessRun {
   command: string[];
   /** Files of benchmarks/scripts/ the run needs besides servelab_common.py; the first is the driver in `command`. */
   scripts: string[];
+  /** Third-party scripts from benchmarks/vendor/ shipped beside them: ConfigMap key -> file under benchmarks/vendor/. */
+  vendored?: Record<string, string>;
   args: string[];
   env: Record<string, string>;
   /** One descriptor per load point, in run order (written into the results manifest). */

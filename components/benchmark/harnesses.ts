@@ -50,7 +50,9 @@ function harnessModule(benchmark: BenchmarkConfig): HarnessModule<BenchmarkConfi
 
 /** The container command for the configured harness. */
 export function harnessRun(benchmark: BenchmarkConfig, ctx: HarnessContext): HarnessRun {
-  return harnessModule(benchmark).run(benchmark, ctx);
+  const run = harnessModule(benchmark).run(benchmark, ctx);
+  // pip (the drivers' installs, and the results upload's boto3/google-cloud-storage) reads its index from the environment.
+  return benchmark.pipIndexUrl ? { ...run, env: { ...run.env, PIP_INDEX_URL: benchmark.pipIndexUrl } } : run;
 }
 
 /** benchmark.timeoutMinutes bounds the whole Job: shorter than the load alone, the Job is killed mid-sweep. */

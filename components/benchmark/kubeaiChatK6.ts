@@ -7,6 +7,9 @@ import { KUBEAI_CHAT_K6 } from "../catalog/versions";
 import { KubeAiChatK6Config } from "../config/schema";
 import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs } from "./harness";
 
+/** KubeAI's k6.js at the pinned commit, shipped in the scripts ConfigMap (benchmarks/vendor/PROVENANCE.md); still checked by sha256. */
+export const KUBEAI_CHAT_K6_VENDORED = { "k6.js": "kubeai/k6.js" };
+
 /** Downloads (k6, k6.js, ShareGPT ~700 MB) and thread preparation, before the run. */
 const SETUP_SECONDS = 900;
 /** k6's gracefulStop (30 s) plus the summary export. */
@@ -20,12 +23,13 @@ export function kubeAiChatK6Run(b: KubeAiChatK6Config, _ctx: HarnessContext): Ha
     image: b.image,
     command: ["python3", `${SCRIPTS_DIR}/kubeai_chat_k6.py`],
     scripts: ["kubeai_chat_k6.py", "prepare_message_threads.py"],
+    vendored: KUBEAI_CHAT_K6_VENDORED,
     args: [
       ...commonDriverArgs(b),
-      "--k6-archive", KUBEAI_CHAT_K6.k6Archive,
-      "--k6-js", KUBEAI_CHAT_K6.k6Js,
+      "--k6-archive", b.k6ArchiveUrl ?? KUBEAI_CHAT_K6.k6Archive,
+      "--k6-js", `file://${SCRIPTS_DIR}/k6.js`,
       "--k6-js-sha256", KUBEAI_CHAT_K6.k6JsSha256,
-      "--sharegpt", KUBEAI_CHAT_K6.shareGpt,
+      "--sharegpt", b.shareGptUrl ?? KUBEAI_CHAT_K6.shareGpt,
       "--threads", String(b.threads),
       "--vus", String(b.vus),
       "--iterations", String(b.iterations),

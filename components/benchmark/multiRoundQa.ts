@@ -2,7 +2,7 @@
  * production-stack's multi-round-qa, run like its run.sh: optional warm-up, then one run per QPS
  * point for a fixed time, with a pause between points; one CSV per point.
  */
-import { IMAGES, MULTI_ROUND_QA, rawGithubUrl } from "../catalog/versions";
+import { IMAGES, MULTI_ROUND_QA } from "../catalog/versions";
 import { MultiRoundQaConfig } from "../config/schema";
 import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs } from "./harness";
 
@@ -33,6 +33,8 @@ export function qpsPoints(b: Pick<MultiRoundQaConfig, "qps" | "order">): number[
   return points;
 }
 
+export const MULTI_ROUND_QA_VENDORED = { "multi-round-qa.py": "production-stack/multi-round-qa.py", "utils.py": "production-stack/utils.py" };
+
 const SETUP_SECONDS = 300;
 const PER_POINT_OVERHEAD_SECONDS = 60;
 const EMIT_SECONDS = 120;
@@ -43,12 +45,13 @@ export function multiRoundQaRun(b: MultiRoundQaConfig, ctx: HarnessContext): Har
   const derived =
     (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + warmup + points.length * (b.secondsPerPoint + b.pauseSeconds + PER_POINT_OVERHEAD_SECONDS) + EMIT_SECONDS) *
     TIME_MARGIN;
-  const scriptBase = rawGithubUrl(MULTI_ROUND_QA.repo, MULTI_ROUND_QA.commit, "");
   return {
     harness: "multi-round-qa",
     image: IMAGES.python,
     command: ["python3", `${SCRIPTS_DIR}/multi_round_qa_sweep.py`],
     scripts: ["multi_round_qa_sweep.py", "mrqa_counted.py"],
+    // production-stack's script and its helper at the pinned commit (benchmarks/vendor/PROVENANCE.md); multi-round-qa.py imports `utils` from its own folder.
+    vendored: MULTI_ROUND_QA_VENDORED,
     args: [
       ...commonDriverArgs(b),
       "--users", String(b.users),
@@ -59,7 +62,7 @@ export function multiRoundQaRun(b: MultiRoundQaConfig, ctx: HarnessContext): Har
       "--seconds-per-point", String(b.secondsPerPoint),
       "--pause-seconds", String(b.pauseSeconds),
       "--warmup-seconds", String(b.warmupSeconds),
-      "--script-urls", ...MULTI_ROUND_QA.files.map((f) => scriptBase + f),
+      "--script", `${SCRIPTS_DIR}/multi-round-qa.py`,
       "--pip", ...MULTI_ROUND_QA.pipRequirements,
       "--qps", ...points.map(formatQps),
     ],

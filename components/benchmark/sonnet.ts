@@ -40,6 +40,6 @@ export function sonnetAsVllmBench(b: SonnetConfig): VllmBenchConfig {
 }
 
 export function sonnetRun(b: SonnetConfig, ctx: HarnessContext): HarnessRun {
-  const fallback = b.datasetPath === SONNET_DATASET.path ? [`--dataset-fallback-url=${SONNET_DATASET.fallbackUrl}`] : [];
+  const fallback = b.datasetPath === SONNET_DATASET.path ? [`--dataset-fallback-url=${b.datasetUrl ?? SONNET_DATASET.fallbackUrl}`] : [];
   return vllmBenchRun(sonnetAsVllmBench(b), ctx, fallback);
 }

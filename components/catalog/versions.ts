@@ -50,7 +50,8 @@ export const KUBEAI_CHART_IMAGES = {
 
 /**
  * KubeAI's k6 multi-turn chat (benchmarks/multi-turn-chat-k6) at the commit that last changed it
- * (379018b6, PR #414; unchanged at f442a2cd, 2025-10-15), fetched at run time and checked by sha256.
+ * (379018b6, PR #414; unchanged at f442a2cd, 2025-10-15), carried in benchmarks/vendor/kubeai/k6.js (shipped
+ * in the Job's scripts ConfigMap) and checked by sha256; `k6Js` records where it came from.
  * k6 is the release binary KubeAI's Dockerfile installs (v0.55.0); its archive checksum is unverified.
  */
 export const KUBEAI_CHAT_K6 = {
@@ -93,7 +94,8 @@ export const AIBRIX_RELEASES = {
 } as const;
 
 /**
- * production-stack's multi-round-qa benchmark, fetched by the benchmark Job at run time from the commit
+ * production-stack's multi-round-qa benchmark, carried in benchmarks/vendor/production-stack/ and shipped in the
+ * benchmark Job's scripts ConfigMap, from the commit
  * the AIBrix v0.3.0 regression ran: its CSVs are dated 2025-05-16..19 (vllm-project/aibrix@v0.3.0:
  * benchmarks/scenarios/ps-experiment/llama-8b-v0.3.0/benchmark_output_20250519.zip) and its README fetches
  * the scripts from production-stack main, where multi-round-qa.py last changed on 2025-04-11 (57b30f05,

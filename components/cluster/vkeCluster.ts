@@ -4,7 +4,7 @@ import { isHpcInstanceType } from "../catalog/vkeMachines";
 import { VkeClusterConfig } from "../config/schema";
 import {
   EipAddress, EipAssociate, HpcCluster, NatGateway, SecurityGroup, SecurityGroupRule, SnatEntry, Subnet, VkeAddon,
-  VkeClusterResource, VkeNodePool, VolcengineProvider, Vpc,
+  VkeClusterResource, VkeKubeconfig, VkeNodePool, VolcengineProvider, Vpc, getVkeKubeconfig,
 } from "../volcengine/resources";
 import { ClusterFacts } from "./facts";
 import { Cluster, Placement } from "./types";
@@ -25,6 +25,9 @@ export interface VkeClusterArgs {
  * GPU pool (in an HPC cluster when its instance type is an HPC family, which all RDMA types are) and
  * VKE's NVIDIA device plugin. Destroyable.
  */
+/** Validity of the kubeconfig credential servelab creates: the provider's default (26280 h; range 1-43800, terraform-provider-volcengine@v0.0.194 volcengine/vke/kubeconfig). */
+export const VKE_KUBECONFIG_VALID_HOURS = 26280;
+
 export class VkeCluster extends pulumi.ComponentResource implements Cluster {
   public readonly facts: ClusterFacts;
   public readonly cluster: VkeClusterResource;
@@ -34,6 +37,7 @@ export class VkeCluster extends pulumi.ComponentResource implements Cluster {
   public readonly provider: k8s.Provider;
   public readonly providerArgs: k8s.ProviderArgs;
   public readonly kubeconfig: pulumi.Output<string>;
+  public readonly kubeconfigCredential: VkeKubeconfig;
   public readonly gpuPlacement: Placement;
   public readonly systemPlacement: Placement;
 
@@ -89,7 +93,14 @@ export class VkeCluster extends pulumi.ComponentResource implements Cluster {
     // the cluster, which destroy deletes next, so destroy only drops it from the state instead of failing on it.
     this.devicePlugin = new VkeAddon(`${name}-nvidia-device-plugin`, devicePluginAddonArgs(this.cluster.id), { ...on, dependsOn: [this.systemPool], retainOnDelete: true });
 
-    this.kubeconfig = pulumi.secret(this.cluster.kubeconfigPublic.apply(decodeKubeconfig));
+    // A fresh cluster has no Public kubeconfig, and the cluster's kubeconfigPublic stays empty until one exists:
+    // create the credential, then read it (resources.ts says where both facts come from).
+    this.kubeconfigCredential = new VkeKubeconfig(
+      `${name}-kubeconfig`,
+      { clusterId: this.cluster.id, type: "Public", validDuration: VKE_KUBECONFIG_VALID_HOURS },
+      { ...on, dependsOn: [this.cluster] },
+    );
+    this.kubeconfig = pulumi.secret(getVkeKubeconfig(this.kubeconfigCredential, this.cluster.id, volc).apply(decodeKubeconfig));
     // deleteUnreachable: if the cluster is already gone, destroy drops its objects from state instead of failing.
     this.providerArgs = { kubeconfig: this.kubeconfig, deleteUnreachable: true };
     this.provider = new k8s.Provider(

@@ -149,6 +149,6 @@ export function vkeSystemPlacement(): Placement {
 /** The cluster's kubeconfig outputs are base64; the Kubernetes provider wants the YAML. */
 export function decodeKubeconfig(base64: string): string {
   const text = Buffer.from(base64, "base64").toString("utf8");
-  if (!/\bapiVersion:|"apiVersion"/.test(text)) throw new Error("servelab: the VKE cluster's kubeconfigPublic is not a base64 kubeconfig (is the API server's public access on?)");
+  if (!/\bapiVersion:|"apiVersion"/.test(text)) throw new Error("servelab: the VKE cluster's Public kubeconfig (vke.getKubeconfigs) is not a base64 kubeconfig (is the API server's public access on?)");
   return text;
 }

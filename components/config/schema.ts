@@ -144,6 +144,22 @@ const vkeCluster = z.strictObject({
 
 export const clusterSchema = z.discriminatedUnion("provider", [gkeCluster, kubeconfigCluster, vkeCluster]);
 
+/** Where the engines get the weights (engine/weights.ts); omitted = Hugging Face. */
+const modelWeights = z.strictObject({
+  /** A Hugging Face mirror (HF_ENDPOINT on the engines and the benchmark Job), e.g. "https://hf-mirror.example.com". */
+  hfEndpoint: z.string().regex(/^https?:\/\/[^\s/]+\/?$/, { error: 'must be an endpoint such as "https://hf-mirror.example.com" (no path)' }).optional(),
+  /** An object-storage prefix holding the repository's files (config.json, *.safetensors, tokenizer), copied to the node before vLLM starts. */
+  from: z.string().regex(/^(tos|s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](\/[\w./-]*)?$/, { error: 'must be an object-storage prefix such as "tos://my-bucket/models/llama-3.1-8b-instruct/" (tos://, s3:// or gs://)' }).optional(),
+  /** S3-compatible endpoint for s3:// and tos:// (tos:// defaults to https://tos-s3-<cluster region>.ivolces.com). */
+  endpoint: z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, { error: 'must be an https:// endpoint such as "https://tos-s3-cn-beijing.ivolces.com"' }).optional(),
+  /** Region of the bucket (AWS_DEFAULT_REGION); tos:// defaults to the VKE cluster's region. */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-?\d*$/, { error: 'must be a region such as "cn-beijing"' }).optional(),
+  /** An existing Secret in the experiment's namespace whose keys become the copy's env (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). */
+  credentialsSecret: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "must be a Kubernetes Secret name" }).optional(),
+  /** The copy's image (default: the AWS CLI for s3:// and tos://, the Google Cloud CLI for gs://). */
+  image: z.string().min(1).optional(),
+});
+
 export const modelSchema = z.strictObject({
   /** The served model name clients send as `model`; defaults to the repository id of `source`. */
   name: z.string().min(1).max(253).optional(),
@@ -152,6 +168,7 @@ export const modelSchema = z.strictObject({
   revision: z.string().min(1).optional(),
   /** Weights on disk in GB; estimated from the repository name when omitted (used for startup budgets). */
   sizeGb: z.number().positive().optional(),
+  weights: modelWeights.optional(),
 });
 
 export const engineSchema = z.strictObject({
@@ -224,7 +241,11 @@ export const kvCacheSchema = z.strictObject({
 const qpsRange = z.strictObject({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive() });
 const QPS_FORMS = "a list of rates such as [0.5, 1, 2], or a range such as { from: 0.1, to: 4.1, step: 0.4 }";
 
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { error: 'must be an http(s):// URL such as "https://mirrors.example.com/pypi/simple/"' });
+
 const benchmarkCommon = {
+  /** Package index for the Job's pip installs (PIP_INDEX_URL), e.g. a PyPI mirror near the cluster; omitted = PyPI. */
+  pipIndexUrl: httpUrl.optional(),
   /** Upper bound for the whole Job; derived from the load points when omitted. */
   timeoutMinutes: int(1).optional(),
   /** How long the readiness gate waits for the model to be listed and answer once. */
@@ -297,6 +318,10 @@ const kubeAiChatK6 = z.strictObject({
   threads: int(1).default(2000),
   /** Unrecorded k6 runs before the measured one: KubeAI ran the scenario twice so both strategies start with a preloaded cache. */
   warmupRuns: int(0).default(1),
+  /** Where the Job downloads ShareGPT_V3_unfiltered_cleaned_split.json (default: Hugging Face), e.g. a copy in object storage near the cluster. */
+  shareGptUrl: httpUrl.optional(),
+  /** Where the Job downloads k6's linux-amd64 release archive (default: GitHub releases). */
+  k6ArchiveUrl: httpUrl.optional(),
   ...benchmarkCommon,
   /** KubeAI's chat-benchmark pod (the scenarios' pod.yaml): k6.js parses the threads once per VU. */
   cpu: z.number().positive().default(6),
@@ -320,6 +345,8 @@ const sonnet = z.strictObject({
   backend: z.enum(["openai-chat", "openai"]).default("openai-chat"),
   /** sonnet.txt inside the image; fetched from vLLM's repository when the image lacks it. */
   datasetPath: z.string().min(1).default(SONNET_DATASET.path),
+  /** Where the Job downloads sonnet.txt when the image lacks it (default: vLLM's repository on GitHub). */
+  datasetUrl: httpUrl.optional(),
   seed: int(0).default(0),
   extraArgs: z.array(z.string()).default([]),
   ...benchmarkCommon,

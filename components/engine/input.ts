@@ -7,6 +7,7 @@ import { Placement } from "../cluster/types";
 import { EngineManifestInput } from "./manifests";
 import { engineResources, modelSizeGb, startupBudgetMinutes } from "./sizing";
 import { renderVllmSpec } from "./vllmArgs";
+import { weightsCopyContainer, weightsEnv, withLocalModel } from "./weights";
 
 export interface EngineContext {
   config: ExperimentConfig;
@@ -25,13 +26,17 @@ export interface EngineNaming {
 
 export function engineManifestInput(ctx: EngineContext, naming: EngineNaming): EngineManifestInput {
   const { engine, model } = ctx.config;
+  const rendered = renderVllmSpec(model, engine);
+  const region = ctx.config.cluster.provider === "vke" ? ctx.config.cluster.region : undefined;
+  const copy = weightsCopyContainer(model, ctx.config.cluster.imageRegistry, region);
   return {
     ...naming,
     namespace: ctx.namespace,
     labels: ctx.labels,
     image: withRegistry(engine.image, ctx.config.cluster.imageRegistry),
     replicas: engine.replicas,
-    spec: renderVllmSpec(model, engine),
+    spec: { ...rendered, args: withLocalModel(rendered.args, model), env: { ...rendered.env, ...weightsEnv(model) } },
+    ...(copy ? { initContainers: [copy] } : {}),
     resources: engineResources(engine, ctx.facts.gpu),
     placement: ctx.gpuPlacement,
     hfTokenSecret: ctx.hfTokenSecret,

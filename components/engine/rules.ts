@@ -3,6 +3,7 @@
  * packing, pod size against the node, weights against GPU memory. Registered in ENGINE_RULES; the engine is
  * the one component every experiment has, so these always run.
  */
+import { weightsRule } from "./weights";
 import { GKE_GPU_MACHINES, GkeGpuType, gkeAllocatable, gpuCountsOffered } from "../catalog/gkeMachines";
 import { VkeGpuType, vkeGpuCountsKnown } from "../catalog/vkeMachines";
 import { ConfigRule, ConfigWarning } from "../cluster/facts";
@@ -156,7 +157,7 @@ const idleGpus: ConfigWarning = ({ engine, kvCache }, { gpu }) => {
   return [`servelab:engine.replicas: ${engine.replicas} replica${engine.replicas === 1 ? "" : "s"} × tensorParallel ${engine.tensorParallel} use ${used} of the pool's ${gpu.total} ${gpu.type} GPUs; ${idle} stay${idle === 1 ? "s" : ""} idle (${fix})`];
 };
 
-export const ENGINE_RULES: readonly ConfigRule[] = [engineArgs, gpuCompatibility, gpuFit, podFit, weightsFit, ...MODEL_RULES];
+export const ENGINE_RULES: readonly ConfigRule[] = [engineArgs, gpuCompatibility, gpuFit, podFit, weightsFit, weightsRule, ...MODEL_RULES];
 
 /** Engine settings vLLM runs, but not as the config suggests. */
 export const ENGINE_WARNINGS: readonly ConfigWarning[] = [

@@ -2,6 +2,7 @@
 import { gibQuantity, quantityGb } from "../config/quantity";
 import { EngineConfig, ModelConfig } from "../config/schema";
 import { GpuPoolFacts } from "../cluster/facts";
+import { downloadGbPerSecond } from "./weights";
 
 export interface EngineResources {
   cpu: number;
@@ -78,7 +79,6 @@ export function ephemeralStorageGb(modelGb: number): number {
 }
 
 const PULL_SECONDS = 300;
-const DOWNLOAD_GB_PER_SECOND = 0.1;
 const LOAD_GB_PER_SECOND = 0.5;
 const WARMUP_SECONDS = 180;
 const SAFETY = 1.5;
@@ -98,7 +98,8 @@ export function engineAwaitMinutes(engine: EngineConfig, model: ModelConfig, ext
 }
 
 /**
- * Minutes from pod start to a ready engine: image pull, weight download from Hugging Face, loading
+ * Minutes from pod start to a ready engine: image pull, weight download (from Hugging Face or its mirror, or
+ * the copy from object storage: model.weights, at that source's rate), loading
  * the weights onto the GPUs, CUDA graph capture; with a 1.5x margin. The config's
  * startupTimeoutMinutes wins.
  */
@@ -106,6 +107,6 @@ export function startupBudgetMinutes(engine: EngineConfig, model: ModelConfig): 
   if (engine.startupTimeoutMinutes !== undefined) return engine.startupTimeoutMinutes;
   const sizeGb = modelSizeGb(model);
   if (sizeGb === undefined) return UNKNOWN_SIZE_MINUTES;
-  const seconds = PULL_SECONDS + sizeGb / DOWNLOAD_GB_PER_SECOND + WARMUP_SECONDS + sizeGb / engine.tensorParallel / LOAD_GB_PER_SECOND;
+  const seconds = PULL_SECONDS + sizeGb / downloadGbPerSecond(model) + WARMUP_SECONDS + sizeGb / engine.tensorParallel / LOAD_GB_PER_SECOND;
   return Math.max(MIN_MINUTES, Math.ceil((seconds * SAFETY) / 60));
 }

@@ -76,7 +76,8 @@ export async function runUnderMocks<T extends object>(
         resources.push({ type: args.type, name: args.name, parent, custom: args.custom ?? true, inputs: redactSecrets(args.inputs) as Record<string, unknown> });
         return { id: args.custom ? `${args.name}-id` : undefined, state: computedState(args.type, args.inputs) };
       },
-      call: (args) => args.inputs,
+      // Invokes answer from the plan-only table too (e.g. VKE's getKubeconfigs), else with their inputs.
+      call: (args) => ({ ...args.inputs, ...(PLAN_ONLY_OUTPUTS as Record<string, Record<string, unknown>>)[args.token] }),
     },
     project,
     stack,

@@ -70,7 +70,7 @@ export function aibrixEngineInput(ctx: EngineContext): EngineManifestInput {
     capabilities: kv.capabilities,
     extraLimits: kv.extraLimits,
     podAnnotations: kv.podAnnotations,
-    initContainers: kv.initContainers.map((c) => ({ ...c, image: withRegistry(c.image, config.cluster.imageRegistry) })),
+    initContainers: [...(input.initContainers ?? []), ...kv.initContainers.map((c) => ({ ...c, image: withRegistry(c.image, config.cluster.imageRegistry) }))],
   };
 }
 

@@ -148,7 +148,12 @@ export interface VkeClusterArgs {
   tags?: In<Tag[]>;
 }
 export class VkeClusterResource extends VolcengineResource {
-  /** Base64 kubeconfig for the public API server endpoint (set once the cluster runs with public access). */
+  /**
+   * Base64 kubeconfig for the public API server endpoint. The provider fills it only from a Public kubeconfig
+   * that already exists (terraform-provider-volcengine@v0.0.194: volcengine/vke/cluster/service_volcengine_vke_cluster.go
+   * lists the cluster's kubeconfigs of type Public); a fresh cluster has none, so servelab creates a `VkeKubeconfig`
+   * and reads it with `getVkeKubeconfig` instead (the SDK's docs: "it is suggested to use vkeKubeconfig instead").
+   */
   declare readonly kubeconfigPublic: pulumi.Output<string>;
   declare readonly kubeconfigPrivate: pulumi.Output<string>;
   constructor(name: string, args: VkeClusterArgs, opts: VolcengineResourceOptions) {
@@ -156,6 +161,33 @@ export class VkeClusterResource extends VolcengineResource {
     const secrets = [...(opts.additionalSecretOutputs ?? []), "kubeconfigPublic", "kubeconfigPrivate"];
     super("volcengine:vke/cluster:Cluster", name, args, ["kubeconfigPublic", "kubeconfigPrivate", "eipAllocationId"], { ...opts, additionalSecretOutputs: secrets });
   }
+}
+
+/** A kubeconfig credential of a VKE cluster (`vke.Kubeconfig`); the resource has no kubeconfig output, only its id. */
+export interface VkeKubeconfigArgs { clusterId: In<string>; type: In<"Public" | "Private">; validDuration?: In<number> }
+export class VkeKubeconfig extends VolcengineResource {
+  constructor(name: string, args: VkeKubeconfigArgs, opts: VolcengineResourceOptions) {
+    super("volcengine:vke/kubeconfig:Kubeconfig", name, args, [], opts);
+  }
+}
+
+export const GET_VKE_KUBECONFIGS = "volcengine:vke/getKubeconfigs:getKubeconfigs";
+
+/**
+ * The base64 kubeconfig of one `VkeKubeconfig`, read through the `vke.getKubeconfigs` invoke (filter by the
+ * credential's id; result `kubeconfigs[].kubeconfig`, sdk/nodejs/vke/getKubeconfigs.ts at v0.0.47) after the
+ * credential exists. Secret: it holds the cluster's admin credentials.
+ */
+export function getVkeKubeconfig(credential: VkeKubeconfig, clusterId: In<string>, provider: VolcengineProvider): pulumi.Output<string> {
+  const result = pulumi.runtime.invokeOutput<{ kubeconfigs?: Array<{ id?: string; kubeconfigId?: string; kubeconfig?: string }> }>(
+    GET_VKE_KUBECONFIGS,
+    { clusterIds: [clusterId], ids: [credential.id], types: ["Public"] },
+    { provider, dependsOn: [credential], ...PLUGIN },
+  );
+  return pulumi.secret(pulumi.all([result, credential.id]).apply(([r, id]) => {
+    const found = (r.kubeconfigs ?? []).find((k) => k.id === id || k.kubeconfigId === id) ?? r.kubeconfigs?.[0];
+    return found?.kubeconfig ?? "";
+  }));
 }
 
 export interface KeyValue { key: In<string>; value: In<string> }

@@ -20,6 +20,7 @@ export interface Registration {
 export interface Recorder {
   created: pulumi.runtime.MockResourceArgs[];
   registered: Map<string, Registration>;
+  calls: pulumi.runtime.MockCallArgs[];
 }
 
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
@@ -31,9 +32,11 @@ export async function recordingMocks(
     state?: (a: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
     id?: (a: pulumi.runtime.MockResourceArgs) => string;
     config?: Record<string, string>;
+    /** An invoke's result (default: its inputs); `calls` records every invoke. */
+    call?: (a: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
   } = {},
 ): Promise<Recorder> {
-  const recorder: Recorder = { created: [], registered: new Map() };
+  const recorder: Recorder = { created: [], registered: new Map(), calls: [] };
   if (options.config) pulumi.runtime.setAllConfig(options.config);
   await pulumi.runtime.setMocks(
     {
@@ -41,7 +44,10 @@ export async function recordingMocks(
         recorder.created.push(a);
         return { id: options.id?.(a) ?? `${a.name}-id`, state: options.state?.(a) ?? a.inputs };
       },
-      call: (a) => a.inputs,
+      call: (a) => {
+        recorder.calls.push(a);
+        return options.call?.(a) ?? a.inputs;
+      },
     },
     "servelab",
     stack,
