@@ -91,7 +91,9 @@ export function renderLlmdValues({ config, systemPlacement }: LlmdValuesInput): 
   return {
     router: {
       modelServers: { type: "vllm", protocol: "http", matchLabels: llmdPoolLabels(), targetPorts: [{ number: VLLM_PORT }] },
-      inferencePool: { create: true, failureMode: "FailClosed" },
+      // The CRD's values are FailOpen | FailClose (GAIE v1.5.0 inferencepools CRD); the chart's README says "FailClosed",
+      // which the API server would refuse. A gateway reads this; the standalone Envoy reads router.proxy.failOpen.
+      inferencePool: { create: true, failureMode: "FailClose" },
       epp: {
         replicas: 1,
         image: { ...eppImage, pullPolicy: "IfNotPresent" },
