@@ -1,5 +1,5 @@
 /** The routers servelab knows, each with its routing modes in its own vocabulary (cited per router in components/serving/). */
-export const ROUTER_KINDS = ["k8s-service", "production-stack", "aibrix", "kubeai"] as const;
+export const ROUTER_KINDS = ["k8s-service", "production-stack", "aibrix", "kubeai", "llm-d"] as const;
 export type RouterKind = (typeof ROUTER_KINDS)[number];
 
 export interface RouterFacts {
@@ -28,6 +28,8 @@ export const ROUTERS: Record<RouterKind, RouterFacts> = {
     defaultVersion: "v0.3.0",
   },
   kubeai: { routingModes: ["LeastLoad", "PrefixHash", "k8s-service"], defaultRouting: "LeastLoad", defaultVersion: "0.22.1" },
+  // servelab's names for llm-d endpoint-picker configurations (components/serving/llmdEppConfig.ts maps each one).
+  "llm-d": { routingModes: ["random", "load-aware", "prefix-cache", "precise-prefix-cache"], defaultRouting: "prefix-cache", defaultVersion: "v0.10.0" },
 };
 
 /** AIBrix algorithm names added after v0.3.0 (present in v0.7.0). */

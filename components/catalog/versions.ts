@@ -77,6 +77,27 @@ export const CHARTS = {
   kubeai: { chart: "kubeai", version: "0.22.1", repo: "https://www.kubeai.org" },
 } as const;
 
+/**
+ * llm-d's router (endpoint picker, EPP) at release v0.10.0 (llm-d/llm-d-router@v0.10.0, commit 71f4f099).
+ * - Chart: `llm-d-router-standalone` from config/charts, built on the `routerlib` library chart. Its source says
+ *   version 0.0.0 and points at the `main` EPP image with pullPolicy Always; the release job (hack/push-chart.sh,
+ *   .github/workflows/ci-build-images.yaml) packages it as version `<tag>` and pushes it to oci://ghcr.io/llm-d/charts.
+ *   That the v0.10.0 package is there is unverified from this machine; the chart renders from the tag's source.
+ * - EPP image: set explicitly (router.epp.image) to the tag the release job builds, ghcr.io/llm-d/llm-d-router-endpoint-picker:<tag>.
+ * - go.mod at the tag pins sigs.k8s.io/gateway-api-inference-extension v1.5.0 (the InferencePool API
+ *   inference.networking.k8s.io/v1) and sigs.k8s.io/gateway-api v1.5.1 (used only by the gateway chart's HTTPRoute).
+ * - InferencePool CRD: the file llm-d's own deploy/components/crds-gie/kustomization.yaml installs at the tag.
+ */
+export const LLMD = {
+  version: "v0.10.0",
+  chart: { chart: "oci://ghcr.io/llm-d/charts/llm-d-router-standalone", version: "v0.10.0" },
+  eppImage: { registry: "ghcr.io/llm-d", repository: "llm-d-router-endpoint-picker", tag: "v0.10.0" },
+  /** The chart's Envoy sidecar (routerlib values: router.proxy.presets.envoy.image at v0.10.0); set only to mirror it. */
+  envoyImage: "docker.io/envoyproxy/envoy:distroless-v1.33.2",
+  gaieVersion: "v1.5.0",
+  inferencePoolCrds: "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/v1.5.0/v1-manifests.yaml",
+} as const;
+
 export const AIBRIX_RELEASES = {
   "v0.3.0": {
     files: [

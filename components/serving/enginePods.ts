@@ -6,6 +6,7 @@ import { ExperimentConfig } from "../config/schema";
 import { engineSelector } from "../engine/manifests";
 import { aibrixEngineNaming } from "./aibrixSpec";
 import { kubeAiModelName } from "./kubeAiSpec";
+import { LLMD_ENGINE_NAME } from "./llmdSpec";
 import { PS_MODEL_SPEC_NAME, productionStackRelease } from "./productionStackValues";
 
 export interface EnginePods {
@@ -30,6 +31,8 @@ export function enginePods(config: ExperimentConfig, namespace: string): EngineP
       // The operator labels a Model's pods app=model, model=<Model name> and names the vLLM container "server"
       // (kubeai-project/kubeai@f442a2cd:internal/modelcontroller/model_controller.go, engine_vllm.go).
       return { selector: selectorText({ app: "model", model: kubeAiModelName(config) }), container: "server" };
+    case "llm-d":
+      return { selector: selectorText(engineSelector({ name: LLMD_ENGINE_NAME })), container: "vllm" };
     case "production-stack":
       // Pod labels and the "vllm" container of vllm-project/production-stack@vllm-stack-0.1.12:helm/templates/deployment-vllm-multi.yaml.
       return { selector: selectorText({ model: PS_MODEL_SPEC_NAME, "helm-release-name": productionStackRelease(namespace) }), container: "vllm" };

@@ -12,6 +12,8 @@ import { K8S_SERVICE_RULES } from "./k8sServiceRules";
 import { K8sServiceStack } from "./k8sServiceStack";
 import { KUBEAI_RULES } from "./kubeAiRules";
 import { KubeAiStack } from "./kubeAiStack";
+import { LLMD_RULES } from "./llmdRules";
+import { LlmdStack } from "./llmdStack";
 import { ProductionStack } from "./productionStack";
 import { PRODUCTION_STACK_RULES } from "./productionStackRules";
 import { ROUTING_RULES } from "./routingRules";
@@ -33,6 +35,7 @@ export const ROUTER_MODULES: Record<RouterKind, RouterModule> = {
   kubeai: { create: (name, args, opts) => new KubeAiStack(name, args, opts), rules: KUBEAI_RULES },
   "production-stack": { create: (name, args, opts) => new ProductionStack(name, args, opts), rules: PRODUCTION_STACK_RULES },
   aibrix: { create: (name, args, opts) => new AibrixStack(name, args, opts), rules: AIBRIX_RULES },
+  "llm-d": { create: (name, args, opts) => new LlmdStack(name, args, opts), rules: LLMD_RULES },
 };
 
 /** Rules of every router: the shared ones (routing modes from the catalog, session key), then each router's own. */

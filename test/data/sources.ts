@@ -27,6 +27,8 @@ export interface TestDataSource {
 
 const PRODUCTION_STACK = { repo: "vllm-project/production-stack", commit: "66b60661aa3052810859a417559e9e830772a091", licence: "Apache-2.0" }; // tag vllm-stack-0.1.12
 const KUBEAI_CHART = { repo: "kubeai-project/kubeai", commit: "f442a2cd620cc0c903d0d0a5145bb70fb050503b", licence: "Apache-2.0" }; // chart 0.22.1
+const GAIE = { repo: "kubernetes-sigs/gateway-api-inference-extension", commit: "df9f8909fe06fe2dfd4a6fc0bd0c01a0acabf849", licence: "Apache-2.0" }; // tag v1.5.0
+const LLMD_ROUTER = { repo: "llm-d/llm-d-router", commit: "71f4f0999f95b96c49a9d0c4afbd18dfdb943c26", licence: "Apache-2.0" }; // tag v0.10.0
 const AIBRIX = { repo: "vllm-project/aibrix", commit: "ecc3529f58997a99b6bf08a1ef5badff365bd8df", licence: "Apache-2.0" }; // tag v0.3.0
 
 export const TEST_DATA_SOURCES: TestDataSource[] = [
@@ -36,6 +38,9 @@ export const TEST_DATA_SOURCES: TestDataSource[] = [
   { ...KUBEAI_CHART, file: "upstream/kubeai-0.22.1/values-gke.json", path: "charts/kubeai/values-gke.yaml", derive: "yaml-to-json", note: "the chart's GKE values as JSON" },
   { ...KUBEAI_CHART, file: "upstream/kubeai-0.22.1/model-crd-v1.json", path: "manifests/crds/kubeai.org_models.yaml", derive: "crd-version", crdVersion: "v1", note: "the Model CRD's v1 schema (CEL rules kept), descriptions removed" },
   { ...AIBRIX, file: "upstream/aibrix-v0.3.0/kvcache-crd-v1alpha1.json", path: "config/crd/orchestration/orchestration.aibrix.ai_kvcaches.yaml", derive: "crd-version", crdVersion: "v1alpha1", note: "the KVCache CRD's v1alpha1 schema, descriptions removed" },
+  { ...GAIE, file: "upstream/gaie-v1.5.0/inferencepool-crd-v1.json", path: "config/crd/bases/inference.networking.k8s.io_inferencepools.yaml", derive: "crd-version", crdVersion: "v1", note: "the InferencePool CRD's v1 schema (CEL rules kept), descriptions removed" },
+  { ...LLMD_ROUTER, file: "upstream/llm-d-router-v0.10.0/routerlib-values.json", path: "config/charts/routerlib/values.yaml", derive: "yaml-to-json", note: "the routerlib library chart's default values (router.*) as JSON" },
+  { ...LLMD_ROUTER, file: "upstream/llm-d-router-v0.10.0/standalone-values.json", path: "config/charts/llm-d-router-standalone/values.yaml", derive: "yaml-to-json", note: "the llm-d-router-standalone chart's default values as JSON" },
   { ...AIBRIX, file: "samples/aibrix-v0.2.1-multi-round-qa-output.zip", path: "benchmarks/scenarios/ps-experiment/llama-8b-v0.2.1/benchmark_output_20250323.zip", derive: "copy", note: "multi-round-qa CSV output as published (unchanged)" },
   {
     repo: "kubeai-project/kubeai", commit: "771cad39ce099974e8eaf78d7cb855c97b41a0a1", licence: "Apache-2.0", fetch: "pull/360/head",
