@@ -6,11 +6,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { startFakeEngine } from "./helpers/fakeEngine";
 
 const SCRIPTS = resolve(__dirname, "../benchmarks/scripts");
 
@@ -40,17 +39,13 @@ function fixtures() {
 
 async function runDriver(opts: { warmupRuns: number; maxFailed: number; failed: number; exit: number }) {
   const { dir, sha } = fixtures();
-  const server = createServer((req, res) => {
-    res.end(req.url === "/openai/v1/models" ? JSON.stringify({ data: [{ id: "m" }] }) : JSON.stringify({ choices: [{ message: { content: "OK" } }] }));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as AddressInfo).port;
+  const engine = await startFakeEngine({ apiPrefix: "/openai/v1" });
   const work = join(dir, "work");
   const results = join(dir, "results");
   const log = join(dir, "k6.log");
   const args = [
     join(SCRIPTS, "kubeai_chat_k6.py"),
-    "--base-url", `http://127.0.0.1:${port}/openai/v1`, "--model", "m", "--experiment", "row", "--results-dir", results,
+    "--base-url", engine.baseUrl, "--model", "m", "--experiment", "row", "--results-dir", results,
     "--ready-timeout", "10", "--max-failed-requests", String(opts.maxFailed),
     "--k6-archive", `file://${join(dir, "k6.tar.gz")}`, "--k6-js", `file://${join(dir, "k6.js")}`, "--k6-js-sha256", sha,
     "--sharegpt", `file://${join(dir, "sharegpt.json")}`, "--threads", "2000", "--vus", "4", "--iterations", "10",
@@ -64,7 +59,7 @@ async function runDriver(opts: { warmupRuns: number; maxFailed: number; failed: 
     child.stderr.on("data", (d) => (stdout += d));
     child.on("exit", (code) => r({ code: code ?? 1, stdout }));
   });
-  server.close();
+  await engine.close();
   const calls = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [];
   const manifest = existsSync(join(results, "manifest.json")) ? JSON.parse(readFileSync(join(results, "manifest.json"), "utf8")) : null;
   return { ...out, calls, manifest, results: existsSync(results) ? readdirSync(results).sort() : [], work };

@@ -5,8 +5,6 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { createServer } from "node:http";
-import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,32 +12,10 @@ import { ENV, RESULTS_DIR } from "../components/benchmark/harness";
 import { vllmBenchRun } from "../components/benchmark/vllmBench";
 import { benchmarkSchema, VllmBenchConfig } from "../components/config/schema";
 import { parseVllmBenchResult } from "../benchmarks/parsers/vllmBench";
+import { startFakeEngine } from "./helpers/fakeEngine";
 
 const SCRIPTS = resolve(__dirname, "../benchmarks/scripts");
 const FAKE_VLLM = resolve(__dirname, "fixtures/scripts/fake_vllm");
-
-/** A fake OpenAI server that lists model "m" and answers chat completions; `failEvery` > 0 fails every n-th one after the readiness probe. */
-async function fakeServer(failEvery = 0) {
-  let chats = 0;
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      res.setHeader("Content-Type", "application/json");
-      if (req.url === "/v1/models") {
-        res.end(JSON.stringify({ data: [{ id: "m" }] }));
-      } else if (req.url === "/v1/chat/completions" && JSON.parse(body).model === "m") {
-        chats += 1;
-        if (failEvery > 0 && chats > 1 && chats % failEvery === 0) res.writeHead(500).end("{}");
-        else res.end(JSON.stringify({ choices: [{ message: { role: "assistant", content: "OK" } }] }));
-      } else {
-        res.writeHead(404).end("{}");
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` };
-}
 
 /** The Job's command and arguments from the harness, with the Job's $(VAR)s and results folder filled in. */
 function jobCommand(b: VllmBenchConfig, baseUrl: string, resultsDir: string): string[] {
@@ -73,11 +49,12 @@ describe("vllm_bench_sweep.py on a node without a GPU", () => {
   });
 
   it("runs every point through vllm_cli_on_cpu.py, saves one result per point that the vllm-bench parser reads", async () => {
-    const { server, baseUrl } = await fakeServer();
+    const engine = await startFakeEngine();
+    const { baseUrl } = engine;
     const dir = mkdtempSync(join(tmpdir(), "sl-vllm-bench-"));
     const calls = join(dir, "calls.jsonl");
     const { code, out } = await runDriver(jobCommand(config(), baseUrl, join(dir, "results")), calls);
-    server.close();
+    await engine.close();
     expect(code, out).toBe(0);
     expect(out).toMatch(/vLLM's CLI runs on its CPU platform/);
     const argvs = readFileSync(calls, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
@@ -95,10 +72,11 @@ describe("vllm_bench_sweep.py on a node without a GPU", () => {
   });
 
   it("fails the Job when a point lost requests beyond benchmark.maxFailedRequests", async () => {
-    const { server, baseUrl } = await fakeServer(2);
+    const engine = await startFakeEngine({ failEvery: 2 });
+    const { baseUrl } = engine;
     const dir = mkdtempSync(join(tmpdir(), "sl-vllm-bench-"));
     const { code, out } = await runDriver(jobCommand(config({ points: [{ requestRate: "inf" }] }), baseUrl, join(dir, "results")), join(dir, "calls.jsonl"));
-    server.close();
+    await engine.close();
     expect(code, out).not.toBe(0);
     expect(out).toMatch(/rate-inf: 2 of 4 requests failed/);
   });
