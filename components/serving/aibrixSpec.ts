@@ -4,7 +4,8 @@
  * objects. Facts: vllm-project/aibrix@v0.3.0 (release files,
  * docs/source/getting_started/installation, pkg/plugins/gateway).
  */
-import { withRegistry } from "../catalog/imageRegistry";
+import { objectWithRegistry, withRegistry } from "../catalog/imageRegistry";
+import { AIBRIX_RELEASE_DERIVATION, CarriedAibrixVersion, carriedReleaseObjects } from "./aibrix-release/sources";
 import { createHash } from "node:crypto";
 import { ROUTERS } from "../catalog/routers";
 import { AIBRIX, AIBRIX_RELEASES } from "../catalog/versions";
@@ -23,14 +24,32 @@ export function aibrixVersion(router: Pick<RouterConfig, "version">): string {
   return router.version ?? ROUTERS.aibrix.defaultVersion!;
 }
 
+/** One release file to apply: its objects, carried and rewritten (see aibrix-release/), or the published URL. */
+export type AibrixReleaseFile =
+  | { kind: "objects"; name: string; objs: readonly Record<string, unknown>[] }
+  | { kind: "url"; url: string };
+
 /**
- * Release manifests in apply order. v0.3.0: dependency (Envoy Gateway, KubeRay CRDs), then core (AIBrix
- * CRDs, controllers, gateway). v0.7.0 ships the AIBrix CRDs as a third file between the two.
+ * Release files in apply order. v0.3.0: dependency (Envoy Gateway, KubeRay CRDs), then core (AIBrix
+ * CRDs, controllers, gateway), carried as derived objects with every image pulled through `imageRegistry`.
+ * v0.7.0 ships the AIBrix CRDs as a third file between the two and is applied from its URLs as published
+ * (aibrixProblems refuses cluster.imageRegistry with it).
  */
-export function aibrixReleaseFiles(version: string): readonly string[] {
+export function aibrixReleaseFiles(version: string, imageRegistry?: string): AibrixReleaseFile[] {
   const release = AIBRIX_RELEASES[version as AibrixVersion];
   if (!release) throw new Error(`servelab: no AIBrix release ${version} (checkRules should have refused it)`);
-  return release.files;
+  const carried = AIBRIX_RELEASE_DERIVATION[version as CarriedAibrixVersion];
+  if (!carried) return release.files.map((url) => ({ kind: "url", url }));
+  return carried.files.map((f) => ({
+    kind: "objects",
+    name: f.published.slice(f.published.lastIndexOf("/") + 1),
+    objs: carriedReleaseObjects(f.file).map((o) => objectWithRegistry(o, imageRegistry)),
+  }));
+}
+
+/** Whether servelab applies this release from carried objects (so cluster.imageRegistry reaches its images). */
+export function aibrixReleaseCarried(version: string): boolean {
+  return version in AIBRIX_RELEASE_DERIVATION;
 }
 
 /** In-cluster OpenAI base URL of the Envoy data plane (the regression's client URL). */
@@ -163,6 +182,13 @@ export function aibrixProblems(config: ExperimentConfig, _facts: ClusterFacts): 
   }
   if (router.version && !AIBRIX_VERSIONS.includes(router.version as AibrixVersion)) {
     out.push({ path: "servelab:router.version", message: `"${router.version}" is not an AIBrix release servelab has pinned; allowed: ${AIBRIX_VERSIONS.join(", ")}` });
+  }
+  const version = aibrixVersion(router);
+  if (config.cluster.imageRegistry && AIBRIX_VERSIONS.includes(version as AibrixVersion) && !aibrixReleaseCarried(version)) {
+    out.push({
+      path: "servelab:cluster.imageRegistry",
+      message: `cannot reach the images of AIBrix ${version}'s release files (Envoy Gateway, AIBrix's controllers and gateway plugins, Redis), which servelab applies from their GitHub URLs as published; servelab carries and rewrites only ${Object.keys(AIBRIX_RELEASE_DERIVATION).join(", ")}: set router.version to one of those, or remove cluster.imageRegistry`,
+    });
   }
   if (router.prefixCache && router.routing !== "prefix-cache") {
     out.push({ path: "servelab:router.prefixCache", message: `applies only to routing: prefix-cache (routing is ${router.routing ?? "unset"}); remove it` });
