@@ -98,6 +98,7 @@ export const LLMD = {
   inferencePoolCrds: "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/v1.5.0/v1-manifests.yaml",
 } as const;
 
+/** The published release files, in apply order (v0.3.0's are carried: components/serving/aibrix-release/). */
 export const AIBRIX_RELEASES = {
   "v0.3.0": {
     files: [
@@ -139,8 +140,9 @@ export function rawGithubUrl(repo: string, commit: string, path: string): string
 
 /**
  * The AIBrix release objects servelab addresses by name (same in vllm-project/aibrix v0.3.0
- * and v0.7.0: config/ and pkg/plugins/gateway/types.go). The release files (AIBRIX_RELEASES) are applied as published, so their images (aibrix/*,
- * envoyproxy/*, redis, busybox on Docker Hub) cannot be rewritten by an image-registry prefix.
+ * and v0.7.0: config/ and pkg/plugins/gateway/types.go). v0.3.0's release files are carried as derived objects
+ * (components/serving/aibrix-release/) whose images go through cluster.imageRegistry; v0.7.0's are applied from
+ * their URLs (AIBRIX_RELEASES), so an image registry is refused with it.
  */
 export const AIBRIX = {
   /** Envoy data plane Envoy Gateway creates for Gateway aibrix-system/aibrix-eg (the hash is EG's of that name). */
