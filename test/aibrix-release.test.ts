@@ -1,5 +1,5 @@
 /**
- * AIBrix v0.3.0's release files as servelab carries them (components/serving/aibrix-release/): exactly what
+ * AIBrix's release files (v0.3.0, v0.7.0) as servelab carries them (components/serving/aibrix-release/): exactly what
  * tools/derive-aibrix-release.ts derived, holding the objects servelab relies on, and every image pulled
  * through servelab:cluster.imageRegistry when it is set.
  */
@@ -7,13 +7,12 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AIBRIX, AIBRIX_RELEASES } from "../components/catalog/versions";
+import { AIBRIX } from "../components/catalog/versions";
 import { objectWithRegistry } from "../components/catalog/imageRegistry";
 import { imagesOf } from "../components/plan/planFiles";
 import { AIBRIX_RELEASE_DERIVATION, AIBRIX_RELEASE_DIR, AIBRIX_RELEASE_PROVENANCE_FILE, carriedReleaseObjects } from "../components/serving/aibrix-release/sources";
-import { aibrixReleaseFiles } from "../components/serving/aibrixSpec";
+import { AIBRIX_VERSIONS, aibrixReleaseFiles } from "../components/serving/aibrixSpec";
 import { jsonStream } from "../components/serving/aibrixStack";
-import { configProblems, rawStackValues } from "./helpers/configs";
 
 const MIRROR = "cr.example.com/mirror";
 const d = AIBRIX_RELEASE_DERIVATION["v0.3.0"];
@@ -21,11 +20,12 @@ const [dependency, core] = d.files.map((f) => carriedReleaseObjects(f.file)) as 
 const named = (objs: readonly any[], kind: string, name: string, namespace?: string) =>
   objs.find((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
 
-describe("the carried AIBrix v0.3.0 release files", () => {
-  it("are unchanged since they were derived: each file's sha256 is its PROVENANCE row's", () => {
+describe("the carried AIBrix release files", () => {
+  it.each(AIBRIX_VERSIONS)("%s: are unchanged since they were derived: each file's sha256 is its PROVENANCE row's", (version) => {
+    const v = AIBRIX_RELEASE_DERIVATION[version];
     const provenance = readFileSync(AIBRIX_RELEASE_PROVENANCE_FILE, "utf8");
-    const carried = readdirSync(join(AIBRIX_RELEASE_DIR, "v0.3.0")).map((f) => `v0.3.0/${f}`);
-    expect(carried.sort()).toEqual([...d.files.map((f) => f.file), ...d.licences.map((l) => l.file)].sort());
+    const carried = readdirSync(join(AIBRIX_RELEASE_DIR, version)).map((f) => `${version}/${f}`);
+    expect(carried.sort()).toEqual([...v.files.map((f) => f.file), ...v.licences.map((l) => l.file)].sort());
     for (const file of carried) {
       const row = provenance.split("\n").find((l) => l.startsWith(`| ${file} |`));
       expect(row, `${file} has a PROVENANCE row`).toBeDefined();
@@ -34,8 +34,14 @@ describe("the carried AIBrix v0.3.0 release files", () => {
     }
   });
 
-  it("stand for the published files servelab pins, in apply order", () => {
-    expect(d.files.map((f) => f.published)).toEqual(AIBRIX_RELEASES["v0.3.0"].files);
+  it("stand for the release assets of each pinned version, in apply order", () => {
+    expect(AIBRIX_VERSIONS).toEqual(["v0.3.0", "v0.7.0"]);
+    for (const version of AIBRIX_VERSIONS) {
+      for (const f of AIBRIX_RELEASE_DERIVATION[version].files) {
+        expect(f.published).toMatch(new RegExp(`^https://github\\.com/vllm-project/aibrix/releases/download/${version}/aibrix-[a-z-]+-${version}\\.yaml$`));
+        expect(f.file).toBe(`${version}/${f.published.split("/").pop()!.replace(/\.yaml$/, ".json")}`);
+      }
+    }
   });
 
   it("hold Envoy Gateway v1.2.8 with AIBrix's config patch and KubeRay's CRDs (dependency), and the objects servelab addresses (core)", () => {
@@ -54,7 +60,7 @@ describe("the carried AIBrix v0.3.0 release files", () => {
 
   it("pull every image through cluster.imageRegistry when it is set, and change nothing else", () => {
     const published = d.files.map((f) => carriedReleaseObjects(f.file));
-    const rewritten = aibrixReleaseFiles("v0.3.0", MIRROR).map((f) => (f.kind === "objects" ? f.objs : []));
+    const rewritten = aibrixReleaseFiles("v0.3.0", MIRROR).map((f) => f.objs);
     const images = rewritten.flat().filter((o) => o.kind !== "CustomResourceDefinition").flatMap((o) => imagesOf(o));
     // Envoy Gateway, its certgen Job, the EnvoyProxy's envoy and shutdown-manager, AIBrix's controllers and runtime, KubeRay, Redis, busybox.
     expect(new Set(images)).toEqual(new Set([
@@ -62,9 +68,10 @@ describe("the carried AIBrix v0.3.0 release files", () => {
       `${MIRROR}/aibrix/gateway-plugins:v0.3.0`, `${MIRROR}/aibrix/metadata-service:v0.3.0`, `${MIRROR}/aibrix/runtime:v0.3.0`,
       `${MIRROR}/aibrix/kuberay-operator:v1.2.1-patch`, `${MIRROR}/redis:latest`, `${MIRROR}/busybox:stable`,
     ]));
-    const withoutImages = (objs: readonly object[]) => JSON.parse(JSON.stringify(objs, (k, v) => (k === "image" && typeof v === "string" ? "<image>" : v)));
-    expect(rewritten.map(withoutImages)).toEqual(published.map(withoutImages));
-    expect(aibrixReleaseFiles("v0.3.0").map((f) => (f.kind === "objects" ? f.objs : []))).toEqual(published);
+    // Compared as text: deep equality of megabytes of CRDs is slow.
+    const withoutImages = (objs: readonly object[]) => JSON.stringify(objs, (k, v) => (k === "image" && typeof v === "string" ? "<image>" : v));
+    expect(rewritten.map(withoutImages).join("\n") === published.map(withoutImages).join("\n")).toBe(true);
+    expect(aibrixReleaseFiles("v0.3.0").every((f, i) => f.objs.every((o, j) => o === published[i][j]))).toBe(true);
   });
 
   it("leave a CRD's schema alone: its `image` keys are property names", () => {
@@ -81,15 +88,16 @@ describe("the carried AIBrix v0.3.0 release files", () => {
   });
 });
 
-describe("AIBrix v0.7.0 with an image registry", () => {
-  it("is refused: its release files are applied from their URLs, so their images cannot be rewritten", () => {
-    const raw = rawStackValues("aibrix_naive");
-    raw.router = { ...raw.router, version: "v0.7.0" };
-    raw.cluster = { ...raw.cluster, imageRegistry: MIRROR };
-    expect(configProblems(raw)).toEqual([
-      "servelab:cluster.imageRegistry: cannot reach the images of AIBrix v0.7.0's release files (Envoy Gateway, AIBrix's controllers and gateway plugins, Redis), which servelab applies from their GitHub URLs as published; servelab carries and rewrites only v0.3.0: set router.version to one of those, or remove cluster.imageRegistry",
-    ]);
-    raw.router.version = "v0.3.0";
-    expect(configProblems(raw)).toEqual([]);
+describe("AIBrix v0.7.0's carried release files", () => {
+  it("pull every image through cluster.imageRegistry too, the core CRDs in their own file", () => {
+    const [dep, crds, core7] = aibrixReleaseFiles("v0.7.0", MIRROR).map((f) => f.objs);
+    expect(dep.length).toBeGreaterThan(0);
+    expect(new Set(crds.map((o) => o.kind))).toEqual(new Set(["CustomResourceDefinition"]));
+    const images = [...dep, ...core7].flatMap((o) => imagesOf(o));
+    expect(images.length).toBeGreaterThan(0);
+    expect(images.filter((i) => !i.startsWith(`${MIRROR}/`))).toEqual([]);
+    expect(images).toContain(`${MIRROR}/aibrix/gateway-plugins:v0.7.0`);
+    expect(named(core7, "Deployment", AIBRIX.gatewayPlugins.deployment, AIBRIX.gatewayPlugins.namespace)).toBeDefined();
+    expect(named(core7, "EnvoyProxy", AIBRIX.envoyProxy.name, AIBRIX.envoyProxy.namespace)).toBeDefined();
   });
 });

@@ -101,7 +101,7 @@ function main(argv: string[]): number {
         writeFileSync(join(AIBRIX_RELEASE_DIR, l.file), text);
         rows.push(`| ${l.file} | — | ${l.repo}@${commit}:${l.path} | Apache-2.0 | — | ${text.length} | ${sha256(text)} | ${sha256(text)} |`);
       }
-      rows.push(`<!-- ${version}: ${eg.repo}@${eg.tag} (${eg.commit}) install.yaml rendered by helm ${helmVersion}: ${install.length} bytes, sha256 ${sha256(install)}; kustomize ${kustomizeVersion} -->`);
+      rows.push(`<!-- ${version}: ${eg.repo}@${eg.tag} (${eg.commit}) install.yaml rendered by helm ${helmVersion}: ${install.length} bytes, sha256 ${sha256(install)}; built with kustomize ${kustomizeVersion} (AIBrix's release used ${d.kustomize}) -->`);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -5,10 +5,10 @@
  * docs/source/getting_started/installation, pkg/plugins/gateway).
  */
 import { objectWithRegistry, withRegistry } from "../catalog/imageRegistry";
-import { AIBRIX_RELEASE_DERIVATION, CarriedAibrixVersion, carriedReleaseObjects } from "./aibrix-release/sources";
+import { AIBRIX_RELEASE_DERIVATION, carriedReleaseObjects } from "./aibrix-release/sources";
 import { createHash } from "node:crypto";
 import { ROUTERS } from "../catalog/routers";
-import { AIBRIX, AIBRIX_RELEASES } from "../catalog/versions";
+import { AIBRIX } from "../catalog/versions";
 import { ClusterFacts, ConfigRule } from "../cluster/facts";
 import { ConfigProblem } from "../config/problems";
 import { ExperimentConfig, RouterConfig } from "../config/schema";
@@ -17,39 +17,32 @@ import { EngineManifestInput } from "../engine/manifests";
 import { servedModelName } from "../engine/sizing";
 import { aibrixEngineMemory, aibrixKvEngine, isAibrixKvTier } from "../kvcache/aibrixKvCache";
 
-export type AibrixVersion = keyof typeof AIBRIX_RELEASES;
-export const AIBRIX_VERSIONS = Object.keys(AIBRIX_RELEASES) as AibrixVersion[];
+export type AibrixVersion = keyof typeof AIBRIX_RELEASE_DERIVATION;
+export const AIBRIX_VERSIONS = Object.keys(AIBRIX_RELEASE_DERIVATION) as AibrixVersion[];
 
 export function aibrixVersion(router: Pick<RouterConfig, "version">): string {
   return router.version ?? ROUTERS.aibrix.defaultVersion!;
 }
 
-/** One release file to apply: its objects, carried and rewritten (see aibrix-release/), or the published URL. */
-export type AibrixReleaseFile =
-  | { kind: "objects"; name: string; objs: readonly Record<string, unknown>[] }
-  | { kind: "url"; url: string };
+/** One release file to apply: its objects, carried as derived data (aibrix-release/), images rewritten. */
+export interface AibrixReleaseFile {
+  /** The published file it stands for, e.g. aibrix-core-v0.3.0.yaml. */
+  name: string;
+  objs: readonly Record<string, unknown>[];
+}
 
 /**
- * Release files in apply order. v0.3.0: dependency (Envoy Gateway, KubeRay CRDs), then core (AIBrix
- * CRDs, controllers, gateway), carried as derived objects with every image pulled through `imageRegistry`.
- * v0.7.0 ships the AIBrix CRDs as a third file between the two and is applied from its URLs as published
- * (aibrixProblems refuses cluster.imageRegistry with it).
+ * Release files in apply order, with every image pulled through `imageRegistry`. v0.3.0: dependency (Envoy
+ * Gateway, KubeRay CRDs), then core (AIBrix CRDs, controllers, gateway). v0.7.0 ships the AIBrix CRDs as a
+ * third file between the two.
  */
 export function aibrixReleaseFiles(version: string, imageRegistry?: string): AibrixReleaseFile[] {
-  const release = AIBRIX_RELEASES[version as AibrixVersion];
-  if (!release) throw new Error(`servelab: no AIBrix release ${version} (checkRules should have refused it)`);
-  const carried = AIBRIX_RELEASE_DERIVATION[version as CarriedAibrixVersion];
-  if (!carried) return release.files.map((url) => ({ kind: "url", url }));
+  const carried = AIBRIX_RELEASE_DERIVATION[version as AibrixVersion];
+  if (!carried) throw new Error(`servelab: no AIBrix release ${version} (checkRules should have refused it)`);
   return carried.files.map((f) => ({
-    kind: "objects",
     name: f.published.slice(f.published.lastIndexOf("/") + 1),
     objs: carriedReleaseObjects(f.file).map((o) => objectWithRegistry(o, imageRegistry)),
   }));
-}
-
-/** Whether servelab applies this release from carried objects (so cluster.imageRegistry reaches its images). */
-export function aibrixReleaseCarried(version: string): boolean {
-  return version in AIBRIX_RELEASE_DERIVATION;
 }
 
 /** In-cluster OpenAI base URL of the Envoy data plane (the regression's client URL). */
@@ -182,13 +175,6 @@ export function aibrixProblems(config: ExperimentConfig, _facts: ClusterFacts): 
   }
   if (router.version && !AIBRIX_VERSIONS.includes(router.version as AibrixVersion)) {
     out.push({ path: "servelab:router.version", message: `"${router.version}" is not an AIBrix release servelab has pinned; allowed: ${AIBRIX_VERSIONS.join(", ")}` });
-  }
-  const version = aibrixVersion(router);
-  if (config.cluster.imageRegistry && AIBRIX_VERSIONS.includes(version as AibrixVersion) && !aibrixReleaseCarried(version)) {
-    out.push({
-      path: "servelab:cluster.imageRegistry",
-      message: `cannot reach the images of AIBrix ${version}'s release files (Envoy Gateway, AIBrix's controllers and gateway plugins, Redis), which servelab applies from their GitHub URLs as published; servelab carries and rewrites only ${Object.keys(AIBRIX_RELEASE_DERIVATION).join(", ")}: set router.version to one of those, or remove cluster.imageRegistry`,
-    });
   }
   if (router.prefixCache && router.routing !== "prefix-cache") {
     out.push({ path: "servelab:router.prefixCache", message: `applies only to routing: prefix-cache (routing is ${router.routing ?? "unset"}); remove it` });

@@ -15,7 +15,7 @@ import { ServingArgs, ServingStack } from "./types";
  *
  * The release files are applied by server-side apply (the @pulumi/kubernetes v4 provider default, which
  * servelab's providers keep): client-side apply fails on their large CRDs (vllm-project/aibrix#1151).
- * v0.3.0's files are carried as objects (aibrix-release/) and applied as a ConfigGroup with every image
+ * The files are carried as objects (aibrix-release/) and each is applied as a ConfigGroup with every image
  * already pulled through cluster.imageRegistry: transforms would do the same on the provider's side, but
  * cannot be exercised under the SDK's mocks, so the plan would not show the images a cluster pulls.
  */
@@ -23,7 +23,7 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
   public readonly baseUrl: pulumi.Output<string>;
   public readonly servedModel: pulumi.Output<string>;
   public readonly ready: pulumi.Resource[];
-  public readonly release: Array<k8s.yaml.v2.ConfigGroup | k8s.yaml.v2.ConfigFile>;
+  public readonly release: k8s.yaml.v2.ConfigGroup[];
   public readonly engines: VllmDeployment;
   public readonly gatewayPatch?: k8s.apps.v1.DeploymentPatch;
   public readonly kvCache?: k8s.apiextensions.CustomResource;
@@ -102,11 +102,10 @@ export function jsonStream(objs: readonly object[]): string {
 }
 
 /**
- * One release file: carried objects as a ConfigGroup (the same yaml/v2 apply as ConfigFile: CRDs first,
- * server-side, through the upserting provider), or the published URL as a ConfigFile. The alias keeps a stack
- * that applied v0.3.0 from its URL (a ConfigFile of the same name) from replacing the release's objects.
+ * One release file as a ConfigGroup: the same yaml/v2 apply as the ConfigFile servelab used for the release
+ * URLs (CRDs first, server-side, through the upserting provider). The alias keeps a stack that applied the
+ * release from its URL (a ConfigFile of the same name) from replacing the release's objects.
  */
-function applyReleaseFile(name: string, file: AibrixReleaseFile, opts: pulumi.ComponentResourceOptions): k8s.yaml.v2.ConfigGroup | k8s.yaml.v2.ConfigFile {
-  if (file.kind === "url") return new k8s.yaml.v2.ConfigFile(name, { file: file.url }, opts);
+function applyReleaseFile(name: string, file: AibrixReleaseFile, opts: pulumi.ComponentResourceOptions): k8s.yaml.v2.ConfigGroup {
   return new k8s.yaml.v2.ConfigGroup(name, { yaml: jsonStream(file.objs) }, { ...opts, aliases: [{ type: "kubernetes:yaml/v2:ConfigFile" }] });
 }

@@ -23,20 +23,22 @@ export interface CarriedReleaseFile {
   kustomization: string;
 }
 
+/** config/dependency/envoy-gateway/kustomization.yaml's resource (v0.3.0 and v0.7.0), built as envoyproxy/gateway's release does. */
+const ENVOY_GATEWAY_V128 = {
+  repo: "envoyproxy/gateway",
+  tag: "v1.2.8",
+  commit: "5ccc8ad378db3bd2131a32f2d2e4db8d47b7295a",
+  licence: "Apache-2.0",
+  url: "https://github.com/envoyproxy/gateway/releases/download/v1.2.8/install.yaml",
+  /** tools/make/kube.mk generate-manifests with IMAGE=envoyproxy/gateway TAG=v1.2.8 (.github/workflows/release.yaml). */
+  values: { GatewayImage: "envoyproxy/gateway:v1.2.8", GatewayImagePullPolicy: "IfNotPresent" },
+} as const;
+
 /** Pins of the derivation: AIBrix's tag, and the Envoy Gateway release its config/dependency kustomization names. */
 export const AIBRIX_RELEASE_DERIVATION = {
   "v0.3.0": {
     aibrix: { repo: "vllm-project/aibrix", tag: "v0.3.0", commit: "ecc3529f58997a99b6bf08a1ef5badff365bd8df", licence: "Apache-2.0" },
-    /** config/dependency/envoy-gateway/kustomization.yaml's resource, built here as envoyproxy/gateway's release does. */
-    envoyGateway: {
-      repo: "envoyproxy/gateway",
-      tag: "v1.2.8",
-      commit: "5ccc8ad378db3bd2131a32f2d2e4db8d47b7295a",
-      licence: "Apache-2.0",
-      url: "https://github.com/envoyproxy/gateway/releases/download/v1.2.8/install.yaml",
-      /** tools/make/kube.mk generate-manifests with IMAGE=envoyproxy/gateway TAG=v1.2.8 (.github/workflows/release.yaml). */
-      values: { GatewayImage: "envoyproxy/gateway:v1.2.8", GatewayImagePullPolicy: "IfNotPresent" },
-    },
+    envoyGateway: ENVOY_GATEWAY_V128,
     files: [
       {
         file: "v0.3.0/aibrix-dependency-v0.3.0.json",
@@ -49,9 +51,38 @@ export const AIBRIX_RELEASE_DERIVATION = {
         kustomization: "config/overlays/release",
       },
     ] as CarriedReleaseFile[],
+    /** release-build.yaml installs the latest kustomize (v5.6.0 when v0.3.0 was tagged in May 2025). */
+    kustomize: "latest (install_kustomize.sh)",
     licences: [
       { file: "v0.3.0/LICENSE-aibrix", repo: "vllm-project/aibrix", path: "LICENSE" },
       { file: "v0.3.0/LICENSE-envoy-gateway", repo: "envoyproxy/gateway", path: "LICENSE" },
+    ],
+  },
+  "v0.7.0": {
+    aibrix: { repo: "vllm-project/aibrix", tag: "v0.7.0", commit: "c5465890951ad43d22241ab7ed964b929c5d4aba", licence: "Apache-2.0" },
+    envoyGateway: ENVOY_GATEWAY_V128,
+    files: [
+      {
+        file: "v0.7.0/aibrix-dependency-v0.7.0.json",
+        published: "https://github.com/vllm-project/aibrix/releases/download/v0.7.0/aibrix-dependency-v0.7.0.yaml",
+        kustomization: "config/dependency",
+      },
+      {
+        file: "v0.7.0/aibrix-core-crds-v0.7.0.json",
+        published: "https://github.com/vllm-project/aibrix/releases/download/v0.7.0/aibrix-core-crds-v0.7.0.yaml",
+        kustomization: "config/crd",
+      },
+      {
+        file: "v0.7.0/aibrix-core-v0.7.0.json",
+        published: "https://github.com/vllm-project/aibrix/releases/download/v0.7.0/aibrix-core-v0.7.0.yaml",
+        kustomization: "config/overlays/release",
+      },
+    ] as CarriedReleaseFile[],
+    /** release-build.yaml pins kustomize v5.4.3. */
+    kustomize: "v5.4.3",
+    licences: [
+      { file: "v0.7.0/LICENSE-aibrix", repo: "vllm-project/aibrix", path: "LICENSE" },
+      { file: "v0.7.0/LICENSE-envoy-gateway", repo: "envoyproxy/gateway", path: "LICENSE" },
     ],
   },
 } as const;
