@@ -87,7 +87,6 @@ export const AIBRIX_RELEASE_DERIVATION = {
   },
 } as const;
 
-export type CarriedAibrixVersion = keyof typeof AIBRIX_RELEASE_DERIVATION;
 
 const cache = new Map<string, Record<string, unknown>[]>();
 
