@@ -87,7 +87,6 @@ export const AIBRIX_RELEASE_DERIVATION = {
   },
 } as const;
 
-
 const cache = new Map<string, Record<string, unknown>[]>();
 
 /** The objects of one carried file, parsed once per process (callers must not mutate them). */
