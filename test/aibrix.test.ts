@@ -12,6 +12,7 @@ import { ExperimentConfig } from "../components/config/schema";
 import { engineDeployment, engineService } from "../components/engine/manifests";
 import { quantityGb } from "../components/config/quantity";
 import { AIBRIX_KV_TRANSFER_CONFIG, infinistoreKvCacheManifest } from "../components/kvcache/aibrixKvCache";
+import { jsonStream } from "../components/serving/aibrixStack";
 import { StackPlan, planStack } from "../components/plan/planStack";
 import { stackFilePath } from "../components/plan/stackFile";
 import {
@@ -46,19 +47,18 @@ const ROWS = ["aibrix_naive", "aibrix_naive_prefix_cache", "aibrix_kvcache_dram"
 
 describe("AIBrix control plane", () => {
   it("applies v0.3.0's dependency file, then its core; v0.7.0 adds the CRD file between them", () => {
-    expect(aibrixReleaseFiles("v0.3.0")).toEqual([
-      "https://github.com/vllm-project/aibrix/releases/download/v0.3.0/aibrix-dependency-v0.3.0.yaml",
-      "https://github.com/vllm-project/aibrix/releases/download/v0.3.0/aibrix-core-v0.3.0.yaml",
-    ]);
-    expect(aibrixReleaseFiles("v0.7.0").map((f) => f.split("/").pop())).toEqual(["aibrix-dependency-v0.7.0.yaml", "aibrix-core-crds-v0.7.0.yaml", "aibrix-core-v0.7.0.yaml"]);
+    expect(aibrixReleaseFiles("v0.3.0").map((f) => f.name)).toEqual(["aibrix-dependency-v0.3.0.yaml", "aibrix-core-v0.3.0.yaml"]);
+    expect(aibrixReleaseFiles("v0.7.0").map((f) => f.name)).toEqual(["aibrix-dependency-v0.7.0.yaml", "aibrix-core-crds-v0.7.0.yaml", "aibrix-core-v0.7.0.yaml"]);
     expect(() => aibrixReleaseFiles("v9")).toThrow();
   });
 
   it.each(ROWS)("%s plans the release files in order, server-side applied, and points the benchmark at the Envoy data plane", async (stack) => {
     const p = await plan(stack);
-    expect(p.remote).toEqual(aibrixReleaseFiles("v0.3.0"));
-    const release = p.resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigFile");
+    expect(p.remote).toEqual([]);
+    const release = p.resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
     expect(release.map((r) => r.name)).toEqual(["servelab-serving-release-0", "servelab-serving-release-1"]);
+    const registry = p.plan.config.cluster.imageRegistry;
+    expect(release.map((r) => r.inputs.yaml)).toEqual(aibrixReleaseFiles("v0.3.0", registry).map((f) => jsonStream(f.objs)));
     // Server-side apply is the provider default; nothing may turn it off (client-side apply fails on the CRDs).
     for (const provider of p.resources.filter((r) => r.type === "pulumi:providers:kubernetes")) {
       expect(String((provider.inputs as any).enableServerSideApply ?? "true")).toBe("true");
@@ -75,7 +75,9 @@ describe("AIBrix control plane", () => {
     doc.config["servelab:router"] = { kind: "aibrix", version: "v0.7.0", routing: "power-of-two", exposeGateway: true };
     writeFileSync(stackFilePath("aibrix_v070", dir), stringify(doc));
     const p = await planStack("aibrix_v070", dir);
-    expect(p.remote.map((f) => f.split("/").pop())).toEqual(["aibrix-dependency-v0.7.0.yaml", "aibrix-core-crds-v0.7.0.yaml", "aibrix-core-v0.7.0.yaml"]);
+    expect(p.remote).toEqual([]);
+    const release = p.resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
+    expect(release.map((r) => r.inputs.yaml)).toEqual(aibrixReleaseFiles("v0.7.0").map((f) => jsonStream(f.objs)));
     const all = parseAllDocuments(p.manifests).map((d) => d.toJS());
     expect(all.some((d) => d.kind === "EnvoyProxy")).toBe(false);
     expect(envOf(find(all, "Deployment", "aibrix-gateway-plugins").spec.template.spec.containers[0])).toEqual({ ROUTING_ALGORITHM: "power-of-two" });

@@ -40,3 +40,26 @@ export function withRegistry(image: string, prefix: string | undefined): string 
 
 /** Pattern of an accepted prefix: a registry host (optional port), then optional path segments. */
 export const IMAGE_REGISTRY_PATTERN = /^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*\/?$/;
+
+/**
+ * A Kubernetes object with every `image` string (containers, init containers, and image fields inside
+ * custom resources such as an EnvoyProxy's pod patch) pulled through `prefix`. CustomResourceDefinitions are
+ * returned as they are: their `image` keys name schema properties, not images. Returns the object itself
+ * when nothing changes; never mutates it.
+ */
+export function objectWithRegistry<T>(obj: T, prefix: string | undefined): T {
+  if (!prefix || (obj as { kind?: unknown })?.kind === "CustomResourceDefinition") return obj;
+  const visit = (value: unknown, key: string): unknown => {
+    if (key === "image" && typeof value === "string") return withRegistry(value, prefix);
+    if (Array.isArray(value)) {
+      const items = value.map((v) => visit(v, ""));
+      return items.some((v, i) => v !== value[i]) ? items : value;
+    }
+    if (value && typeof value === "object") {
+      const entries = Object.entries(value).map(([k, v]) => [k, visit(v, k)] as const);
+      return entries.some(([k, v]) => v !== (value as Record<string, unknown>)[k]) ? Object.fromEntries(entries) : value;
+    }
+    return value;
+  };
+  return visit(obj, "") as T;
+}

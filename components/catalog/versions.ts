@@ -98,22 +98,6 @@ export const LLMD = {
   inferencePoolCrds: "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/v1.5.0/v1-manifests.yaml",
 } as const;
 
-export const AIBRIX_RELEASES = {
-  "v0.3.0": {
-    files: [
-      "https://github.com/vllm-project/aibrix/releases/download/v0.3.0/aibrix-dependency-v0.3.0.yaml",
-      "https://github.com/vllm-project/aibrix/releases/download/v0.3.0/aibrix-core-v0.3.0.yaml",
-    ],
-  },
-  "v0.7.0": {
-    files: [
-      "https://github.com/vllm-project/aibrix/releases/download/v0.7.0/aibrix-dependency-v0.7.0.yaml",
-      "https://github.com/vllm-project/aibrix/releases/download/v0.7.0/aibrix-core-crds-v0.7.0.yaml",
-      "https://github.com/vllm-project/aibrix/releases/download/v0.7.0/aibrix-core-v0.7.0.yaml",
-    ],
-  },
-} as const;
-
 /**
  * production-stack's multi-round-qa benchmark, carried in benchmarks/vendor/production-stack/ and shipped in the
  * benchmark Job's scripts ConfigMap, from the commit
@@ -139,8 +123,8 @@ export function rawGithubUrl(repo: string, commit: string, path: string): string
 
 /**
  * The AIBrix release objects servelab addresses by name (same in vllm-project/aibrix v0.3.0
- * and v0.7.0: config/ and pkg/plugins/gateway/types.go). The release files (AIBRIX_RELEASES) are applied as published, so their images (aibrix/*,
- * envoyproxy/*, redis, busybox on Docker Hub) cannot be rewritten by an image-registry prefix.
+ * and v0.7.0: config/ and pkg/plugins/gateway/types.go). The release files of both are carried as derived
+ * objects (components/serving/aibrix-release/, which names the published files), images through cluster.imageRegistry.
  */
 export const AIBRIX = {
   /** Envoy data plane Envoy Gateway creates for Gateway aibrix-system/aibrix-eg (the hash is EG's of that name). */

@@ -1,4 +1,5 @@
 /** Turns the recorded resources of one stack into the offline plan's files (README.md §Quick start lists them). */
+import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import { ExperimentConfig } from "../config/schema";
 import { ClusterFacts } from "../cluster/facts";
@@ -61,6 +62,37 @@ export function remoteManifests(resources: RecordedResource[]): string[] {
   return resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigFile").map((r) => String((r.inputs as { file?: string }).file));
 }
 
+/** Every `image` string an object names, in order of appearance. */
+export function imagesOf(value: unknown, key = "", out: string[] = []): string[] {
+  if (key === "image" && typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => imagesOf(v, "", out));
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) imagesOf(v, k, out);
+  return out;
+}
+
+/** The objects of a ConfigGroup given as a JSON stream (one object per line, as AibrixStack writes them). */
+export function configGroupObjects(inputs: Record<string, unknown>): Record<string, unknown>[] {
+  return String(inputs.yaml).split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/**
+ * A resource's inputs as plan.json shows them. A ConfigGroup's objects (AIBrix's release: megabytes of CRDs)
+ * become a summary: each object's kind and name, the images they pull, and the sha256 of the objects as applied.
+ */
+export function planInputs(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (type !== "kubernetes:yaml/v2:ConfigGroup" || typeof inputs.yaml !== "string") return inputs;
+  const objs = configGroupObjects(inputs) as Array<{ kind?: string; metadata?: { name?: string; namespace?: string } }>;
+  return {
+    ...inputs,
+    yaml: {
+      count: objs.length,
+      sha256: createHash("sha256").update(JSON.stringify(objs)).digest("hex"),
+      objects: objs.map((o) => `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`),
+      images: [...new Set(objs.filter((o) => o.kind !== "CustomResourceDefinition").flatMap((o) => imagesOf(o)))].sort(),
+    },
+  };
+}
+
 export function buildPlan(
   stack: string,
   config: ExperimentConfig,
@@ -73,7 +105,7 @@ export function buildPlan(
   return {
     stack,
     config,
-    resources: resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs })),
+    resources: resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs: planInputs(type, inputs) })),
     gpus: { type: facts.gpu.type, perNode: facts.gpu.perNode, nodes: facts.gpu.nodes, total: facts.gpu.total },
     estimate,
     outputs,

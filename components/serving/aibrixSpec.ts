@@ -4,10 +4,11 @@
  * objects. Facts: vllm-project/aibrix@v0.3.0 (release files,
  * docs/source/getting_started/installation, pkg/plugins/gateway).
  */
-import { withRegistry } from "../catalog/imageRegistry";
+import { objectWithRegistry, withRegistry } from "../catalog/imageRegistry";
+import { AIBRIX_RELEASE_DERIVATION, carriedReleaseObjects } from "./aibrix-release/sources";
 import { createHash } from "node:crypto";
 import { ROUTERS } from "../catalog/routers";
-import { AIBRIX, AIBRIX_RELEASES } from "../catalog/versions";
+import { AIBRIX } from "../catalog/versions";
 import { ClusterFacts, ConfigRule } from "../cluster/facts";
 import { ConfigProblem } from "../config/problems";
 import { ExperimentConfig, RouterConfig } from "../config/schema";
@@ -16,21 +17,32 @@ import { EngineManifestInput } from "../engine/manifests";
 import { servedModelName } from "../engine/sizing";
 import { aibrixEngineMemory, aibrixKvEngine, isAibrixKvTier } from "../kvcache/aibrixKvCache";
 
-export type AibrixVersion = keyof typeof AIBRIX_RELEASES;
-export const AIBRIX_VERSIONS = Object.keys(AIBRIX_RELEASES) as AibrixVersion[];
+export type AibrixVersion = keyof typeof AIBRIX_RELEASE_DERIVATION;
+export const AIBRIX_VERSIONS = Object.keys(AIBRIX_RELEASE_DERIVATION) as AibrixVersion[];
 
 export function aibrixVersion(router: Pick<RouterConfig, "version">): string {
   return router.version ?? ROUTERS.aibrix.defaultVersion!;
 }
 
+/** One release file to apply: its objects, carried as derived data (aibrix-release/), images rewritten. */
+export interface AibrixReleaseFile {
+  /** The published file it stands for, e.g. aibrix-core-v0.3.0.yaml. */
+  name: string;
+  objs: readonly Record<string, unknown>[];
+}
+
 /**
- * Release manifests in apply order. v0.3.0: dependency (Envoy Gateway, KubeRay CRDs), then core (AIBrix
- * CRDs, controllers, gateway). v0.7.0 ships the AIBrix CRDs as a third file between the two.
+ * Release files in apply order, with every image pulled through `imageRegistry`. v0.3.0: dependency (Envoy
+ * Gateway, KubeRay CRDs), then core (AIBrix CRDs, controllers, gateway). v0.7.0 ships the AIBrix CRDs as a
+ * third file between the two.
  */
-export function aibrixReleaseFiles(version: string): readonly string[] {
-  const release = AIBRIX_RELEASES[version as AibrixVersion];
-  if (!release) throw new Error(`servelab: no AIBrix release ${version} (checkRules should have refused it)`);
-  return release.files;
+export function aibrixReleaseFiles(version: string, imageRegistry?: string): AibrixReleaseFile[] {
+  const carried = AIBRIX_RELEASE_DERIVATION[version as AibrixVersion];
+  if (!carried) throw new Error(`servelab: no AIBrix release ${version} (checkRules should have refused it)`);
+  return carried.files.map((f) => ({
+    name: f.published.slice(f.published.lastIndexOf("/") + 1),
+    objs: carriedReleaseObjects(f.file).map((o) => objectWithRegistry(o, imageRegistry)),
+  }));
 }
 
 /** In-cluster OpenAI base URL of the Envoy data plane (the regression's client URL). */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { VllmDeployment } from "../engine/vllmDeployment";
 import { KVCACHE_RESOURCE_OPTIONS, infinistoreKvCacheManifest } from "../kvcache/aibrixKvCache";
 import {
-  AIBRIX_BASE_URL, aibrixEngineInput, aibrixEnvoyProxyClusterIp, aibrixSystemNamespace, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles, aibrixVersion,
+  AIBRIX_BASE_URL, AibrixReleaseFile, aibrixEngineInput, aibrixEnvoyProxyClusterIp, aibrixSystemNamespace, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles, aibrixVersion,
 } from "./aibrixSpec";
 import { ServingArgs, ServingStack } from "./types";
 
@@ -15,12 +15,15 @@ import { ServingArgs, ServingStack } from "./types";
  *
  * The release files are applied by server-side apply (the @pulumi/kubernetes v4 provider default, which
  * servelab's providers keep): client-side apply fails on their large CRDs (vllm-project/aibrix#1151).
+ * The files are carried as objects (aibrix-release/) and each is applied as a ConfigGroup with every image
+ * already pulled through cluster.imageRegistry: transforms would do the same on the provider's side, but
+ * cannot be exercised under the SDK's mocks, so the plan would not show the images a cluster pulls.
  */
 export class AibrixStack extends pulumi.ComponentResource implements ServingStack {
   public readonly baseUrl: pulumi.Output<string>;
   public readonly servedModel: pulumi.Output<string>;
   public readonly ready: pulumi.Resource[];
-  public readonly release: k8s.yaml.v2.ConfigFile[];
+  public readonly release: k8s.yaml.v2.ConfigGroup[];
   public readonly engines: VllmDeployment;
   public readonly gatewayPatch?: k8s.apps.v1.DeploymentPatch;
   public readonly kvCache?: k8s.apiextensions.CustomResource;
@@ -42,8 +45,8 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
     const onRelease = { parent: this, provider: releaseProvider };
 
     // Each file after the previous one: the core needs the dependency's Envoy Gateway and CRDs.
-    const [dependencyFile, ...coreFiles] = aibrixReleaseFiles(aibrixVersion(config.router));
-    const dependency = new k8s.yaml.v2.ConfigFile(`${name}-release-0`, { file: dependencyFile }, onRelease);
+    const [dependencyFile, ...coreFiles] = aibrixReleaseFiles(aibrixVersion(config.router), config.cluster.imageRegistry);
+    const dependency = applyReleaseFile(`${name}-release-0`, dependencyFile, onRelease);
     // Envoy Gateway makes the Gateway's data-plane Service from this EnvoyProxy the moment the core file
     // creates the Gateway, so ClusterIP must be in place first: the release's default is a public LoadBalancer.
     const beforeCore: pulumi.Resource[] = [];
@@ -55,14 +58,8 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
     }
     this.release = [dependency];
     coreFiles.forEach((file, i) => {
-      this.release.push(new k8s.yaml.v2.ConfigFile(`${name}-release-${i + 1}`, { file }, { ...onRelease, dependsOn: [this.release[i], ...beforeCore] }));
+      this.release.push(applyReleaseFile(`${name}-release-${i + 1}`, file, { ...onRelease, dependsOn: [this.release[i], ...beforeCore] }));
     });
-    if (config.cluster.imageRegistry) {
-      pulumi.log.warn(
-        `cluster.imageRegistry (${config.cluster.imageRegistry}) applies to the engines and the KV cache, not to the images inside AIBrix's release files (Envoy Gateway, gateway plugins, controller, the release's Redis), which are applied from their URLs as published and pulled from Docker Hub`,
-        this,
-      );
-    }
     const afterRelease = { parent: this, dependsOn: this.release };
     const ready: pulumi.Resource[] = [...this.release];
     const gatewayEnv = aibrixGatewayEnv(config.router);
@@ -92,4 +89,23 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
     this.ready = ready;
     this.registerOutputs({ baseUrl: this.baseUrl, servedModel: this.servedModel });
   }
+}
+
+/**
+ * The objects as one JSON object per line, which the provider's decoder reads as a JSON stream
+ * (k8s.io/apimachinery yaml.NewYAMLOrJSONDecoder, pulumi/pulumi-kubernetes provider/pkg/provider/yaml/v2/yaml.go).
+ * One string instead of `objs`: the SDK serializes an object tree value by value, which costs seconds for
+ * the release's megabytes of CRDs on every preview and plan.
+ */
+export function jsonStream(objs: readonly object[]): string {
+  return objs.map((o) => JSON.stringify(o)).join("\n");
+}
+
+/**
+ * One release file as a ConfigGroup: the same yaml/v2 apply as the ConfigFile servelab used for the release
+ * URLs (CRDs first, server-side, through the upserting provider). The alias keeps a stack that applied the
+ * release from its URL (a ConfigFile of the same name) from replacing the release's objects.
+ */
+function applyReleaseFile(name: string, file: AibrixReleaseFile, opts: pulumi.ComponentResourceOptions): k8s.yaml.v2.ConfigGroup {
+  return new k8s.yaml.v2.ConfigGroup(name, { yaml: jsonStream(file.objs) }, { ...opts, aliases: [{ type: "kubernetes:yaml/v2:ConfigFile" }] });
 }
