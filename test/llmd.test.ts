@@ -182,10 +182,10 @@ describe("llm-d config errors", () => {
     expect(problems((raw) => (raw.router.routing = "session")).join("\n")).toContain('"session" is not a routing mode of llm-d');
   });
 
-  it("refuses precise prefix-cache routing on the row's vLLM v0.8.5, which publishes no KV events (test/llmdPrecise.test.ts has the rest)", () => {
+  it("refuses precise prefix-cache routing on the row's vLLM v0.8.5 (test/llmdPrecise.test.ts has the rest)", () => {
     const out = problems((raw) => (raw.router.routing = "precise-prefix-cache"));
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^servelab:router\.routing: "precise-prefix-cache" needs engines that publish KV-cache events .*vllm\/vllm-openai:v0\.8\.5 \(vLLM 0\.8\.5\) has no --kv-events-config/);
+    expect(out[0]).toMatch(/^servelab:router\.routing: "precise-prefix-cache" needs engines that publish KV-cache events .*vllm\/vllm-openai:v0\.8\.5 \(vLLM 0\.8\.5\) is older than v0\.10\.2/);
   });
 
   it("refuses KV-aware scoring on an image whose vLLM version (so metric name) servelab cannot tell; random needs no metric", () => {

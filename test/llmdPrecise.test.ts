@@ -154,10 +154,12 @@ describe("refusals of the precise mode", () => {
       expect(out[0]).toMatch(/^servelab:router\.routing: "precise-prefix-cache" needs engines that publish KV-cache events .*; use prefix-cache/);
       return out[0];
     };
-    expect(only((raw) => (raw.engine.image = "vllm/vllm-openai:v0.8.5"))).toContain("vllm/vllm-openai:v0.8.5 (vLLM 0.8.5) has no --kv-events-config servelab can render: KV-cache events are read from vLLM v0.10.2 on");
+    expect(only((raw) => (raw.engine.image = "vllm/vllm-openai:v0.8.5"))).toContain("vllm/vllm-openai:v0.8.5 (vLLM 0.8.5) is older than v0.10.2, the first release whose --kv-events-config (KVEventsConfig) servelab has checked and renders");
     expect(only((raw) => (raw.engine.image = "aibrix/vllm-openai:aibrix-kvcache-v0.8.5-20250520"))).toContain("is not an upstream vllm/vllm-openai:vX.Y.Z image");
     expect(only((raw) => (raw.engine.env.VLLM_USE_V1 = "0"))).toContain("V0 engine (engine.env.VLLM_USE_V1 is 0), which publishes no KV-cache events");
     expect(only((raw) => (raw.engine.prefixCaching = false))).toContain("engine.prefixCaching is false");
+    // A registry-qualified upstream image is still that release.
+    expect(problems((raw) => (raw.engine.image = "docker.io/vllm/vllm-openai:v0.10.2"))).toEqual([]);
   });
 
   it("refuses llmd_8b_l4's fp8 KV cache on L4, where v0.10.2 may fall back to V0", () => {

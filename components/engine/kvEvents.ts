@@ -13,8 +13,10 @@
  *   hashes, the parent hash, the blocks' token_ids and block_size.
  * - vllm/v1/core/block_pool.py: the V1 engine's BlockPool records BlockStored in cache_full_blocks and BlockRemoved
  *   on eviction, i.e. only for prefix-cached blocks; V0 has no publisher. So: V1 engine and prefix caching on.
- * - The oldest release servelab has read KVEventsConfig in is v0.10.2; v0.8.5 predates the feature
- *   (vllm-project/vllm#16750, which Dynamo's vLLM V1 integration of 2025-05-23 built on; v0.8.5 is of 2025-04-28).
+ * - The oldest release servelab has read KVEventsConfig in is v0.10.2, so it renders the flag from there on. The
+ *   feature came with vllm-project/vllm#16750 (spring 2025; Dynamo's vLLM V1 integration of 2025-05-23 built on it);
+ *   whether v0.8.5 (2025-04-28) has it was not established here, and v0.8.5's `--kv-events-config`, if any, would
+ *   predate the fields above being checked.
  */
 import { ExperimentConfig } from "../config/schema";
 import { vllmEngineGeneration } from "./chunkedPrefillOff";
@@ -57,9 +59,10 @@ export function kvEventsGap(config: Pick<ExperimentConfig, "engine" | "kvCache" 
     return `${engine.image} is not an upstream vllm/vllm-openai:vX.Y.Z image, so servelab cannot tell whether it has ${KV_EVENTS_FLAG} (vLLM V1 from v${KV_EVENTS_MIN_VLLM.join(".")})`;
   }
   if (!versionAtLeast(version, KV_EVENTS_MIN_VLLM)) {
-    return `${engine.image} (vLLM ${version.join(".")}) has no ${KV_EVENTS_FLAG} servelab can render: KV-cache events are read from vLLM v${KV_EVENTS_MIN_VLLM.join(".")} on`;
+    return `${engine.image} (vLLM ${version.join(".")}) is older than v${KV_EVENTS_MIN_VLLM.join(".")}, the first release whose ${KV_EVENTS_FLAG} (KVEventsConfig) servelab has checked and renders`;
   }
-  if (vllmEngineGeneration(config) !== "v1") {
+  // From v0.8 on V1 is the default, so with the version known only an explicit V0 choice (or a V0-only tier) remains.
+  if (vllmEngineGeneration(config) === "v0") {
     return `the engine runs vLLM's V0 engine (${engine.env.VLLM_USE_V1 === "0" ? "engine.env.VLLM_USE_V1 is 0" : `kvCache.tier ${config.kvCache.tier}`}), which publishes no KV-cache events (only V1's block pool does)`;
   }
   if (!engine.prefixCaching) {
