@@ -17,6 +17,7 @@ import { planStack } from "../components/plan/planStack";
 import { isGatedRepo, llmdTokenProblems } from "../components/serving/llmdRules";
 import { LLMD_KV_EVENTS_PORT, LLMD_TOKENIZER_PORT, engineBlockSize, llmdEngineInput, llmdKvEventsPublisher, renderLlmdValues } from "../components/serving/llmdSpec";
 import { parseExperimentConfig } from "../components/validate";
+import { testDataJson } from "./data/sources";
 import { configProblems, rawStackValues } from "./helpers/configs";
 import { validateK8sObject } from "./helpers/k8sSchema";
 import { LLMD_VALUES_SCHEMA } from "./llmdValuesSchema";
@@ -92,6 +93,19 @@ describe("the engines publish what the endpoint picker subscribes to", () => {
 });
 
 describe("the EPP configuration and the tokenizer sidecar", () => {
+  it("is upstream's deploy/config/epp-precise-prefix-cache-config.yaml without its decode-filter and the handler the loader adds", () => {
+    const upstream = testDataJson("upstream/llm-d-router-v0.10.0/epp-precise-prefix-cache-config.json");
+    const ours = eppConfig(renderLlmdValues({ config: precise(), systemPlacement: SYSTEM }));
+    // decode-filter keeps pods labelled for decode (or unlabelled) in P/D pools: servelab's pools have no roles.
+    // single-profile-handler: pkg/epp/config/loader/defaults.go adds it to a one-profile file that names none.
+    const dropped = ["decode-filter", "single-profile-handler"];
+    expect(ours.schedulingProfiles).toEqual(upstream.schedulingProfiles.map((p: any) => ({ ...p, plugins: p.plugins.filter((x: any) => !dropped.includes(x.pluginRef)) })));
+    expect(ours.plugins.map((p: any) => p.type).sort()).toEqual(upstream.plugins.map((p: any) => p.type).filter((t: string) => !dropped.includes(t)).sort());
+    expect(ours.dataLayer).toEqual(upstream.dataLayer);
+    expect(plugin(ours, "prefix-cache-scorer").parameters).toEqual(plugin(upstream, "prefix-cache-scorer").parameters);
+    expect(Object.keys(plugin(ours, "token-producer").parameters)).toEqual(Object.keys(plugin(upstream, "token-producer").parameters));
+  });
+
   it("upstream's precise profile, every plugin it refers to declared, the producer fed by endpoint notifications", () => {
     const cfg = eppConfig(renderLlmdValues({ config: precise(), systemPlacement: SYSTEM }));
     expect(cfg.schedulingProfiles[0].plugins).toEqual([
