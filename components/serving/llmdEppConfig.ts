@@ -38,8 +38,6 @@ export interface VllmMetricNames {
   kvUsage: string;
 }
 
-export { vllmImageVersion };
-
 /**
  * The metric names the EPP must read for this engine image, or undefined when the image is not an upstream vLLM
  * release servelab can date.
