@@ -67,7 +67,7 @@ export const LLMD_KV_EVENTS_PORT = 5557;
 export const LLMD_KV_TOPIC_FILTER = "kv@";
 /** The tokenizer sidecar's loopback port (routerlib values.yaml router.tokenizer.port). */
 export const LLMD_TOKENIZER_PORT = 8000;
-/** vLLM's KV block size on CUDA when no --block-size is given (its CUDA platform's default). */
+/** vLLM's KV block size on GPUs when no --block-size is given (check_and_update_config in vllm/platforms/cuda.py, rocm.py). */
 export const VLLM_DEFAULT_BLOCK_SIZE = 16;
 
 /**
