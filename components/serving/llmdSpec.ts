@@ -136,11 +136,7 @@ export interface LlmdValuesInput {
  * `env` is always set: the chart's default refers to a Secret `llm-d-hf-token` that servelab does not create.
  */
 export function llmdTokenizerValues(config: ExperimentConfig, hfTokenSecret?: pulumi.Input<string>): Record<string, unknown> {
-  const registry = config.cluster.imageRegistry;
-  const t = LLMD.tokenizerImage;
-  const image = registry
-    ? { registry: registry.replace(/\/+$/, ""), repository: imagePath(`${t.registry}/${t.repository}`), tag: t.tag }
-    : { registry: t.registry, repository: t.repository, tag: t.tag };
+  const image = chartImage(LLMD.tokenizerImage, config.cluster.imageRegistry);
   const env: Record<string, unknown>[] = [];
   if (hfTokenSecret) env.push({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: hfTokenSecret, key: "token" } } });
   for (const [name, value] of Object.entries(weightsEnv(config.model))) env.push({ name, value });
@@ -154,17 +150,21 @@ export function llmdTokenizerValues(config: ExperimentConfig, hfTokenSecret?: pu
   };
 }
 
+type ChartImage = { registry: string; repository: string; tag: string };
+
+/** The chart writes <registry>/<repository>:<tag>; a mirror keeps the repository path (catalog/imageRegistry.ts). */
+function chartImage(image: ChartImage, mirror: string | undefined): ChartImage {
+  if (!mirror) return { registry: image.registry, repository: image.repository, tag: image.tag };
+  return { registry: mirror.replace(/\/+$/, ""), repository: imagePath(`${image.registry}/${image.repository}`), tag: image.tag };
+}
+
 /** Values for llm-d-router-standalone v0.10.0: only the keys servelab sets (test/llmdValuesSchema.ts lists them). */
 export function renderLlmdValues({ config, systemPlacement, hfTokenSecret }: LlmdValuesInput): Record<string, unknown> {
   const routing = llmdRouting(config);
   const precise = routing === "precise-prefix-cache";
   const file = llmdEppConfigFile(routing);
   const registry = config.cluster.imageRegistry;
-  const epp = LLMD.eppImage;
-  // The chart writes <registry>/<repository>:<tag>; a mirror keeps the repository path (catalog/imageRegistry.ts).
-  const eppImage = registry
-    ? { registry: registry.replace(/\/+$/, ""), repository: imagePath(`${epp.registry}/${epp.repository}`), tag: epp.tag }
-    : { registry: epp.registry, repository: epp.repository, tag: epp.tag };
+  const eppImage = chartImage(LLMD.eppImage, registry);
   const tolerations = systemPlacement.tolerations;
   return {
     router: {
