@@ -7,7 +7,8 @@ import { LLMD } from "../components/catalog/versions";
 import { ExperimentConfig } from "../components/config/schema";
 import { planStack } from "../components/plan/planStack";
 import { enginePods } from "../components/serving/enginePods";
-import { LLMD_ROUTING_MODES, llmdEppConfig, llmdEppConfigObject, llmdMetricNames, vllmImageVersion } from "../components/serving/llmdEppConfig";
+import { vllmImageVersion } from "../components/engine/vllmVersion";
+import { LLMD_ROUTING_MODES, llmdEppConfig, llmdEppConfigObject, llmdMetricNames } from "../components/serving/llmdEppConfig";
 import { LLMD_RELEASE, llmdBaseUrl, llmdInferencePool, llmdPoolLabels, nodeAffinityFor, renderLlmdValues } from "../components/serving/llmdSpec";
 import { parseExperimentConfig } from "../components/validate";
 import { testDataJson } from "./data/sources";
@@ -182,10 +183,10 @@ describe("llm-d config errors", () => {
     expect(problems((raw) => (raw.router.routing = "session")).join("\n")).toContain('"session" is not a routing mode of llm-d');
   });
 
-  it("refuses precise prefix-cache routing on engines that publish no KV events", () => {
+  it("refuses precise prefix-cache routing on the row's vLLM v0.8.5 (test/llmdPrecise.test.ts has the rest)", () => {
     const out = problems((raw) => (raw.router.routing = "precise-prefix-cache"));
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^servelab:router\.routing: "precise-prefix-cache" needs engines that publish KV-cache events .*vllm\/vllm-openai:v0\.8\.5\) publish no KV events/);
+    expect(out[0]).toMatch(/^servelab:router\.routing: "precise-prefix-cache" needs engines that publish KV-cache events .*vllm\/vllm-openai:v0\.8\.5 \(vLLM 0\.8\.5\) is older than v0\.10\.2/);
   });
 
   it("refuses KV-aware scoring on an image whose vLLM version (so metric name) servelab cannot tell; random needs no metric", () => {

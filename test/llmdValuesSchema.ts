@@ -71,6 +71,44 @@ export const LLMD_VALUES_SCHEMA = {
             pluginsCustomConfig: { type: "object", minProperties: 1, maxProperties: 1, additionalProperties: { type: "string" } },
           },
         },
+        // The precise mode's `vllm launch render` sidecar (routerlib values.yaml `tokenizer`, templates/_deployment.yaml).
+        tokenizer: {
+          type: "object",
+          additionalProperties: false,
+          required: ["enabled", "modelName", "image", "port", "env", "resources"],
+          properties: {
+            enabled: { const: true },
+            // The chart fails the render without it (templates/_helpers.tpl llm-d-router.validations.epp.tokenizer).
+            modelName: { type: "string", minLength: 1 },
+            image: {
+              type: "object",
+              additionalProperties: false,
+              required: ["registry", "repository", "tag", "pullPolicy"],
+              properties: { registry: { type: "string" }, repository: { type: "string" }, tag: { type: "string", pattern: "^v[0-9]+\\.[0-9]+\\.[0-9]+$" }, pullPolicy: { const: "IfNotPresent" } },
+            },
+            port: { type: "integer", minimum: 1, maximum: 65535 },
+            // Always set: the chart's default reads a Secret `llm-d-hf-token` servelab does not create.
+            env: {
+              type: "array",
+              items: {
+                type: "object",
+                additionalProperties: false,
+                required: ["name"],
+                properties: {
+                  name: { type: "string" },
+                  value: { type: "string" },
+                  valueFrom: {
+                    type: "object",
+                    additionalProperties: false,
+                    required: ["secretKeyRef"],
+                    properties: { secretKeyRef: { type: "object", additionalProperties: false, required: ["name", "key"], properties: { name: { not: { const: "llm-d-hf-token" } }, key: { const: "token" } } } },
+                  },
+                },
+              },
+            },
+            resources,
+          },
+        },
         proxy: {
           type: "object",
           additionalProperties: false,

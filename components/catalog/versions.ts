@@ -94,6 +94,11 @@ export const LLMD = {
   eppImage: { registry: "ghcr.io/llm-d", repository: "llm-d-router-endpoint-picker", tag: "v0.10.0" },
   /** The chart's Envoy sidecar (routerlib values: router.proxy.presets.envoy.image at v0.10.0); set only to mirror it. */
   envoyImage: "docker.io/envoyproxy/envoy:distroless-v1.33.2",
+  /**
+   * The tokenizer sidecar of the precise prefix-cache mode (routerlib values.yaml router.tokenizer.image at v0.10.0):
+   * vLLM's CPU image, which has `vllm launch render`. Set explicitly so the pin is visible and mirrorable.
+   */
+  tokenizerImage: { registry: "docker.io", repository: "vllm/vllm-openai-cpu", tag: "v0.19.1" },
   gaieVersion: "v1.5.0",
   inferencePoolCrds: "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/v1.5.0/v1-manifests.yaml",
 } as const;

@@ -6,7 +6,7 @@ import { ClusterFacts } from "../cluster/facts";
 import { Placement } from "../cluster/types";
 import { EngineManifestInput } from "./manifests";
 import { engineResources, modelSizeGb, startupBudgetMinutes } from "./sizing";
-import { renderVllmSpec } from "./vllmArgs";
+import { renderVllmSpec, VllmSpecOptions } from "./vllmArgs";
 import { weightsCopyContainer, weightsEnv, withLocalModel } from "./weights";
 
 export interface EngineContext {
@@ -24,9 +24,9 @@ export interface EngineNaming {
   extraLabels?: Record<string, string>;
 }
 
-export function engineManifestInput(ctx: EngineContext, naming: EngineNaming): EngineManifestInput {
+export function engineManifestInput(ctx: EngineContext, naming: EngineNaming, options: VllmSpecOptions = {}): EngineManifestInput {
   const { engine, model } = ctx.config;
-  const rendered = renderVllmSpec(model, engine);
+  const rendered = renderVllmSpec(model, engine, options);
   const region = ctx.config.cluster.provider === "vke" ? ctx.config.cluster.region : undefined;
   const copy = weightsCopyContainer(model, ctx.config.cluster.imageRegistry, region);
   return {

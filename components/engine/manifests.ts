@@ -48,6 +48,7 @@ export function engineSelector(input: Pick<EngineManifestInput, "name">): Record
 function envList(input: EngineManifestInput): EnvVar[] {
   const env: EnvVar[] = [{ name: "HF_HOME", value: HF_HOME }];
   if (input.hfTokenSecret) env.push({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: input.hfTokenSecret, key: "token" } } });
+  for (const [name, fieldPath] of Object.entries(input.spec.fieldEnv ?? {})) env.push({ name, valueFrom: { fieldRef: { fieldPath } } });
   for (const [name, value] of Object.entries(input.spec.env)) env.push({ name, value });
   return env;
 }
@@ -100,7 +101,7 @@ export function engineDeployment(input: EngineManifestInput): DeploymentArgs {
               ...(input.command ? { command: input.command } : {}),
               args: input.spec.args,
               env: envList(input),
-              ports: [{ name: "http", containerPort: input.spec.port }],
+              ports: [{ name: "http", containerPort: input.spec.port }, ...(input.spec.extraPorts ?? []).map((p) => ({ name: p.name, containerPort: p.port }))],
               resources: { requests, limits },
               volumeMounts: mounts,
               ...(input.capabilities?.length ? { securityContext: { capabilities: { add: input.capabilities } } } : {}),

@@ -3,6 +3,7 @@
  * config. Every router renders engines from this (pure, no Pulumi).
  */
 import { EngineConfig, ModelConfig } from "../config/schema";
+import { KvEventsPublisher, POD_IP_ENV, kvEventsArgs } from "./kvEvents";
 import { hfRepo, servedModelName } from "./sizing";
 
 export const VLLM_PORT = 8000;
@@ -41,8 +42,18 @@ export function flagName(arg: string): string | undefined {
 export interface VllmSpec {
   args: string[];
   env: Record<string, string>;
+  /** Env vars from the pod's own fields (downward API): name -> fieldPath. Args may refer to them as $(NAME). */
+  fieldEnv?: Record<string, string>;
   servedModel: string;
   port: number;
+  /** Ports besides the API's that the engine listens on (e.g. its KV-events publisher). */
+  extraPorts?: { name: string; port: number }[];
+}
+
+/** What a router asks of the engines beyond the experiment's engine config. */
+export interface VllmSpecOptions {
+  /** Publish KV-cache events (kvEvents.ts); only routers that index them ask. */
+  kvEvents?: KvEventsPublisher;
 }
 
 /**
@@ -50,7 +61,7 @@ export interface VllmSpec {
  * `vllm serve` images and `python -m vllm.entrypoints.openai.api_server` images). Prefix caching and
  * the KV-cache dtype are always explicit so a plan shows exactly what ran.
  */
-export function renderVllmSpec(model: ModelConfig, engine: EngineConfig): VllmSpec {
+export function renderVllmSpec(model: ModelConfig, engine: EngineConfig, options: VllmSpecOptions = {}): VllmSpec {
   const servedModel = servedModelName(model);
   const args = [
     "--model", hfRepo(model),
@@ -70,6 +81,12 @@ export function renderVllmSpec(model: ModelConfig, engine: EngineConfig): VllmSp
   if (engine.maxNumBatchedTokens !== undefined) args.push("--max-num-batched-tokens", String(engine.maxNumBatchedTokens));
   if (engine.maxNumSeqs !== undefined) args.push("--max-num-seqs", String(engine.maxNumSeqs));
   if (engine.seed !== undefined) args.push("--seed", String(engine.seed));
+  if (options.kvEvents) args.push(...kvEventsArgs(options.kvEvents));
   args.push(...engine.extraArgs);
-  return { args, env: { ...engine.env }, servedModel, port: VLLM_PORT };
+  const spec: VllmSpec = { args, env: { ...engine.env }, servedModel, port: VLLM_PORT };
+  if (options.kvEvents) {
+    spec.fieldEnv = { [POD_IP_ENV]: "status.podIP" };
+    spec.extraPorts = [{ name: "kv-events", port: options.kvEvents.port }];
+  }
+  return spec;
 }

@@ -10,15 +10,21 @@
  * - `prefix-cache`: the chart's default-plugins.yaml profile: queue-scorer 2, kv-cache-utilization-scorer 2,
  *   prefix-cache-scorer 3 (approximate: the EPP's own index of the prefixes it routed, fed by the
  *   approx-prefix-cache-producer the loader adds by default), max-score-picker. Same as the loader's default config.
- * - `precise-prefix-cache`: deploy/config/epp-precise-prefix-cache-config.yaml (token-producer to a tokenizer
- *   sidecar, precise-prefix-cache-producer subscribed to every engine's KV-cache events). Refused by llmdRules.ts:
- *   servelab's engines do not publish KV events.
+ * - `precise-prefix-cache`: deploy/config/epp-precise-prefix-cache-config.yaml's profile (prefix-cache-scorer 2 fed
+ *   by the precise-prefix-cache-producer, kv-cache-utilization-scorer 1, queue-scorer 1, max-score-picker) without
+ *   its decode-filter (servelab's pools have no prefill/decode roles). The token-producer tokenizes each request in
+ *   the chart's `vllm launch render` sidecar on loopback (vllm backend, tokenizer/README.md); the producer subscribes
+ *   to every pool endpoint's KV-cache events (endpoint-notification-source -> its per-pod ZMQ subscriber dialing
+ *   tcp://<pod IP>:<socketPort>, topics filtered by "kv@": dataproducer/preciseprefixcache/extractor.go,
+ *   pkg/kvevents/pool.go DefaultConfig) and recomputes block keys from the events' tokens with its own block size.
+ *   The engines publish what it reads (llmdSpec.ts llmdKvEventsPublisher); llmdRules.ts refuses engines that cannot.
  *
  * Every mode states the metric names the EPP scrapes (core-metrics-extractor engineConfigs for the `vllm` engine,
  * the v0.10.0 way; the old --*-metric flags are refused by the EPP at v0.10.0, pkg/epp/server/options.go), so the
  * names follow the engine's vLLM version (llmdMetricNames).
  */
 import { stringify } from "yaml";
+import { vllmImageVersion } from "../engine/vllmVersion";
 
 export const LLMD_ROUTING_MODES = ["random", "load-aware", "prefix-cache", "precise-prefix-cache"] as const;
 export type LlmdRouting = (typeof LLMD_ROUTING_MODES)[number];
@@ -30,12 +36,6 @@ export interface VllmMetricNames {
   queued: string;
   running: string;
   kvUsage: string;
-}
-
-/** The vLLM version of an upstream vLLM image tag (`vllm/vllm-openai:v0.10.2`, any registry), or undefined. */
-export function vllmImageVersion(image: string): [number, number, number] | undefined {
-  const m = /(?:^|\/)vllm-openai:v?(\d+)\.(\d+)\.(\d+)$/.exec(image);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 
 /**
@@ -67,8 +67,52 @@ export function llmdEppConfigFile(routing: LlmdRouting): string {
 
 type Plugin = { type: string; name?: string; parameters?: Record<string, unknown> };
 type ProfilePlugin = { pluginRef: string; weight?: number };
+type DataSource = { pluginRef: string; extractors: { pluginRef: string }[] };
 
-function profile(routing: LlmdRouting): { plugins: Plugin[]; profile: ProfilePlugin[] } {
+/** What the precise mode's plugins must agree on with the engines and the tokenizer sidecar. */
+export interface LlmdPreciseInputs {
+  /** The model the render sidecar loads and the token-producer names in its requests (`vllm launch render <model>`). */
+  tokenizerModel: string;
+  /** The sidecar's loopback port (the chart's router.tokenizer.port). */
+  tokenizerPort: number;
+  /** The port every engine publishes its KV-cache events on. */
+  kvEventsPort: number;
+  /** Topic prefix the subscribers filter on; the engines' topics start with it. */
+  topicFilter: string;
+  /** Tokens a KV block holds in the engines, used for the EPP's own block keys too. */
+  blockSizeTokens: number;
+}
+
+const PRECISE_PRODUCER = "precise-prefix-cache-producer";
+
+function preciseProfile(p: LlmdPreciseInputs): { plugins: Plugin[]; profile: ProfilePlugin[]; sources: DataSource[] } {
+  return {
+    plugins: [
+      { type: "token-producer", parameters: { modelName: p.tokenizerModel, vllm: { url: `http://localhost:${p.tokenizerPort}` } } },
+      { type: "endpoint-notification-source" },
+      {
+        type: PRECISE_PRODUCER,
+        parameters: {
+          tokenProcessorConfig: { blockSizeTokens: p.blockSizeTokens },
+          kvEventsConfig: { topicFilter: p.topicFilter, discoverPods: true, podDiscoveryConfig: { socketPort: p.kvEventsPort } },
+        },
+      },
+      { type: "prefix-cache-scorer", parameters: { prefixMatchInfoProducerName: PRECISE_PRODUCER } },
+      { type: "kv-cache-utilization-scorer" },
+      { type: "queue-scorer" },
+      { type: "max-score-picker" },
+    ],
+    profile: [
+      { pluginRef: "prefix-cache-scorer", weight: 2 },
+      { pluginRef: "kv-cache-utilization-scorer", weight: 1 },
+      { pluginRef: "queue-scorer", weight: 1 },
+      { pluginRef: "max-score-picker" },
+    ],
+    sources: [{ pluginRef: "endpoint-notification-source", extractors: [{ pluginRef: PRECISE_PRODUCER }] }],
+  };
+}
+
+function profile(routing: LlmdRouting, precise?: LlmdPreciseInputs): { plugins: Plugin[]; profile: ProfilePlugin[]; sources?: DataSource[] } {
   switch (routing) {
     case "random":
       return { plugins: [{ type: "random-picker" }], profile: [{ pluginRef: "random-picker" }] };
@@ -88,13 +132,14 @@ function profile(routing: LlmdRouting): { plugins: Plugin[]; profile: ProfilePlu
         ],
       };
     case "precise-prefix-cache":
-      throw new Error("servelab: precise-prefix-cache needs engines that publish KV-cache events; llmdRules.ts refuses it");
+      if (!precise) throw new Error("servelab: precise-prefix-cache needs its engine and tokenizer inputs (llmdSpec.ts)");
+      return preciseProfile(precise);
   }
 }
 
-/** The EndpointPickerConfig object of a mode for an engine image. */
-export function llmdEppConfigObject(routing: LlmdRouting, engineImage: string): Record<string, unknown> {
-  const { plugins, profile: profilePlugins } = profile(routing);
+/** The EndpointPickerConfig object of a mode for an engine image (precise-prefix-cache also needs `precise`). */
+export function llmdEppConfigObject(routing: LlmdRouting, engineImage: string, precise?: LlmdPreciseInputs): Record<string, unknown> {
+  const { plugins, profile: profilePlugins, sources = [] } = profile(routing, precise);
   // Names for images servelab cannot date are only reachable under `random`, whose picking reads no metric.
   const names = llmdMetricNames(engineImage) ?? { queued: "vllm:num_requests_waiting", running: "vllm:num_requests_running", kvUsage: "vllm:kv_cache_usage_perc" };
   return {
@@ -119,12 +164,12 @@ export function llmdEppConfigObject(routing: LlmdRouting, engineImage: string): 
         },
       },
     ],
-    dataLayer: { sources: [{ pluginRef: "metrics-data-source", extractors: [{ pluginRef: "core-metrics-extractor" }] }] },
+    dataLayer: { sources: [{ pluginRef: "metrics-data-source", extractors: [{ pluginRef: "core-metrics-extractor" }] }, ...sources] },
     schedulingProfiles: [{ name: "default", plugins: profilePlugins }],
   };
 }
 
 /** The EndpointPickerConfig file text a mode runs. */
-export function llmdEppConfig(routing: LlmdRouting, engineImage: string): string {
-  return stringify(llmdEppConfigObject(routing, engineImage), { lineWidth: 0 });
+export function llmdEppConfig(routing: LlmdRouting, engineImage: string, precise?: LlmdPreciseInputs): string {
+  return stringify(llmdEppConfigObject(routing, engineImage, precise), { lineWidth: 0 });
 }

@@ -1,6 +1,12 @@
 /** Config rules of the llm-d router (pure): its pinned release, the precise mode's needs, the metric names load-aware scoring reads. */
+import { computeCapability } from "../catalog/gpus";
 import { LLMD } from "../catalog/versions";
 import { ConfigRule } from "../cluster/facts";
+import { ConfigProblem } from "../config/problems";
+import { ExperimentConfig } from "../config/schema";
+import { KV_EVENTS_FLAG, kvEventsGap } from "../engine/kvEvents";
+import { hfRepo } from "../engine/sizing";
+import { flagName } from "../engine/vllmArgs";
 import { KV_USAGE_MODES, LlmdRouting, llmdMetricNames } from "./llmdEppConfig";
 import { llmdRouting } from "./llmdSpec";
 
@@ -13,18 +19,34 @@ const version: ConfigRule = ({ router }, _facts, out) => {
 };
 
 /**
- * deploy/config/epp-precise-prefix-cache-config.yaml at v0.10.0 indexes every engine's KV-cache events (vLLM
- * --kv-events-config with a ZMQ publisher per pod, which the precise-prefix-cache-producer dials) and tokenizes each
- * request in a `vllm launch render` sidecar that needs the Hugging Face token for gated tokenizers.
+ * The precise mode needs engines that publish KV-cache events (engine/kvEvents.ts says which can) and a tokenizer
+ * sidecar that tokenizes exactly as the engines do: `vllm launch render <model>` loads the model's tokenizer from
+ * Hugging Face by repository name (llmdSpec.ts llmdTokenizerValues), so a tokenizer, revision or weights location
+ * the engine takes from elsewhere would make the sidecar's tokens differ from the engines'.
  */
-const precise: ConfigRule = (config, _facts, out) => {
+const precise: ConfigRule = (config, facts, out) => {
   if (config.router.kind !== "llm-d" || llmdRouting(config) !== "precise-prefix-cache") return;
-  out.push({
-    path: "servelab:router.routing",
-    message:
-      '"precise-prefix-cache" needs engines that publish KV-cache events (vLLM --kv-events-config with a ZMQ publisher per pod) and the EPP\'s tokenizer sidecar with the Hugging Face token; ' +
-      `servelab's vLLM engines (${config.engine.image}) publish no KV events, so the precise index would stay empty; use prefix-cache (the EPP's approximate prefix index), load-aware or random`,
-  });
+  const mode = '"precise-prefix-cache"';
+  const gap = kvEventsGap(config, computeCapability(facts.gpu.type));
+  if (gap) {
+    out.push({
+      path: "servelab:router.routing",
+      message: `${mode} needs engines that publish KV-cache events (vLLM ${KV_EVENTS_FLAG} with a ZMQ publisher per pod), and ${gap}; use prefix-cache (the EPP's approximate prefix index), load-aware or random`,
+    });
+  }
+  const { model, engine } = config;
+  if (model.weights?.from) {
+    out.push({ path: "servelab:model.weights.from", message: `${mode}: the EPP's tokenizer sidecar loads ${hfRepo(model)}'s tokenizer from Hugging Face (or model.weights.hfEndpoint), not from object storage; remove weights.from or use prefix-cache` });
+  }
+  if (model.tokenizer) {
+    out.push({ path: "servelab:model.tokenizer", message: `${mode}: the EPP's tokenizer sidecar (vllm launch render <model>) tokenizes with ${hfRepo(model)}'s own tokenizer, so its block keys would not match engines using ${model.tokenizer}; remove model.tokenizer or use prefix-cache` });
+  }
+  if (model.revision) {
+    out.push({ path: "servelab:model.revision", message: `${mode}: servelab starts the EPP's tokenizer sidecar on ${hfRepo(model)}'s default revision, not ${model.revision}; remove model.revision or use prefix-cache` });
+  }
+  if (engine.extraArgs.some((a) => flagName(a) === KV_EVENTS_FLAG)) {
+    out.push({ path: "servelab:engine.extraArgs", message: `${KV_EVENTS_FLAG}: servelab renders it for ${mode} (publisher, port and topic the EPP subscribes to); remove it` });
+  }
 };
 
 /** Scoring that reads KV-cache usage needs the metric name the engine's vLLM version exports (llmdEppConfig.ts). */
@@ -40,3 +62,24 @@ const metricNames: ConfigRule = (config, _facts, out) => {
 };
 
 export const LLMD_RULES: readonly ConfigRule[] = [version, precise, metricNames];
+
+/** Hugging Face organisations whose repositories are gated (access must be requested): a download without a token fails with 401. */
+const GATED_HF_ORGS = ["meta-llama"];
+
+export function isGatedRepo(repo: string): boolean {
+  return GATED_HF_ORGS.includes(repo.split("/")[0].toLowerCase());
+}
+
+/**
+ * What only the running stack knows: whether servelab:hfToken is set. The precise mode's tokenizer sidecar downloads
+ * the model's tokenizer at start; for a gated repository it would crash-loop without the token, and the EPP pod with it.
+ */
+export function llmdTokenProblems(config: ExperimentConfig, hasHfToken: boolean): ConfigProblem[] {
+  if (config.router.kind !== "llm-d" || llmdRouting(config) !== "precise-prefix-cache" || hasHfToken) return [];
+  const repo = hfRepo(config.model);
+  if (!isGatedRepo(repo)) return [];
+  return [{
+    path: "servelab:hfToken",
+    message: `is not set, and router.routing "precise-prefix-cache" runs a tokenizer sidecar in the endpoint picker's pod that downloads ${repo}'s tokenizer, a gated repository: run \`pulumi config set --secret servelab:hfToken <token>\` or use prefix-cache`,
+  }];
+}

@@ -12,14 +12,18 @@
  * _deployment.yaml and _inferencepool.yaml at v0.10.0). The pool's CRD comes from the Gateway API Inference
  * Extension release the tag's go.mod pins (LLMD.inferencePoolCrds).
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { imagePath, withRegistry } from "../catalog/imageRegistry";
 import { LLMD } from "../catalog/versions";
-import { ExperimentConfig } from "../config/schema";
+import { EngineConfig, ExperimentConfig } from "../config/schema";
 import { Placement } from "../cluster/types";
 import { EngineContext, EngineNaming, engineManifestInput } from "../engine/input";
+import { KvEventsPublisher, POD_IP_ENV } from "../engine/kvEvents";
 import { EngineManifestInput, engineSelector } from "../engine/manifests";
+import { hfRepo, servedModelName } from "../engine/sizing";
 import { VLLM_PORT } from "../engine/vllmArgs";
-import { llmdEppConfig, llmdEppConfigFile, LlmdRouting } from "./llmdEppConfig";
+import { weightsEnv } from "../engine/weights";
+import { llmdEppConfig, llmdEppConfigFile, LlmdPreciseInputs, LlmdRouting } from "./llmdEppConfig";
 
 /** Helm release; the chart names the EPP Deployment and Service `<release>-epp` and the InferencePool `<release>`. */
 export const LLMD_RELEASE = "llmd";
@@ -54,8 +58,53 @@ export function llmdEngineNaming(): EngineNaming {
   return { name: LLMD_ENGINE_NAME, service: { name: LLMD_ENGINE_NAME, port: VLLM_PORT }, extraLabels: { [LLMD_ENGINE_TYPE_LABEL]: "vllm" } };
 }
 
+/**
+ * The port every engine publishes its KV-cache events on: the EPP's default per-pod socket port
+ * (pkg/kvevents/pool.go DefaultPodReconcilerConfig at v0.10.0), which is also vLLM's default endpoint port.
+ */
+export const LLMD_KV_EVENTS_PORT = 5557;
+/** The topic prefix the EPP's subscribers filter on (pkg/kvevents/pool.go DefaultConfig TopicFilter). */
+export const LLMD_KV_TOPIC_FILTER = "kv@";
+/** The tokenizer sidecar's loopback port (routerlib values.yaml router.tokenizer.port). */
+export const LLMD_TOKENIZER_PORT = 8000;
+/** vLLM's KV block size on GPUs when no --block-size is given (check_and_update_config in vllm/platforms/cuda.py, rocm.py). */
+export const VLLM_DEFAULT_BLOCK_SIZE = 16;
+
+/**
+ * What the engines publish in precise mode. The topic is "kv@<pod>@<model>" (pkg/kvevents/engineadapter/common.go
+ * parseTopic): the model segment is the name requests carry, which the EPP's lookup keys on (request.TargetModel in
+ * dataproducer/preciseprefixcache/blockkeys.go); the pod segment is the pod's IP and port as in llm-d's precise
+ * guide (llm-d/llm-d-benchmark config/scenarios/guides/precise-prefix-cache-routing.yaml), although the per-pod
+ * subscriber keys events by the endpoint it dialed (pkg/kvevents/pool.go).
+ */
+export function llmdKvEventsPublisher(config: ExperimentConfig): KvEventsPublisher {
+  return { port: LLMD_KV_EVENTS_PORT, topic: `${LLMD_KV_TOPIC_FILTER}$(${POD_IP_ENV}):${VLLM_PORT}@${servedModelName(config.model)}` };
+}
+
+/** The engines' KV block size: --block-size from engine.extraArgs, else vLLM's default. */
+export function engineBlockSize(engine: Pick<EngineConfig, "extraArgs">): number {
+  const args = engine.extraArgs;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--block-size" && args[i + 1] !== undefined) return Number(args[i + 1]);
+    if (args[i].startsWith("--block-size=")) return Number(args[i].slice("--block-size=".length));
+  }
+  return VLLM_DEFAULT_BLOCK_SIZE;
+}
+
+/** The inputs the precise EPP configuration shares with the engines and the tokenizer sidecar. */
+export function llmdPreciseInputs(config: ExperimentConfig): LlmdPreciseInputs {
+  return {
+    tokenizerModel: hfRepo(config.model),
+    tokenizerPort: LLMD_TOKENIZER_PORT,
+    kvEventsPort: LLMD_KV_EVENTS_PORT,
+    topicFilter: LLMD_KV_TOPIC_FILTER,
+    blockSizeTokens: engineBlockSize(config.engine),
+  };
+}
+
 export function llmdEngineInput(ctx: EngineContext): EngineManifestInput {
-  return engineManifestInput(ctx, llmdEngineNaming());
+  const precise = llmdRouting(ctx.config) === "precise-prefix-cache";
+  return engineManifestInput(ctx, llmdEngineNaming(), precise ? { kvEvents: llmdKvEventsPublisher(ctx.config) } : {});
 }
 
 /**
@@ -71,22 +120,51 @@ export function nodeAffinityFor(placement: Placement): Record<string, unknown> {
 /** Requests and limits of the EPP and its Envoy sidecar (the chart's defaults, 8 CPUs for the EPP alone, exceed an e2-standard-8). */
 export const LLMD_EPP_RESOURCES = { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" } };
 export const LLMD_PROXY_RESOURCES = { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } };
+/** The tokenizer sidecar tokenizes prompts only (no weights); the chart's 4 CPUs would crowd an e2-standard-8. */
+export const LLMD_TOKENIZER_RESOURCES = { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } };
 
 export interface LlmdValuesInput {
   config: ExperimentConfig;
   systemPlacement: Placement;
+  /** Secret (key `token`) holding servelab:hfToken, for the tokenizer sidecar of the precise mode. */
+  hfTokenSecret?: pulumi.Input<string>;
+}
+
+/**
+ * router.tokenizer for the precise mode: the chart's `vllm launch render <model>` sidecar in the EPP pod
+ * (routerlib templates/_deployment.yaml), at the pinned image, with the Hugging Face token from servelab's secret.
+ * `env` is always set: the chart's default refers to a Secret `llm-d-hf-token` that servelab does not create.
+ */
+export function llmdTokenizerValues(config: ExperimentConfig, hfTokenSecret?: pulumi.Input<string>): Record<string, unknown> {
+  const image = chartImage(LLMD.tokenizerImage, config.cluster.imageRegistry);
+  const env: Record<string, unknown>[] = [];
+  if (hfTokenSecret) env.push({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: hfTokenSecret, key: "token" } } });
+  for (const [name, value] of Object.entries(weightsEnv(config.model))) env.push({ name, value });
+  return {
+    enabled: true,
+    modelName: hfRepo(config.model),
+    image: { ...image, pullPolicy: "IfNotPresent" },
+    port: LLMD_TOKENIZER_PORT,
+    env,
+    resources: LLMD_TOKENIZER_RESOURCES,
+  };
+}
+
+type ChartImage = { registry: string; repository: string; tag: string };
+
+/** The chart writes <registry>/<repository>:<tag>; a mirror keeps the repository path (catalog/imageRegistry.ts). */
+function chartImage(image: ChartImage, mirror: string | undefined): ChartImage {
+  if (!mirror) return { registry: image.registry, repository: image.repository, tag: image.tag };
+  return { registry: mirror.replace(/\/+$/, ""), repository: imagePath(`${image.registry}/${image.repository}`), tag: image.tag };
 }
 
 /** Values for llm-d-router-standalone v0.10.0: only the keys servelab sets (test/llmdValuesSchema.ts lists them). */
-export function renderLlmdValues({ config, systemPlacement }: LlmdValuesInput): Record<string, unknown> {
+export function renderLlmdValues({ config, systemPlacement, hfTokenSecret }: LlmdValuesInput): Record<string, unknown> {
   const routing = llmdRouting(config);
+  const precise = routing === "precise-prefix-cache";
   const file = llmdEppConfigFile(routing);
   const registry = config.cluster.imageRegistry;
-  const epp = LLMD.eppImage;
-  // The chart writes <registry>/<repository>:<tag>; a mirror keeps the repository path (catalog/imageRegistry.ts).
-  const eppImage = registry
-    ? { registry: registry.replace(/\/+$/, ""), repository: imagePath(`${epp.registry}/${epp.repository}`), tag: epp.tag }
-    : { registry: epp.registry, repository: epp.repository, tag: epp.tag };
+  const eppImage = chartImage(LLMD.eppImage, registry);
   const tolerations = systemPlacement.tolerations;
   return {
     router: {
@@ -101,8 +179,9 @@ export function renderLlmdValues({ config, systemPlacement }: LlmdValuesInput): 
         affinity: nodeAffinityFor(systemPlacement),
         tolerations,
         pluginsConfigFile: file,
-        pluginsCustomConfig: { [file]: llmdEppConfig(routing, config.engine.image) },
+        pluginsCustomConfig: { [file]: llmdEppConfig(routing, config.engine.image, precise ? llmdPreciseInputs(config) : undefined) },
       },
+      ...(precise ? { tokenizer: llmdTokenizerValues(config, hfTokenSecret) } : {}),
       proxy: {
         enabled: true,
         proxyType: "envoy",

@@ -41,6 +41,7 @@ export const TEST_DATA_SOURCES: TestDataSource[] = [
   { ...GAIE, file: "upstream/gaie-v1.5.0/inferencepool-crd-v1.json", path: "config/crd/bases/inference.networking.k8s.io_inferencepools.yaml", derive: "crd-version", crdVersion: "v1", note: "the InferencePool CRD's v1 schema (CEL rules kept), descriptions removed" },
   { ...LLMD_ROUTER, file: "upstream/llm-d-router-v0.10.0/routerlib-values.json", path: "config/charts/routerlib/values.yaml", derive: "yaml-to-json", note: "the routerlib library chart's default values (router.*) as JSON" },
   { ...LLMD_ROUTER, file: "upstream/llm-d-router-v0.10.0/standalone-values.json", path: "config/charts/llm-d-router-standalone/values.yaml", derive: "yaml-to-json", note: "the llm-d-router-standalone chart's default values as JSON" },
+  { ...LLMD_ROUTER, file: "upstream/llm-d-router-v0.10.0/epp-precise-prefix-cache-config.json", path: "deploy/config/epp-precise-prefix-cache-config.yaml", derive: "yaml-to-json", note: "the sample EndpointPickerConfig of precise prefix-cache routing as JSON" },
   { ...AIBRIX, file: "samples/aibrix-v0.2.1-multi-round-qa-output.zip", path: "benchmarks/scenarios/ps-experiment/llama-8b-v0.2.1/benchmark_output_20250323.zip", derive: "copy", note: "multi-round-qa CSV output as published (unchanged)" },
   {
     repo: "kubeai-project/kubeai", commit: "771cad39ce099974e8eaf78d7cb855c97b41a0a1", licence: "Apache-2.0", fetch: "pull/360/head",
