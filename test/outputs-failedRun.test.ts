@@ -38,7 +38,7 @@ describe.each(["k8s_stack", "kubeai_k8s_service_8b_l4"])("%s: outputs while the 
       stack,
       false,
     );
-    const outputs = servelab();
+    const outputs = (await servelab()) as Record<string, unknown>;
     for (const key of ["kubeconfig", "namespace", "baseUrl", "servedModel", "benchmarkJobName", "engineSelector", "engineContainer"] as const) {
       expect(await settled(outputs[key]), key).toBe("resolved");
     }
