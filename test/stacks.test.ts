@@ -99,6 +99,10 @@ describe.each(clusterStacks)("cluster stack %s", (stack) => {
     expect(Object.keys(p.outputs).sort()).toEqual([...CLUSTER_STACK_OUTPUTS].sort());
     expect(p.outputs.kubeconfig).toBe("[secret]");
     expect(JSON.stringify(p)).not.toContain("hf_plan_placeholder");
+    const update = (expect.getState().snapshotState as unknown as { _updateSnapshot?: string })._updateSnapshot === "all";
+    if (!existsSync(join(__dirname, "golden", stack, "plan.json")) && !update) {
+      throw new Error(`no golden plan.json for cluster stack ${stack}: write it with \`npx vitest run -u test/stacks.test.ts\`, review test/golden/${stack}/ and commit it`);
+    }
     await expect(`${JSON.stringify(p, null, 2)}\n`).toMatchFileSnapshot(`./golden/${stack}/plan.json`);
   });
 
