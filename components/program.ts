@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { clusterSectionFromOutputs, parseClusterStackName } from "./cluster/clusterStack";
+import { ClusterStackName, clusterSectionFromOutputs, clusterStackDrift, parseClusterStackName, readClusterStackSection } from "./cluster/clusterStack";
 import { readClusterStackOutputs } from "./cluster/stackCluster";
 import { ClusterStack } from "./clusterStack";
 import { ExperimentShape } from "./config/parse";
 import { Experiment } from "./experiment";
-import { parseConfigShape } from "./config/parse";
+import { parseClusterStackShape, parseConfigShape } from "./config/parse";
 import { ClusterStackSource, loadStackValues, parseClusterStackConfig, parseExperimentConfig, rejectMissingKubeconfig } from "./validate";
 import { gcpSdk } from "./util/cloudSdk";
 
@@ -35,7 +35,20 @@ async function clusterStackReference(shape: ExperimentShape): Promise<{ referenc
   const name = parseClusterStackName(shape.cluster.stack);
   const reference = new pulumi.StackReference(CLUSTER_STACK_REFERENCE, { name: name.ref });
   const section = clusterSectionFromOutputs(name, await readClusterStackOutputs(reference));
+  const drift = name.qualified ? undefined : fileDrift(name, section);
+  if (drift) pulumi.log.warn(drift, reference);
   return { reference, source: () => section };
+}
+
+/** The drift between the cluster stack's file (when this project has it) and its outputs; nothing when either does not parse. */
+function fileDrift(name: ClusterStackName, upSection: unknown): string | undefined {
+  try {
+    const file = parseClusterStackConfig({ cluster: readClusterStackSection(name) }).cluster;
+    const up = parseClusterStackShape({ cluster: upSection }).cluster;
+    return clusterStackDrift(name, file, up);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The whole program: read the stack config, declare the cluster stack or the experiment, return its outputs. */

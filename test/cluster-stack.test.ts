@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clusterSectionFromOutputs, parseClusterStackName, readClusterStackSection } from "../components/cluster/clusterStack";
+import { clusterSectionFromOutputs, clusterStackDrift, parseClusterStackName, readClusterStackSection } from "../components/cluster/clusterStack";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { withClusterDefaults } from "../components/config/clusterDefaults";
 import { ConfigError } from "../components/config/problems";
@@ -88,6 +88,16 @@ describe("what a row reads from a cluster stack's outputs", () => {
     expect(clusterSectionFromOutputs(name, { ...outputs, cluster: { ...(outputs.cluster as object), futureKey: 1 } })).toMatchObject({ provider: "gke", futureKey: 1 });
     expect(outputs.gpuPool).toMatchObject({ type: "h100", perNode: 8, nodes: 1, machineType: "a3-highgpu-8g", localSsds: 16, allocatable: { cpu: expect.any(Number), memoryGb: expect.any(Number) } });
     expect(outputs.placement).toMatchObject({ gpu: { nodeSelector: { "cloud.google.com/gke-nodepool": "servelab-gpu" } } });
+  });
+
+  it("warns when the cluster stack's file was edited after its up (the row runs on what is up)", () => {
+    const file = parseClusterStackConfig(rawStackFileValues("cluster-gke-h100x8")).cluster;
+    const up = plannedClusterStackOutputs("cluster-gke-h100x8", undefined, "p-1").cluster as typeof file;
+    expect(up).toMatchObject({ project: "p-1" });
+    expect(clusterStackDrift(name, file, up)).toBeUndefined();
+    expect(clusterStackDrift(name, file, { ...up, gpu: { ...(up as any).gpu, nodes: 2 } } as typeof file)).toBe(
+      "stacks/Pulumi.cluster-gke-h100x8.yaml differs from what cluster stack cluster-gke-h100x8 was brought up with; this row runs on what is up (its cluster output). Run `pulumi up -s cluster-gke-h100x8` to apply the file",
+    );
   });
 
   it("says the cluster stack is not up, or which output it lacks", () => {

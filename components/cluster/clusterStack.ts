@@ -100,3 +100,16 @@ export function readClusterStackSection(name: ClusterStackName, dir = STACKS_DIR
   }
   return values.cluster;
 }
+
+/** Keys a cluster stack fills in at `up` (so its output has them where the file may not). */
+const FILLED_AT_UP = ["project"];
+
+/**
+ * A warning when the cluster stack's file in stacks/ no longer says what its `cluster` output says (the file was
+ * edited after `pulumi up -s <stack>`): the row runs on what is up, and the offline plan showed the file.
+ */
+export function clusterStackDrift(name: ClusterStackName, file: ClusterConfig, up: ClusterConfig): string | undefined {
+  const comparable = (c: ClusterConfig) => JSON.stringify(Object.fromEntries(Object.entries(c).filter(([k]) => !FILLED_AT_UP.includes(k)).sort(([a], [b]) => a.localeCompare(b))));
+  if (comparable(file) === comparable(up)) return undefined;
+  return `stacks/Pulumi.${name.stack}.yaml differs from what cluster stack ${name.ref} was brought up with; this row runs on what is up (its cluster output). Run \`pulumi up -s ${name.ref}\` to apply the file`;
+}
