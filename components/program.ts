@@ -2,9 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterStackName, clusterSectionFromOutputs, clusterStackDrift, parseClusterStackName, readClusterStackSection } from "./cluster/clusterStack";
 import { readClusterStackOutputs } from "./cluster/stackCluster";
 import { ClusterStack } from "./clusterStack";
-import { ExperimentShape } from "./config/parse";
+import { ExperimentShape, parseClusterStackShape, parseConfigShape } from "./config/parse";
 import { Experiment } from "./experiment";
-import { parseClusterStackShape, parseConfigShape } from "./config/parse";
 import { ClusterStackSource, loadStackValues, parseClusterStackConfig, parseExperimentConfig, rejectMissingKubeconfig } from "./validate";
 import { gcpSdk } from "./util/cloudSdk";
 

@@ -41,7 +41,9 @@ export class StackCluster extends pulumi.ComponentResource implements Cluster {
     this.facts = facts;
     this.kubeconfig = pulumi.secret(reference.getOutput("kubeconfig")) as pulumi.Output<string>;
     // deleteUnreachable: once the cluster stack is destroyed, destroying the row drops its objects from the state.
-    this.providerArgs = { kubeconfig: this.kubeconfig, deleteUnreachable: true };
+    // An existing cluster's kubeconfig output is its path; the context it names is in the cluster's config.
+    const context = config.provider === "kubeconfig" ? { context: config.context } : {};
+    this.providerArgs = { kubeconfig: this.kubeconfig, deleteUnreachable: true, ...context };
     this.provider = new k8s.Provider(`${name}-k8s`, this.providerArgs, { parent: this });
     const placement = clusterPlacement(config, facts);
     this.gpuPlacement = placement.gpu;
