@@ -17,7 +17,7 @@ const loadLikePulumi = (stack: string, cache: "cold" | "warm") =>
 
 describe("the program under Pulumi's own loader", () => {
   it.each([
-    ["vllm_405b_fp8_h100", "cold"],
+    ["k8s_stack", "cold"],
     ["cluster-vke-h20x16-rdma", "warm"],
   ] as const)("%s: loads (%s ts-node cache) and declares what the offline plan declares", async (stack, cache) => {
     const run = loadLikePulumi(stack, cache);
