@@ -1,12 +1,5 @@
 import { servelab } from "./components/program";
 
-const outputs = servelab();
-
-export const kubeconfig = outputs.kubeconfig;
-export const namespace = outputs.namespace;
-export const baseUrl = outputs.baseUrl;
-export const servedModel = outputs.servedModel;
-export const benchmarkJobName = outputs.benchmarkJobName;
-export const resultsLocation = outputs.resultsLocation;
-export const engineSelector = outputs.engineSelector;
-export const engineContainer = outputs.engineContainer;
+// The program is async: a row on a cluster stack reads that stack's outputs before it declares anything. Pulumi
+// awaits the exported promise and records its properties as the stack outputs (@pulumi/pulumi cmd/run/run.js).
+export = servelab();

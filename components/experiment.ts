@@ -4,10 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { BenchmarkJob } from "./benchmark/benchmarkJob";
 import { JOB_NAME, SERVICE_ACCOUNT } from "./benchmark/jobManifest";
 import { resolveClusterFacts } from "./cluster/facts";
-import { GkeCluster } from "./cluster/gkeCluster";
-import { KubeconfigCluster } from "./cluster/kubeconfigCluster";
+import { createCluster } from "./cluster/createCluster";
+import { StackCluster } from "./cluster/stackCluster";
 import { Cluster } from "./cluster/types";
-import { VkeCluster } from "./cluster/vkeCluster";
 import { ExperimentConfig } from "./config/schema";
 import { hfRepo } from "./engine/sizing";
 import { createResultsAccess } from "./results";
@@ -22,6 +21,8 @@ export interface ExperimentArgs {
   stack: string;
   config: ExperimentConfig;
   hfToken?: pulumi.Output<string>;
+  /** The cluster stack the row runs on (config.clusterStack), read through this reference. */
+  clusterStack?: pulumi.StackReference;
 }
 
 /** One experiment row: cluster, namespace, serving stack (router + engines) and benchmark Job. */
@@ -42,12 +43,10 @@ export class Experiment extends pulumi.ComponentResource {
     const { facts } = resolveClusterFacts(config.cluster);
     if (!facts) throw new Error("servelab: cluster facts missing after the config was accepted");
 
-    const cluster: Cluster =
-      config.cluster.provider === "gke"
-        ? new GkeCluster(`${name}-cluster`, { config: config.cluster, facts, stack }, { parent: this })
-        : config.cluster.provider === "vke"
-          ? new VkeCluster(`${name}-cluster`, { config: config.cluster, facts, stack }, { parent: this })
-          : new KubeconfigCluster(`${name}-cluster`, { config: config.cluster, facts }, { parent: this });
+    if (config.clusterStack && !args.clusterStack) throw new Error(`servelab: the row runs on cluster stack ${config.clusterStack}, but no reference to it was given`);
+    const cluster: Cluster = args.clusterStack
+      ? new StackCluster(`${name}-cluster`, { config: config.cluster, facts, reference: args.clusterStack }, { parent: this })
+      : createCluster(`${name}-cluster`, config.cluster, facts, stack, { parent: this });
     const inCluster = { parent: this, provider: cluster.provider };
     const labels = standardLabels(stack, "experiment", "servelab");
 

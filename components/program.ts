@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadExperimentConfig } from "./validate";
+import { ClusterStackName, clusterSectionFromOutputs, clusterStackDrift, parseClusterStackName, readClusterStackSection } from "./cluster/clusterStack";
+import { readClusterStackOutputs } from "./cluster/stackCluster";
+import { ClusterStack } from "./clusterStack";
+import { ExperimentShape, parseClusterStackShape, parseConfigShape } from "./config/parse";
 import { Experiment } from "./experiment";
+import { ClusterStackSource, loadStackValues, parseClusterStackConfig, parseExperimentConfig, rejectMissingKubeconfig } from "./validate";
+import { gcpSdk } from "./util/cloudSdk";
 
 /** The stack outputs every experiment exports (the matrix runner reads them by these names). */
 export interface ServelabOutputs {
@@ -14,10 +19,52 @@ export interface ServelabOutputs {
   engineContainer: pulumi.Output<string>;
 }
 
-/** The whole program: read the stack config, declare the experiment, return its outputs. */
-export function servelab(): ServelabOutputs {
-  const { config, hfToken } = loadExperimentConfig();
-  const experiment = new Experiment("servelab", { stack: pulumi.getStack(), config, hfToken });
+/** What a cluster stack exports: components/cluster/clusterStack.ts CLUSTER_STACK_OUTPUTS. */
+export type ClusterStackProgramOutputs = { kubeconfig: pulumi.Output<string> } & Record<string, unknown>;
+
+/** The logical name of a row's reference to its cluster stack. */
+export const CLUSTER_STACK_REFERENCE = "servelab-cluster-stack";
+
+/**
+ * A row on a cluster stack: the StackReference, and its servelab:cluster read from the stack's outputs. The rules
+ * then check the row against exactly what is up (offline, the plan's mocks answer with what the stack's file gives).
+ */
+async function clusterStackReference(shape: ExperimentShape): Promise<{ reference?: pulumi.StackReference; source?: ClusterStackSource }> {
+  if (shape.cluster.provider !== "stack") return {};
+  const name = parseClusterStackName(shape.cluster.stack);
+  const reference = new pulumi.StackReference(CLUSTER_STACK_REFERENCE, { name: name.ref });
+  const section = clusterSectionFromOutputs(name, await readClusterStackOutputs(reference));
+  const drift = name.qualified ? undefined : fileDrift(name, section);
+  if (drift) pulumi.log.warn(drift, reference);
+  return { reference, source: () => section };
+}
+
+/** The drift between the cluster stack's file (when this project has it) and its outputs; nothing when either does not parse. */
+function fileDrift(name: ClusterStackName, upSection: unknown): string | undefined {
+  try {
+    const file = parseClusterStackConfig({ cluster: readClusterStackSection(name) }).cluster;
+    const up = parseClusterStackShape({ cluster: upSection }).cluster;
+    return clusterStackDrift(name, file, up);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The whole program: read the stack config, declare the cluster stack or the experiment, return its outputs. */
+export async function servelab(): Promise<ServelabOutputs | ClusterStackProgramOutputs> {
+  const { raw, hfToken, clusterStack } = loadStackValues();
+  const stack = pulumi.getStack();
+  if (clusterStack) {
+    const config = parseClusterStackConfig(raw);
+    rejectMissingKubeconfig(config.cluster);
+    const gcpProject = config.cluster.provider === "gke" && !config.cluster.project ? gcpSdk().config.project : undefined;
+    const cluster = new ClusterStack("servelab", { stack, config, gcpProject });
+    return { kubeconfig: cluster.kubeconfig, ...cluster.exported };
+  }
+  const { reference, source } = await clusterStackReference(parseConfigShape(raw));
+  const config = parseExperimentConfig(raw, source);
+  rejectMissingKubeconfig(config.cluster);
+  const experiment = new Experiment("servelab", { stack, config, hfToken, clusterStack: reference });
   return {
     kubeconfig: experiment.kubeconfig,
     namespace: experiment.namespace,

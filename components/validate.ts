@@ -14,10 +14,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { harnessRules } from "./benchmark/harnesses";
 import { ClusterFacts, ConfigRule, ConfigWarning, resolveClusterFacts } from "./cluster/facts";
 import { CLUSTER_PROVIDER_RULES } from "./cluster/rules";
+import { ClusterStackName, parseClusterStackName, readClusterStackSection } from "./cluster/clusterStack";
+import { withClusterDefaults } from "./config/clusterDefaults";
 import { NAMESPACE, servelabValues } from "./config/load";
-import { parseConfigShape } from "./config/parse";
+import { ClusterStackConfig, ExperimentShape, isClusterStackValues, parseClusterSection, parseClusterStackShape, parseConfigShape } from "./config/parse";
 import { ConfigError, ConfigProblem } from "./config/problems";
-import { ExperimentConfig } from "./config/schema";
+import { ClusterConfig, ExperimentConfig } from "./config/schema";
 import { ENGINE_RULES, ENGINE_WARNINGS } from "./engine/rules";
 import { KV_TIER_RULES } from "./kvcache/tierRules";
 import { RESULTS_RULES } from "./results/rules";
@@ -25,6 +27,7 @@ import { ROUTER_RULES } from "./serving";
 
 function rulesFor(config: ExperimentConfig): ConfigRule[] {
   const rules = [
+    ...CLUSTER_PROVIDER_RULES[config.cluster.provider].clusterRules,
     ...CLUSTER_PROVIDER_RULES[config.cluster.provider].rules,
     ...ROUTER_RULES,
     ...Object.values(KV_TIER_RULES).flat(),
@@ -64,16 +67,55 @@ export function configWarnings(config: ExperimentConfig, facts: ClusterFacts): s
   return warningsFor(config).flatMap((w) => w(config, facts));
 }
 
+/** Gives the servelab:cluster of a cluster stack (raw, as its file or outputs hold it), or throws a ConfigError. */
+export type ClusterStackSource = (name: ClusterStackName) => unknown;
+
+/** Offline: the cluster stack's file in stacks/. */
+export const clusterStackFiles = (dir?: string): ClusterStackSource => (name) => readClusterStackSection(name, dir);
+
+/** A problem about the cluster of a row on a cluster stack is fixed in the cluster stack: its path says so. */
+function inClusterStack(problems: ConfigProblem[], clusterStack: string | undefined): ConfigProblem[] {
+  if (!clusterStack) return problems;
+  return problems.map((p) => (p.path === "servelab:cluster" || p.path.startsWith("servelab:cluster.") ? { ...p, path: `${p.path} (cluster stack ${clusterStack})` } : p));
+}
+
+/**
+ * A row's cluster: its inline servelab:cluster, or the servelab:cluster of the cluster stack it names (from
+ * `source`), parsed by the same schema, so the facts and every rule see the same cluster either way.
+ */
+export function resolveCluster(shape: ExperimentShape, source: ClusterStackSource = clusterStackFiles()): ExperimentConfig {
+  if (shape.cluster.provider !== "stack") return withClusterDefaults(shape as ExperimentConfig);
+  const name = parseClusterStackName(shape.cluster.stack);
+  const problems: ConfigProblem[] = [];
+  const cluster = parseClusterSection(source(name), `servelab:cluster (cluster stack ${name.ref})`, problems);
+  if (!cluster) throw new ConfigError(problems);
+  const { cluster: _ref, ...rest } = shape;
+  return withClusterDefaults({ cluster, clusterStack: name.ref, ...rest });
+}
+
 /**
  * Turns the raw servelab:* values (already decoded from the stack file) into the typed experiment
- * config, or throws one ConfigError listing every problem found.
+ * config, or throws one ConfigError listing every problem found. A row on a cluster stack reads that stack's
+ * cluster from `source` (default: its file in stacks/).
  */
-export function parseExperimentConfig(raw: Record<string, unknown>): ExperimentConfig {
-  const config = parseConfigShape(raw);
-  const ruleProblems = checkRules(config);
+export function parseExperimentConfig(raw: Record<string, unknown>, source?: ClusterStackSource): ExperimentConfig {
+  const config = resolveCluster(parseConfigShape(raw), source);
+  const ruleProblems = inClusterStack(checkRules(config), config.clusterStack);
   if (ruleProblems.length > 0) throw new ConfigError(ruleProblems);
   return config;
 }
+
+/** A cluster stack's config: the schema, then the cluster's own rules (those that need no experiment). */
+export function parseClusterStackConfig(raw: Record<string, unknown>): ClusterStackConfig {
+  const config = parseClusterStackShape(raw);
+  const { facts, problems } = resolveClusterFacts(config.cluster);
+  const out = [...problems];
+  if (facts) for (const rule of CLUSTER_PROVIDER_RULES[config.cluster.provider].clusterRules) rule(config, facts, out);
+  if (out.length > 0) throw new ConfigError(onePerKey(out));
+  return config;
+}
+
+export { isClusterStackValues };
 
 /** Levenshtein distance, for "did you mean". */
 export function editDistance(a: string, b: string): number {
@@ -119,16 +161,16 @@ function expandHome(path: string): string {
   return path === "~" || path.startsWith("~/") ? homedir() + path.slice(1) : path;
 }
 
-function missingKubeconfig(config: ExperimentConfig): string | undefined {
-  if (config.cluster.provider !== "kubeconfig") return undefined;
-  const path = config.cluster.kubeconfig;
+function missingKubeconfig({ cluster }: { cluster: ClusterConfig }): string | undefined {
+  if (cluster.provider !== "kubeconfig") return undefined;
+  const path = cluster.kubeconfig;
   // Inline kubeconfig contents (the Kubernetes provider takes a path or the file's text) are not a path.
   if (/\n|apiVersion:/.test(path) || existsSync(expandHome(path))) return undefined;
   return `"${path}" does not exist on this machine`;
 }
 
 /** Warnings that depend on this machine, not on the config alone: the offline plan prints them. */
-export function machineWarnings(config: ExperimentConfig): string[] {
+export function machineWarnings(config: { cluster: ClusterConfig }): string[] {
   const missing = missingKubeconfig(config);
   return missing ? [`servelab:cluster.kubeconfig: ${missing}; the offline plan goes on, \`pulumi preview\` and \`pulumi up\` will refuse it`] : [];
 }
@@ -145,17 +187,23 @@ export async function asOfflinePlan<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Reads every servelab:* key of the running stack (never the secret's value) and parses it. */
-export function loadExperimentConfig(): { config: ExperimentConfig; hfToken?: pulumi.Output<string> } {
+/** Outside the offline plan, an existing cluster's kubeconfig file must exist on this machine. */
+export function rejectMissingKubeconfig(cluster: ClusterConfig): void {
+  if (offlinePlan > 0) return;
+  const missing = missingKubeconfig({ cluster });
+  if (missing) throw new ConfigError([{ path: "servelab:cluster.kubeconfig", message: `${missing}; give the path of a kubeconfig file that reaches the cluster` }]);
+}
+
+/**
+ * Reads every servelab:* key of the running stack (never the secret's value), refusing a misspelled namespace or a
+ * plain-text token; says whether the stack is a cluster stack. The caller parses it (program.ts).
+ */
+export function loadStackValues(): { raw: Record<string, unknown>; hfToken?: pulumi.Output<string>; clusterStack: boolean } {
   const all = pulumi.runtime.allConfig();
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret: (k: string) => boolean }).isConfigSecret;
   const early = stackValueProblems(all, isSecret);
   if (early.length > 0) throw new ConfigError(early);
-  const config = parseExperimentConfig(servelabValues(all));
-  if (offlinePlan === 0) {
-    const missing = missingKubeconfig(config);
-    if (missing) throw new ConfigError([{ path: "servelab:cluster.kubeconfig", message: `${missing}; give the path of a kubeconfig file that reaches the cluster` }]);
-  }
+  const raw = servelabValues(all);
   const hfToken = new pulumi.Config(NAMESPACE).getSecret("hfToken");
-  return { config, hfToken };
+  return { raw, hfToken, clusterStack: isClusterStackValues(raw) };
 }

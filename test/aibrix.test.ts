@@ -1,5 +1,5 @@
 /** AIBrix rows: release files, model naming, gateway routing, KV tiers, the KVCache against the upstream CRD, config refusals. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -74,6 +74,7 @@ describe("AIBrix control plane", () => {
     const doc = parse(readFileSync(stackFilePath("aibrix_naive_prefix_cache"), "utf8"));
     doc.config["servelab:router"] = { kind: "aibrix", version: "v0.7.0", routing: "power-of-two", exposeGateway: true };
     writeFileSync(stackFilePath("aibrix_v070", dir), stringify(doc));
+    copyFileSync(stackFilePath("cluster-gke-h100x8"), stackFilePath("cluster-gke-h100x8", dir));
     const p = await planStack("aibrix_v070", dir);
     expect(p.remote).toEqual([]);
     const release = p.resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");

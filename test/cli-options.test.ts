@@ -33,7 +33,7 @@ describe("command-line options", () => {
 
   it("plan --all ends with the refused stacks and exits 2", () => {
     const dir = mkdtempSync(join(tmpdir(), "sl-all-"));
-    copyFileSync(join(__dirname, "../stacks/Pulumi.kubeai_least_load_8b_l4.yaml"), join(dir, "Pulumi.good.yaml"));
+    copyFileSync(join(__dirname, "../stacks/Pulumi.vllm_405b_fp8_h100.yaml"), join(dir, "Pulumi.good.yaml"));
     writeFileSync(join(dir, "Pulumi.bad.yaml"), "confg:\n  servelab:cluster: {}\n");
     const run = npmScript("plan", ["--all", "--quiet", "--stacks-dir", dir, "--out", mkdtempSync(join(tmpdir(), "sl-out-"))]);
     expect(run.status).toBe(2);

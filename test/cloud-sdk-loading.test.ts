@@ -25,7 +25,11 @@ function sdksLoaded(stack: string, dir = join(ROOT, "stacks")): { aws: boolean; 
 
 describe("cloud SDKs are loaded by the stacks that use them", () => {
   it("a GKE row loads @pulumi/gcp only", () => {
-    expect(sdksLoaded("k8s_stack")).toEqual({ aws: false, gcp: true });
+    expect(sdksLoaded("vllm_405b_fp8_h100")).toEqual({ aws: false, gcp: true });
+  });
+
+  it("a row on a GKE cluster stack creates no GCP resource and loads neither", () => {
+    expect(sdksLoaded("k8s_stack")).toEqual({ aws: false, gcp: false });
   });
 
   it("a VKE row loads neither", () => {

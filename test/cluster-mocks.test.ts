@@ -64,6 +64,9 @@ describe("GkeCluster", () => {
 describe("VkeCluster", () => {
   const vke = async (mutate: (raw: Record<string, any>) => void = () => {}) => {
     const raw = rawStackValues("k8s_stack_vke");
+    // One 8 x H20 node without RDMA (the shared cluster stack has two with RDMA; the RDMA pool is tested below).
+    raw.cluster.gpu.nodes = 1;
+    raw.cluster.gpu.rdma = false;
     mutate(raw);
     const config = parseExperimentConfig(raw);
     const facts = resolveClusterFacts(config.cluster).facts!;

@@ -45,7 +45,7 @@ const BAD: Array<[string, () => Raw, string, RegExp]> = [
   ["H100 on an existing cluster without gpuMemoryGb", k8s((r) => (r.cluster = existing({ type: "h100", perNode: 8 }))), "servelab:cluster.gpu.gpuMemoryGb", /is required for "h100" on an existing cluster: it comes with 80 or 94 GB/],
   ["qps as a range string", k8s((r) => (r.benchmark.qps = "0.1..4.1")), "servelab:benchmark.qps", /matches none of the allowed forms: a list of rates such as \[0.5, 1, 2\], or a range such as \{ from: 0.1, to: 4.1, step: 0.4 \}/],
   ["qps missing", k8s((r) => delete r.benchmark.qps), "servelab:benchmark.qps", /^is required: a list of rates/],
-  ["provider missing", minimal((r) => delete r.cluster.provider), "servelab:cluster.provider", /needs "provider": one of gke, kubeconfig, vke \(it is missing\)/],
+  ["provider missing", minimal((r) => delete r.cluster.provider), "servelab:cluster.provider", /needs "provider": one of gke, kubeconfig, vke, stack \(it is missing\)/],
   ["cluster as a string", minimal((r) => (r.cluster = "gke")), "servelab:cluster", /must be a map of keys to values, got "gke"/],
   ["required number missing", k8s((r) => (r.cluster = existing({ type: "a100-80gb" }))), "servelab:cluster.gpu.perNode", /is required \(a number\)/],
   ["tensorParallel above a node names the fix", k8s((r) => { r.cluster.gpu = { type: "l4", perNode: 1 }; r.engine.replicas = 1; r.engine.tensorParallel = 2; r.engine.memory = "40Gi"; r.engine.cpu = 4; }), "servelab:engine.tensorParallel", /set cluster.gpu.perNode: 2/],

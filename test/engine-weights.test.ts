@@ -51,6 +51,7 @@ describe("model.weights", () => {
   it("the startup budget follows the source", () => {
     const budget = (weights?: object) => {
       const raw = rawStackValues("k8s_stack_vke");
+      delete raw.cluster.mirrors; // the row's own weights, not the cluster's default
       raw.model.weights = weights;
       const config = parseExperimentConfig(raw);
       return startupBudgetMinutes(config.engine, config.model);
@@ -62,6 +63,7 @@ describe("model.weights", () => {
   it("refuses two sources, copy settings without a copy, and routers whose engines servelab does not start", () => {
     const problems = (weights: object, mutate?: (raw: Record<string, any>) => void) => {
       const raw = rawStackValues("k8s_stack_vke");
+      delete raw.cluster.mirrors; // the row's own weights, not the cluster's default
       raw.model.weights = weights;
       mutate?.(raw);
       return configProblems(raw).join("\n");

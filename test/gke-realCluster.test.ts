@@ -84,7 +84,7 @@ describe("GKE upgrades during a run", () => {
   });
 
   it("every GKE cluster carries it", async () => {
-    const { resources } = await planStack("kubeai_least_load_8b_l4");
+    const { resources } = await planStack("cluster-gke-l4x8");
     const cluster = resources.find((r) => r.type === "gcp:container/cluster:Cluster")!.inputs as any;
     expect(cluster.maintenancePolicy.maintenanceExclusions[0].exclusionOptions.scope).toBe("NO_MINOR_OR_NODE_UPGRADES");
   });

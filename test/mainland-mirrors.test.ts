@@ -5,17 +5,21 @@
  * carried release files), the manifests applied from URLs (none), and the scripts the benchmark Job runs (its ConfigMap).
  */
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments, parse } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { registryHost } from "../components/catalog/imageRegistry";
 import { configGroupObjects } from "../components/plan/planFiles";
 import { StackPlan, planStack } from "../components/plan/planStack";
-import { readFileSync } from "node:fs";
-import { listStacks, stackFilePath } from "../components/plan/stackFile";
+import { listStacks } from "../components/plan/stackFile";
+import { rawStackValues } from "./helpers/configs";
 
 const FORBIDDEN_HOSTS = /\b(huggingface\.co|hf\.co|raw\.githubusercontent\.com|github\.com|objects\.githubusercontent\.com|pypi\.org|pypi\.python\.org|files\.pythonhosted\.org|docker\.io|registry-1\.docker\.io|index\.docker\.io)\b/;
 const DOCKER_HUB = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 
-const vkeStacks = listStacks().filter((s) => (parse(readFileSync(stackFilePath(s), "utf8")) as any)?.config?.["servelab:cluster"]?.provider === "vke");
+/** Experiment rows whose cluster (inline or their cluster stack's) is VKE. */
+const vkeStacks = listStacks().filter((s) => {
+  const raw = rawStackValues(s);
+  return raw.model !== undefined && raw.cluster?.provider === "vke";
+});
 
 function walk(value: unknown, visit: (key: string, v: unknown) => void, key = ""): void {
   if (Array.isArray(value)) value.forEach((v) => walk(v, visit, key));

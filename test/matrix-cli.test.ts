@@ -22,6 +22,15 @@ describe("npm run matrix", () => {
     expect(forced.stdout).toContain(" 1. k8s_stack: up, collect, destroy");
   });
 
+  it("--cluster: plans the cluster stack too and refuses a row that does not run on it, before anything starts", () => {
+    const run = matrix("--cluster", "cluster-gke-h100x8", "--keep-cluster", "k8s_stack", "vllm_405b_fp8_h100", "--dry-run", "--results", mkdtempSync(join(tmpdir(), "sl-matrix-cli-")));
+    expect(run.status).toBe(2);
+    expect(run.stdout).toContain("cluster  cluster-gke-h100x8: up before the first row (a no-op when it is up), left up after the last (--keep-cluster)");
+    expect(run.stdout).toContain(" 1. k8s_stack: up, collect, destroy");
+    expect(run.stdout).toContain(" 2. vllm_405b_fp8_h100: refused (see below)");
+    expect(run.stderr).toMatch(/== vllm_405b_fp8_h100 \(refused\)\nvllm_405b_fp8_h100 creates its own cluster \(servelab:cluster is inline\), so it cannot run on cluster stack cluster-gke-h100x8/);
+  });
+
   it("exits 2 naming the missing stack file and the known stacks", () => {
     const run = matrix("k8s_stack", "no_such_stack", "--dry-run");
     expect(run.status).toBe(2);

@@ -90,9 +90,11 @@ interface Setup {
   collect?: Record<string, "job-failed" | "unreadable">;
   badConfig?: string[];
   root?: string;
+  /** The cluster stack a row's plan says it runs on; default: the matrix's --cluster. */
+  clusterOf?: Record<string, string | undefined>;
 }
 
-async function run(stacks: string[], setup: Setup = {}, options: { cluster?: string; force?: boolean; abortWhen?: (rows: readonly Row[]) => boolean } = {}) {
+async function run(stacks: string[], setup: Setup = {}, options: { cluster?: string; keepCluster?: boolean; force?: boolean; abortWhen?: (rows: readonly Row[]) => boolean } = {}) {
   const root = setup.root ?? mkdtempSync(join(tmpdir(), "sl-matrix-"));
   const driver = new FakeDriver(setup.up, setup.destroy);
   const collector = new FakeCollector(setup.collect);
@@ -107,13 +109,15 @@ async function run(stacks: string[], setup: Setup = {}, options: { cluster?: str
       plan: async (stack) => {
         driver.events.push(`plan ${stack}`);
         if (setup.badConfig?.includes(stack)) throw new Error("servelab:engine.replicas: 9 replicas need 9 GPUs, the pool has 8");
-        return { stack, resources: [] };
+        const clusterStack = setup.clusterOf && stack in setup.clusterOf ? setup.clusterOf[stack] : options.cluster;
+        return clusterStack ? { stack, config: { clusterStack }, resources: [] } : { stack, resources: [] };
       },
       now: () => new Date((t += 1000)),
     },
     {
       stacks,
       cluster: options.cluster,
+      keepCluster: options.keepCluster,
       force: options.force,
       signal: controller.signal,
       onChange: (rows) => {
@@ -248,6 +252,44 @@ describe("runMatrix", () => {
     expect(driver.events).toEqual(["plan bad", "plan good", "up good", "destroy good"]);
     expect(result.rows[0]).toMatchObject({ phase: "failed", error: "plan: servelab:engine.replicas: 9 replicas need 9 GPUs, the pool has 8" });
     expect(result.rows[0].dir).toBeUndefined();
+  });
+
+  it("the five GKE regression rows on one cluster stack: up once, each row up → collect → destroy, the cluster destroyed last", async () => {
+    const rows = ["k8s_stack", "ps_stack", "aibrix_naive", "aibrix_naive_prefix_cache", "aibrix_kvcache_dram"];
+    const { driver, result } = await run(rows, {}, { cluster: "cluster-gke-h100x8" });
+    expect(driver.events.filter((e) => !e.startsWith("plan "))).toEqual([
+      "up cluster-gke-h100x8",
+      ...rows.flatMap((r) => [`up ${r}`, `destroy ${r}`]),
+      "destroy cluster-gke-h100x8",
+    ]);
+    expect(result.ok).toBe(true);
+  });
+
+  it("--keep-cluster leaves the cluster stack up after the last row, saying how to destroy it", async () => {
+    const { driver, result } = await run(["a", "b"], {}, { cluster: "cluster-gke-h100x8", keepCluster: true });
+    expect(driver.events).toEqual(["plan a", "plan b", "up cluster-gke-h100x8", "up a", "destroy a", "up b", "destroy b"]);
+    expect(phases(result)).toEqual({ "cluster-gke-h100x8": "kept", a: "collected", b: "collected" });
+    expect(result.rows[0].detail).toBe("left up (--keep-cluster): `pulumi destroy -s cluster-gke-h100x8` when done; it is billed until then");
+    expect(result.ok).toBe(true);
+  });
+
+  it("refuses a row that does not reference the --cluster stack, naming where it runs, and runs the others", async () => {
+    const { driver, result } = await run(["inline", "elsewhere", "qualified", "good"], { clusterOf: { inline: undefined, elsewhere: "cluster-gke-l4x8", qualified: "acme/servelab/cluster-gke-h100x8" } }, { cluster: "cluster-gke-h100x8" });
+    expect(driver.events.filter((e) => !e.startsWith("plan "))).toEqual(["up cluster-gke-h100x8", "up qualified", "destroy qualified", "up good", "destroy good", "destroy cluster-gke-h100x8"]);
+    const byStack = Object.fromEntries(result.rows.map((r) => [r.stack, r]));
+    expect(byStack.inline).toMatchObject({ phase: "failed", error: expect.stringMatching(/^cluster: inline creates its own cluster \(servelab:cluster is inline\), so it cannot run on cluster stack cluster-gke-h100x8/) });
+    expect(byStack.elsewhere.error).toBe("cluster: elsewhere runs on cluster stack cluster-gke-l4x8, not cluster-gke-h100x8 (--cluster); run it with --cluster cluster-gke-l4x8, or point its servelab:cluster.stack at cluster-gke-h100x8");
+    expect(byStack.inline.dir).toBeUndefined();
+    expect(result.ok).toBe(false);
+  });
+
+  it("resumes after an interrupt on a shared cluster: the cluster comes up again, finished rows do not run again", async () => {
+    const first = await run(["a", "b", "c"], { up: { b: "hang" } }, { cluster: "shared", abortWhen: (rows) => rows.some((r) => r.stack === "b" && r.phase === "up" && r.detail.includes("creating")) });
+    expect(phases(first.result)).toEqual({ shared: "interrupted", a: "collected", b: "interrupted", c: "not run" });
+    expect(first.driver.events.at(-1)).toBe("destroy shared");
+    const second = await run(["a", "b", "c"], { root: first.root }, { cluster: "shared" });
+    expect(second.driver.events).toEqual(["plan b", "plan c", "up shared", "up b", "destroy b", "up c", "destroy c", "destroy shared"]);
+    expect(phases(second.result)).toEqual({ shared: "destroyed", a: "skipped", b: "collected", c: "collected" });
   });
 
   it("runs no row when the cluster stack does not come up, and still destroys it", async () => {

@@ -8,6 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { servelab } from "../components/program";
 import { readStackConfig } from "../components/plan/stackFile";
+import { STACK_REFERENCE } from "../components/plan/mockRun";
+import { plannedClusterStackOutputs, stackReferenceState } from "../components/plan/clusterStackMock";
 
 const FAILING = ["kubernetes:batch/v1:Job", "kubernetes:apps/v1:Deployment", "kubernetes:kubeai.org/v1:Model"];
 
@@ -29,6 +31,7 @@ describe.each(["k8s_stack", "kubeai_k8s_service_8b_l4"])("%s: outputs while the 
           // Never completes, as a Job that fails after hours (a rejected registration would also work, but
           // leaves unhandled rejections in the test run).
           if (FAILING.includes(a.type)) return new Promise<never>(() => {});
+          if (a.type === STACK_REFERENCE) return { id: a.name, state: stackReferenceState(a.inputs.name, plannedClusterStackOutputs(a.inputs.name)) };
           const state = a.type === "gcp:container/cluster:Cluster" ? { ...a.inputs, endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "Q0E=" } } : a.inputs;
           return { id: `${a.name}-id`, state };
         },
@@ -38,7 +41,7 @@ describe.each(["k8s_stack", "kubeai_k8s_service_8b_l4"])("%s: outputs while the 
       stack,
       false,
     );
-    const outputs = servelab();
+    const outputs = (await servelab()) as Record<string, unknown>;
     for (const key of ["kubeconfig", "namespace", "baseUrl", "servedModel", "benchmarkJobName", "engineSelector", "engineContainer"] as const) {
       expect(await settled(outputs[key]), key).toBe("resolved");
     }

@@ -16,14 +16,15 @@ describe("npm run plan", () => {
     expect(a.status, a.stderr).toBe(0);
     expect(b.status, b.stderr).toBe(0);
     expect(a.stdout).toContain("servelab-serving-engines-deployment  (Deployment vllm)");
-    expect(a.stdout).toMatch(/GPUs: 8 × h100 \(1 node × 8\)\s+cost: about \$\d+\.\d\d\/hour/);
+    expect(a.stdout).toMatch(/on cluster stack cluster-gke-h100x8 \(`pulumi up -s cluster-gke-h100x8` first; billed there\): GPUs: 8 × h100 \(1 node × 8\)\s+cost: about \$\d+\.\d\d\/hour/);
     expect(readdirSync(join(outA, "k8s_stack")).sort()).toEqual(["charts", "manifests.yaml", "plan.json", "remote.txt"]);
     for (const file of ["plan.json", "manifests.yaml", "remote.txt"]) {
       expect(readFileSync(join(outA, "k8s_stack", file), "utf8")).toBe(readFileSync(join(outB, "k8s_stack", file), "utf8"));
     }
     const planJson = JSON.parse(readFileSync(join(outA, "k8s_stack", "plan.json"), "utf8"));
     expect(Object.keys(planJson)).toEqual(expect.arrayContaining(["stack", "config", "resources", "gpus", "estimate"]));
-    expect(planJson.resources.find((r: any) => r.name === "servelab-cluster-gke").parent).toBe("servelab-cluster");
+    expect(planJson.resources.find((r: any) => r.name === "servelab-cluster-k8s").parent).toBe("servelab-cluster");
+    expect(planJson.resources.find((r: any) => r.type === "pulumi:pulumi:StackReference").inputs).toEqual({ name: "cluster-gke-h100x8" });
     expect(planJson.resources.find((r: any) => r.name === "servelab").parent).toBeNull();
   });
 

@@ -5,9 +5,14 @@ import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { StackPlan, planStack } from "../components/plan/planStack";
 import { listStacks } from "../components/plan/stackFile";
+import { CLUSTER_STACK_OUTPUTS } from "../components/cluster/clusterStack";
+import { rawStackFileValues } from "./helpers/configs";
 import { validateK8sObject } from "./helpers/k8sSchema";
 
-const stacks = listStacks();
+const all = listStacks();
+/** Cluster stacks (servelab:cluster alone) declare no Kubernetes objects; the experiment rows do. */
+const clusterStacks = all.filter((s) => s.startsWith("cluster-"));
+const stacks = all.filter((s) => !clusterStacks.includes(s));
 
 /** Server-side-apply patches of objects another tool owns (e.g. AIBrix release objects): partial by design. */
 function patchDocs(resources: StackPlan["resources"]): Set<string> {
@@ -84,9 +89,41 @@ describe.each(stacks)("stack %s", (stack) => {
   });
 });
 
+describe.each(clusterStacks)("cluster stack %s", (stack) => {
+  it("plans the cluster and pools alone, exports what rows need, and matches its reviewed plan", async () => {
+    const { plan: p, manifests, resources } = await plan(stack);
+    expect(p.kind).toBe("cluster");
+    expect(Object.keys(p.config)).toEqual(["cluster"]);
+    expect(manifests).toBe("");
+    expect(resources.some((r) => r.type === "pulumi:pulumi:StackReference" || r.type === "servelab:index:Experiment")).toBe(false);
+    expect(Object.keys(p.outputs).sort()).toEqual([...CLUSTER_STACK_OUTPUTS].sort());
+    expect(p.outputs.kubeconfig).toBe("[secret]");
+    expect(JSON.stringify(p)).not.toContain("hf_plan_placeholder");
+    const update = (expect.getState().snapshotState as unknown as { _updateSnapshot?: string })._updateSnapshot === "all";
+    if (!existsSync(join(__dirname, "golden", stack, "plan.json")) && !update) {
+      throw new Error(`no golden plan.json for cluster stack ${stack}: write it with \`npx vitest run -u test/stacks.test.ts\`, review test/golden/${stack}/ and commit it`);
+    }
+    await expect(`${JSON.stringify(p, null, 2)}\n`).toMatchFileSnapshot(`./golden/${stack}/plan.json`);
+  });
+
+  it("is what its rows run on: each row's cluster facts are the cluster stack's", async () => {
+    const rows = stacks.filter((s) => rawStackFileValues(s).cluster?.stack === stack);
+    expect(rows.length).toBeGreaterThan(1);
+    const cluster = (await plan(stack)).plan;
+    for (const row of rows) {
+      const p = (await plan(row)).plan as any;
+      expect(p.config.clusterStack, row).toBe(stack);
+      expect(p.config.cluster, row).toEqual(cluster.config.cluster);
+      expect(p.gpus, row).toEqual(cluster.gpus);
+      expect(p.estimate.usdPerHour, row).toBe(cluster.estimate.usdPerHour);
+      expect(p.resources.find((r: any) => r.type === "pulumi:pulumi:StackReference").inputs, row).toEqual({ name: stack });
+    }
+  });
+});
+
 describe("k8s_stack reproduces AIBrix v0.3.0 regression row 1", () => {
-  it("runs on one a3-highgpu-8g node with GKE's driver, tainted, beside a CPU system pool", async () => {
-    const { resources } = await plan("k8s_stack");
+  it("runs on one a3-highgpu-8g node with GKE's driver, tainted, beside a CPU system pool (its cluster stack's)", async () => {
+    const { resources } = await plan("cluster-gke-h100x8");
     const pools = resources.filter((r) => r.type === "gcp:container/nodePool:NodePool").map((r) => r.inputs as any);
     const gpu = pools.find((p) => p.name === "servelab-gpu");
     expect(gpu.nodeCount).toBe(1);
@@ -155,10 +192,10 @@ it("plan.json keeps the charts and remote files lists even when empty", async ()
 });
 
 describe("k8s_stack_vke is k8s_stack on Volcengine VKE", () => {
-  it("differs from k8s_stack only in servelab:cluster and the mainland mirror keys (model.weights, benchmark.pipIndexUrl)", async () => {
+  it("differs from k8s_stack only in servelab:cluster and the mainland mirror keys its cluster stack gives (model.weights, benchmark.pipIndexUrl)", async () => {
     const [gke, vke] = await Promise.all([plan("k8s_stack"), plan("k8s_stack_vke")]);
-    const { cluster: _g, ...gkeRest } = structuredClone(gke.plan.config) as any;
-    const { cluster: _v, ...vkeRest } = structuredClone(vke.plan.config) as any;
+    const { cluster: _g, clusterStack: _gs, ...gkeRest } = structuredClone(gke.plan.config) as any;
+    const { cluster: _v, clusterStack: _vs, ...vkeRest } = structuredClone(vke.plan.config) as any;
     expect(vkeRest.model.weights.from).toMatch(/^tos:\/\//);
     expect(vkeRest.benchmark.pipIndexUrl).toMatch(/^https:\/\//);
     expect(gkeRest.model.weights).toBeUndefined();
@@ -168,16 +205,16 @@ describe("k8s_stack_vke is k8s_stack on Volcengine VKE", () => {
     expect(vkeRest).toEqual(gkeRest);
   });
 
-  it("creates a VKE cluster with one 8 x H20 node, the device plugin, and a provider pinned to pulumi-volcengine 0.0.47", async () => {
-    const { resources, plan: p } = await plan("k8s_stack_vke");
+  it("its cluster stack creates a VKE cluster with two 8 x H20 nodes, the device plugin, and a provider pinned to pulumi-volcengine 0.0.47", async () => {
+    const { resources, plan: p } = await plan("cluster-vke-h20x16-rdma");
     const provider = resources.find((r) => r.type === "pulumi:providers:volcengine")!;
     expect(provider.inputs).toMatchObject({ region: "cn-beijing" });
     const pools = resources.filter((r) => r.type === "volcengine:vke/nodePool:NodePool").map((r) => r.inputs as any);
     const gpu = pools.find((x) => x.name === "servelab-gpu");
     expect(gpu.nodeConfig.instanceTypeIds).toEqual(["ecs.ebmhpcpni3l.48xlarge"]);
-    expect(gpu.autoScaling).toMatchObject({ desiredReplicas: 1 });
+    expect(gpu.autoScaling).toMatchObject({ desiredReplicas: 2 });
     expect(resources.filter((r) => r.type === "volcengine:vke/addon:Addon").map((r) => (r.inputs as any).name)).toEqual(["nvidia-device-plugin"]);
-    expect(p.gpus).toEqual({ type: "h20", perNode: 8, nodes: 1, total: 8 });
+    expect(p.gpus).toEqual({ type: "h20", perNode: 8, nodes: 2, total: 16 });
     expect(p.estimate.usdPerHour).toBeNull();
     const k8sProvider = resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
     expect(k8sProvider.inputs.kubeconfig).toBe("[secret]");

@@ -16,10 +16,10 @@ function vke(edit: (raw: Record<string, any>) => void = () => {}) {
 }
 
 describe("VKE catalog and facts", () => {
-  it("k8s_stack_vke: one 8 x H20 bare-metal node with RDMA NICs, sizes known, prices not", () => {
+  it("k8s_stack_vke's cluster stack: two 8 x H20 bare-metal nodes with RDMA NICs, sizes known, prices not", () => {
     const { cluster, facts } = vke();
-    expect(cluster).toMatchObject({ provider: "vke", region: "cn-beijing", vpcCidr: "172.16.0.0/16", natBandwidthMbps: 200, gpu: { rdma: false, diskGb: 500 } });
-    expect(facts.gpu).toMatchObject({ type: "h20", perNode: 8, nodes: 1, total: 8, machineType: "ecs.ebmhpcpni3l.48xlarge", gpuMemoryGb: 96 });
+    expect(cluster).toMatchObject({ provider: "vke", region: "cn-beijing", vpcCidr: "172.16.0.0/16", natBandwidthMbps: 200, gpu: { rdma: true, diskGb: 500 } });
+    expect(facts.gpu).toMatchObject({ type: "h20", perNode: 8, nodes: 2, total: 16, machineType: "ecs.ebmhpcpni3l.48xlarge", gpuMemoryGb: 96 });
     expect(facts.gpu.accelerator).toBe("NVIDIA-H20-SXM5-96GB");
     expect(facts.gpu.usdPerHourPerNode).toBeUndefined();
     expect(facts.gpu.allocatable!.memoryGb).toBeGreaterThan(1900);

@@ -1,5 +1,5 @@
 /**
- * `npm run matrix -- <stack>... [--cluster <stack>] [--results <dir>] [--force] [--dry-run]`
+ * `npm run matrix -- <stack>... [--cluster <stack> [--keep-cluster]] [--results <dir>] [--force] [--dry-run]`
  * Runs experiment stacks one after another through Pulumi's Automation API: up (waits for the benchmark
  * Job), collect the results into results/<stack>/<run id>/, destroy (always). Ctrl-C tears the current
  * stack down; a second Ctrl-C quits without waiting. Rows collected before are skipped unless --force.
@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { listStacks, stackFilePath } from "../components/plan/stackFile";
+import { clusterMismatch, plannedClusterStack } from "../benchmarks/matrix/clusterRows";
 import { LogOrBucketCollector } from "../benchmarks/matrix/collect";
 import { abortOnInterrupt } from "../benchmarks/matrix/interrupt";
 import { writeMatrixReport } from "../benchmarks/matrix/matrixReport";
@@ -24,10 +25,13 @@ function shown(path: string): string {
   return rel.startsWith("..") || rel === "" ? path : rel;
 }
 
-const USAGE = `usage: npm run matrix -- <stack>... [--cluster <stack>] [--results <dir>] [--force] [--dry-run]
+const USAGE = `usage: npm run matrix -- <stack>... [--cluster <stack> [--keep-cluster]] [--results <dir>] [--force] [--dry-run]
 
   <stack>           experiment stacks (stacks/Pulumi.<stack>.yaml), run in this order
-  --cluster <stack> a cluster stack brought up first and destroyed last, shared by all rows
+  --cluster <stack> a cluster stack (servelab:cluster alone) brought up first (a no-op when it is up) and
+                    destroyed last, shared by all rows; every row must reference it
+                    (servelab:cluster: { provider: stack, stack: <stack> })
+  --keep-cluster    leave the cluster stack up after the last row (destroy it yourself: pulumi destroy -s <stack>)
   --results <dir>   where results/<stack>/<run id>/ and report.md go (default: results/ in the project)
   --force           run rows again even if a collected run exists
   --dry-run         plan every row offline and show what would run and what is already collected, without
@@ -41,6 +45,7 @@ class UsageError extends Error {}
 interface Args {
   stacks: string[];
   cluster?: string;
+  keepCluster: boolean;
   results: string;
   force: boolean;
   dryRun: boolean;
@@ -48,7 +53,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const cwd = CWD;
-  const args: Args = { stacks: [], results: resolve(ROOT, "results"), force: false, dryRun: false };
+  const args: Args = { stacks: [], results: resolve(ROOT, "results"), force: false, dryRun: false, keepCluster: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -59,6 +64,7 @@ function parseArgs(argv: string[]): Args {
     if (a === "--cluster") args.cluster = value();
     else if (a === "--results") args.results = resolve(cwd, value());
     else if (a === "--force") args.force = true;
+    else if (a === "--keep-cluster") args.keepCluster = true;
     else if (a === "--dry-run") args.dryRun = true;
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else args.stacks.push(a);
@@ -67,20 +73,27 @@ function parseArgs(argv: string[]): Args {
   const duplicates = args.stacks.filter((s, i) => args.stacks.indexOf(s) !== i);
   if (duplicates.length > 0) throw new UsageError(`stack ${duplicates[0]} is listed twice`);
   if (args.cluster && args.stacks.includes(args.cluster)) throw new UsageError(`${args.cluster} is the cluster stack; it cannot also be a row`);
+  if (args.keepCluster && !args.cluster) throw new UsageError("--keep-cluster needs --cluster <stack>");
   const missing = [...args.stacks, ...(args.cluster ? [args.cluster] : [])].filter((s) => !existsSync(stackFilePath(s)));
   if (missing.length > 0) throw new UsageError(`no stack file for ${missing.join(", ")} (looked for ${relative(ROOT, stackFilePath(missing[0]))}); stacks: ${listStacks().join(", ")}`);
   return args;
 }
 
-/** Plans every row offline (the cluster stack is not an experiment); returns the refused rows with their reasons. */
-async function planRows(stacks: readonly string[]): Promise<Array<{ stack: string; reason: string }>> {
+/**
+ * Plans the cluster stack and every row offline; returns the refused ones with their reasons: a config that does
+ * not plan, a --cluster that is not a cluster stack, a row that does not reference it.
+ */
+async function planRows(stacks: readonly string[], cluster?: string): Promise<Array<{ stack: string; reason: string }>> {
   const { planStack } = await import("../components/plan/planStack.js");
   const { ConfigError } = await import("../components/config/problems.js");
   const { StackFileError } = await import("../components/plan/stackFile.js");
   const refused: Array<{ stack: string; reason: string }> = [];
-  for (const stack of stacks) {
+  for (const stack of cluster ? [cluster, ...stacks] : stacks) {
     try {
-      await planStack(stack);
+      const { plan } = await planStack(stack);
+      if (stack === cluster && plan.kind !== "cluster") refused.push({ stack, reason: `--cluster ${stack} is an experiment row, not a cluster stack (a stack whose only setting is servelab:cluster)` });
+      const mismatch = cluster && stack !== cluster ? clusterMismatch(cluster, stack, plannedClusterStack(plan)) : null;
+      if (mismatch) refused.push({ stack, reason: mismatch });
     } catch (err) {
       if (!(err instanceof ConfigError || err instanceof StackFileError)) throw err;
       refused.push({ stack, reason: err.message });
@@ -95,7 +108,7 @@ function reportRefused(refused: ReadonlyArray<{ stack: string; reason: string }>
 }
 
 function dryRun(args: Args, store: RunStore, refused: ReadonlySet<string>): void {
-  if (args.cluster) console.log(`cluster  ${args.cluster}: up before the first row, destroyed after the last`);
+  if (args.cluster) console.log(`cluster  ${args.cluster}: up before the first row (a no-op when it is up), ${args.keepCluster ? "left up after the last (--keep-cluster)" : "destroyed after the last"}`);
   args.stacks.forEach((stack, i) => {
     const previous = args.force ? null : store.latestCollected(stack);
     const what = refused.has(stack) ? "refused (see below)" : previous ? `skip (collected in ${shown(previous.dir)})` : "up, collect, destroy";
@@ -117,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const args = parseArgs(argv);
   const store = new RunStore(args.results);
-  const refused = await planRows(args.stacks);
+  const refused = await planRows(args.stacks, args.cluster);
   if (args.dryRun) {
     dryRun(args, store, new Set(refused.map((r) => r.stack)));
     if (refused.length) reportRefused(refused);
@@ -156,6 +169,7 @@ async function main(argv: string[]): Promise<number> {
       {
         stacks: args.stacks,
         cluster: args.cluster,
+        keepCluster: args.keepCluster,
         force: args.force,
         signal: controller.signal,
         onChange: (r) => {

@@ -59,7 +59,9 @@ function summary(result: StackPlan, dir: string): string {
   const { gpus, estimate } = result.plan;
   const unpriced = result.plan.config.cluster.provider === "vke" ? "not priced (no Volcengine prices in the catalog)" : "no machines created (existing cluster)";
   const cost = estimate.usdPerHour === null ? unpriced : `about $${estimate.usdPerHour.toFixed(2)}/hour`;
-  return `GPUs: ${gpus.total} × ${gpus.type} (${plural(gpus.nodes, "node")} × ${gpus.perNode})   cost: ${cost}   plan: ${dir}`;
+  const clusterStack = (result.plan.config as { clusterStack?: string }).clusterStack;
+  const where = result.plan.kind === "cluster" ? "cluster stack: " : clusterStack ? `on cluster stack ${clusterStack} (\`pulumi up -s ${clusterStack}\` first; billed there): ` : "";
+  return `${where}GPUs: ${gpus.total} × ${gpus.type} (${plural(gpus.nodes, "node")} × ${gpus.perNode})   cost: ${cost}   plan: ${dir}`;
 }
 
 /** Runs `fn` with what it writes to stderr (the Pulumi SDK's warnings) held back, and returns both. */

@@ -11,7 +11,8 @@
  * registers the TypeScript loader (its vendored ts-node 7 with the project's TypeScript; transpile-only
  * when the tsconfig sets `noCheck`) and requires the program (@pulumi/pulumi 3.248.0 cmd/run/run.js).
  * This script does the same, except that the resource monitor is the SDK's mock instead of the
- * engine's gRPC server. Plain JavaScript on purpose: no TypeScript hook of ours is in the process.
+ * engine's gRPC server. Plain JavaScript on purpose: no TypeScript hook of ours is in the process. A row on a
+ * cluster stack gets its StackReference answered as if the cluster stack were up (clusterStackReference).
  *
  * --cold gives ts-node a new, empty cache directory (what a fresh machine or CI runner sees).
  * Prints the start-up time (process start to the program's first resource, the Stack aside), the number of resources
@@ -45,6 +46,19 @@ function languageHostEnv(projectFile) {
   return { env, project };
 }
 
+/**
+ * What the engine reads for a row's StackReference to an up cluster stack, as far as the program needs it: the
+ * cluster stack's servelab:cluster from its file (the program parses it with the schema, as it parses the real
+ * `cluster` output) and a placeholder kubeconfig (secret).
+ */
+function clusterStackReference(project, name) {
+  const { parse } = require("yaml");
+  const stack = String(name).split("/").pop();
+  const doc = parse(readFileSync(join(ROOT, project.stackConfigDir || ".", `Pulumi.${stack}.yaml`), "utf8")) || {};
+  const cluster = (doc.config || {})["servelab:cluster"];
+  return { name, outputs: { kubeconfig: `apiVersion: v1\nkind: Config\n# cluster stack ${name} (loader placeholder)\n`, cluster }, secretOutputNames: ["kubeconfig"] };
+}
+
 /** The stack file's config as the engine passes it: "ns:key" -> string (structured values as JSON). */
 function stackConfig(project, stack) {
   const { parse } = require("yaml");
@@ -76,6 +90,7 @@ async function main(argv) {
       newResource: (args) => {
         resources++;
         if (args.type !== "pulumi:pulumi:Stack") firstResourceAt ??= process.hrtime.bigint();
+        if (args.type === "pulumi:pulumi:StackReference") return { id: args.id || args.name, state: clusterStackReference(project, args.inputs.name) };
         return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, ...PLAN_ONLY_OUTPUTS[args.type] } };
       },
       call: (args) => ({ ...args.inputs, ...PLAN_ONLY_OUTPUTS[args.token] }),

@@ -1,7 +1,8 @@
 /**
  * The experiment matrix: rows run one after another, each `up` (which waits for the benchmark Job),
  * collect, destroy. Destroy always runs once an up was attempted: after a failed up, a failed collection
- * or an interrupt. An optional shared cluster stack comes up before the first row and goes last.
+ * or an interrupt. An optional shared cluster stack comes up before the first row (a no-op update when it is
+ * up already) and is destroyed after the last unless kept; every row must reference it.
  * Rows whose latest run was collected are skipped (resume); every stack is planned before anything is
  * created, so a bad config costs nothing.
  */
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { EngineRecord } from "../results/engineStartup";
 import { RunStatus } from "../results/runFolder";
 import { runIdAt } from "./bucketResults";
+import { clusterMismatch, plannedClusterStack } from "./clusterRows";
 import { CollectError, ResultsCollector } from "./collect";
 import { StackDriver, StackOutputs, publicOutputs } from "./driver";
 import { RunFolder, RunStore } from "./runStore";
@@ -26,7 +28,9 @@ export type Phase =
   | "destroyed"
   | "failed"
   | "interrupted"
-  | "not run";
+  | "not run"
+  /** The shared cluster stack, left up on purpose (--keep-cluster). */
+  | "kept";
 
 export interface Row {
   stack: string;
@@ -57,6 +61,8 @@ export interface MatrixDeps {
 export interface MatrixOptions {
   stacks: readonly string[];
   cluster?: string;
+  /** Leave the cluster stack up after the last row (for more rows later); destroy it yourself. */
+  keepCluster?: boolean;
   /** Run rows again even when a collected run exists. */
   force?: boolean;
   /** Aborted on Ctrl-C: the current row is torn down, later rows do not start. */
@@ -99,7 +105,7 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
       phaseTimes.set(r, times);
     }
     if (r.startedAt === null && !["pending", "skipped", "not run"].includes(phase)) r.startedAt = t;
-    if (["collected", "destroyed", "failed", "interrupted", "not run", "skipped"].includes(phase)) r.finishedAt = t;
+    if (["collected", "destroyed", "failed", "interrupted", "not run", "skipped", "kept"].includes(phase)) r.finishedAt = t;
     r.phase = phase;
     r.phaseSince = t;
     r.detail = detail;
@@ -147,7 +153,14 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
   for (const r of experiments.filter((e) => e.phase === "pending")) {
     enter(r, "planning");
     try {
-      plans.set(r, await deps.plan(r.stack));
+      const plan = await deps.plan(r.stack);
+      const mismatch = cluster ? clusterMismatch(cluster.stack, r.stack, plannedClusterStack(plan)) : null;
+      if (mismatch) {
+        r.error = `cluster: ${mismatch}`;
+        enter(r, "failed", "not on the matrix's cluster stack");
+        continue;
+      }
+      plans.set(r, plan);
       enter(r, "pending");
     } catch (err) {
       r.error = `plan: ${message(err)}`;
@@ -186,7 +199,9 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
       await runRow(r, plans.get(r));
     }
   } finally {
-    if (cluster && clusterUp) {
+    if (cluster && clusterUp && options.keepCluster) {
+      enter(cluster, cluster.error ? "failed" : "kept", `left up (--keep-cluster): \`pulumi destroy -s ${cluster.stack}\` when done; it is billed until then`);
+    } else if (cluster && clusterUp) {
       const write = (text: string) => appendFileSync(cluster.dir!, text);
       const left = await destroy(cluster, write);
       if (left) cluster.error = [cluster.error, left].filter(Boolean).join("; ");

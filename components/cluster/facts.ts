@@ -56,6 +56,8 @@ export interface ClusterFacts {
 
 /** A config rule of any component: reads the config and these facts, appends problems. */
 export type ConfigRule = ConfigRuleOf<ClusterFacts>;
+/** A rule about the cluster alone: it runs for a cluster stack and for every row on a cluster. */
+export type ClusterRule = (config: { cluster: ClusterConfig }, facts: ClusterFacts, out: ConfigProblem[]) => void;
 export type ConfigWarning = ConfigWarningOf<ClusterFacts>;
 
 /** GKE local SSDs are 375 GB each (Compute Engine local SSD; cluster-toolkit disk_definitions.tf). */

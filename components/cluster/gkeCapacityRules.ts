@@ -1,7 +1,7 @@
 /** GKE GPU capacity rules (pure): a machine whose capacity is not sold as plain on-demand. */
 import { ConfigProblem } from "../config/problems";
 import { ClusterConfig } from "../config/schema";
-import { ConfigRule, GpuPoolFacts } from "./facts";
+import { ClusterRule, GpuPoolFacts } from "./facts";
 
 export function gkeCapacityProblems(cluster: ClusterConfig, gpu: GpuPoolFacts): ConfigProblem[] {
   if (cluster.provider !== "gke" || gpu.onDemand !== false || cluster.gpu.provisioning !== "on-demand") return [];
@@ -11,6 +11,6 @@ export function gkeCapacityProblems(cluster: ClusterConfig, gpu: GpuPoolFacts): 
   }];
 }
 
-export const gkeCapacityRule: ConfigRule = ({ cluster }, facts, out) => {
+export const gkeCapacityRule: ClusterRule = ({ cluster }, facts, out) => {
   out.push(...gkeCapacityProblems(cluster, facts.gpu));
 };

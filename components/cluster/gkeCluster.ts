@@ -7,7 +7,8 @@ import { GkeClusterConfig } from "../config/schema";
 import { ClusterFacts } from "./facts";
 import { gkeClusterName, gkeKubeconfig, gpuPoolArgs, maintenancePolicy, systemPoolArgs } from "./gkeSpec";
 import { CONTAINER_FILESYSTEM_API, imageStreamingEnabled } from "./imageStreaming";
-import { Cluster, GPU_POOL_NAME, GPU_TOLERATION, Placement, SYSTEM_POOL_NAME } from "./types";
+import { clusterPlacement } from "./placement";
+import { Cluster, Placement } from "./types";
 
 export interface GkeClusterArgs {
   config: GkeClusterConfig;
@@ -86,11 +87,9 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       this.providerArgs,
       { parent: this, dependsOn: [this.systemPool, this.gpuPool] },
     );
-    this.gpuPlacement = {
-      nodeSelector: { "cloud.google.com/gke-nodepool": GPU_POOL_NAME, "cloud.google.com/gke-accelerator": facts.gpu.accelerator! },
-      tolerations: [GPU_TOLERATION],
-    };
-    this.systemPlacement = { nodeSelector: { "cloud.google.com/gke-nodepool": SYSTEM_POOL_NAME }, tolerations: [] };
+    const placement = clusterPlacement(config, facts);
+    this.gpuPlacement = placement.gpu;
+    this.systemPlacement = placement.system;
     this.registerOutputs({ kubeconfig: this.kubeconfig, clusterName: this.cluster.name });
   }
 }

@@ -1,13 +1,13 @@
 /** Config rules of GKE clusters (pure): one zone in the region, capacity the machine is sold with, node disk. */
 import { ephemeralStorageGb, modelSizeGb, replicasOnNode } from "../engine/sizing";
-import { ConfigRule } from "./facts";
+import { ClusterRule, ConfigRule } from "./facts";
 import { gkeCapacityRule } from "./gkeCapacityRules";
 
 /** Of a node's disk, what pods can fill: kubelet evicts below 10-15 % free, and images need room too (approximate). */
 const DISK_USABLE_SHARE = 0.85;
 const DISK_RESERVED_GB = 20;
 
-const zones: ConfigRule = ({ cluster }, _facts, out) => {
+const zones: ClusterRule = ({ cluster }, _facts, out) => {
   if (cluster.provider !== "gke") return;
   const zones = cluster.zones ?? [];
   if (zones.length !== 1) {
@@ -20,7 +20,7 @@ const zones: ConfigRule = ({ cluster }, _facts, out) => {
   }
 };
 
-const reservation: ConfigRule = ({ cluster }, _facts, out) => {
+const reservation: ClusterRule = ({ cluster }, _facts, out) => {
   if (cluster.provider !== "gke") return;
   const { provisioning, reservation } = cluster.gpu;
   if (reservation && provisioning !== "reservation") {
@@ -45,4 +45,5 @@ const nodeDiskFit: ConfigRule = (config, { gpu }, out) => {
   });
 };
 
-export const GKE_RULES: readonly ConfigRule[] = [zones, gkeCapacityRule, reservation, nodeDiskFit];
+export const GKE_CLUSTER_RULES: readonly ClusterRule[] = [zones, gkeCapacityRule, reservation];
+export const GKE_RULES: readonly ConfigRule[] = [nodeDiskFit];

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubeconfigClusterConfig } from "../config/schema";
 import { ClusterFacts } from "./facts";
+import { clusterPlacement } from "./placement";
 import { Cluster, Placement } from "./types";
 
 export interface KubeconfigClusterArgs {
@@ -25,8 +26,9 @@ export class KubeconfigCluster extends pulumi.ComponentResource implements Clust
     this.kubeconfig = pulumi.secret(config.kubeconfig);
     this.providerArgs = { kubeconfig: config.kubeconfig, context: config.context };
     this.provider = new k8s.Provider(`${name}-k8s`, this.providerArgs, { parent: this });
-    this.gpuPlacement = { nodeSelector: config.gpuNodeSelector, tolerations: config.gpuTolerations };
-    this.systemPlacement = { nodeSelector: config.systemNodeSelector, tolerations: config.systemTolerations };
+    const placement = clusterPlacement(config, facts);
+    this.gpuPlacement = placement.gpu;
+    this.systemPlacement = placement.system;
     this.registerOutputs({ kubeconfig: this.kubeconfig });
   }
 }

@@ -3,14 +3,14 @@
  * it is priced. Above either limit the stack must raise servelab:cluster.limits explicitly.
  */
 import { GKE_CLUSTER_FEE_USD_PER_HOUR } from "../catalog/gkeMachines";
-import { ConfigRule } from "./facts";
+import { ClusterRule } from "./facts";
 
 export const DEFAULT_MAX_GPUS = 64;
 export const DEFAULT_MAX_USD_PER_HOUR = 1000;
 
 const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
 
-export const clusterLimits: ConfigRule = ({ cluster }, { gpu, system }, out) => {
+export const clusterLimits: ClusterRule = ({ cluster }, { gpu, system }, out) => {
   if (cluster.provider === "kubeconfig") return;
   const maxGpus = cluster.limits?.maxGpus ?? DEFAULT_MAX_GPUS;
   const maxUsd = cluster.limits?.maxUsdPerHour ?? DEFAULT_MAX_USD_PER_HOUR;

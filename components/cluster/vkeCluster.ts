@@ -7,10 +7,10 @@ import {
   VkeClusterResource, VkeKubeconfig, VkeNodePool, VolcengineProvider, Vpc, getVkeKubeconfig,
 } from "../volcengine/resources";
 import { ClusterFacts } from "./facts";
+import { clusterPlacement } from "./placement";
 import { Cluster, Placement } from "./types";
 import {
-  decodeKubeconfig, devicePluginAddonArgs, subnetCidrs, vkeClusterArgs, vkeClusterName, vkeGpuPlacement, vkeGpuPoolArgs,
-  vkeSystemPlacement, vkeSystemPoolArgs, vkeTags,
+  decodeKubeconfig, devicePluginAddonArgs, subnetCidrs, vkeClusterArgs, vkeClusterName, vkeGpuPoolArgs, vkeSystemPoolArgs, vkeTags,
 } from "./vkeSpec";
 
 export interface VkeClusterArgs {
@@ -108,8 +108,9 @@ export class VkeCluster extends pulumi.ComponentResource implements Cluster {
       this.providerArgs,
       { parent: this, dependsOn: [this.systemPool, this.gpuPool, this.devicePlugin] },
     );
-    this.gpuPlacement = vkeGpuPlacement(facts.gpu);
-    this.systemPlacement = vkeSystemPlacement();
+    const placement = clusterPlacement(config, facts);
+    this.gpuPlacement = placement.gpu;
+    this.systemPlacement = placement.system;
     this.registerOutputs({ kubeconfig: this.kubeconfig, clusterId: this.cluster.id, natIp: eip.eipAddress });
   }
 }

@@ -1,9 +1,9 @@
 /** Config rules of VKE clusters (pure): zones in the region, the VPC range, RDMA on instance types that have it. */
 import { VKE_GPU_INSTANCES, mayHaveRdma } from "../catalog/vkeMachines";
-import { ConfigRule } from "./facts";
+import { ClusterRule } from "./facts";
 import { SERVICE_CIDR as VKE_SERVICE_CIDR } from "./vkeSpec";
 
-const network: ConfigRule = ({ cluster }, _facts, out) => {
+const network: ClusterRule = ({ cluster }, _facts, out) => {
   if (cluster.provider !== "vke") return;
   cluster.zones.forEach((zone, i) => {
     if (!zone.startsWith(`${cluster.region}-`)) out.push({ path: `servelab:cluster.zones[${i}]`, message: `"${zone}" is not in region ${cluster.region}` });
@@ -15,7 +15,7 @@ const network: ConfigRule = ({ cluster }, _facts, out) => {
   }
 };
 
-const rdma: ConfigRule = ({ cluster }, { gpu }, out) => {
+const rdma: ClusterRule = ({ cluster }, { gpu }, out) => {
   if (cluster.provider !== "vke") return;
   if (cluster.gpu.rdma && gpu.machineType && !mayHaveRdma(gpu.machineType)) {
     const rdmaTypes = VKE_GPU_INSTANCES.filter((m) => m.rdma).map((m) => m.instanceType).join(", ");
@@ -26,4 +26,4 @@ const rdma: ConfigRule = ({ cluster }, { gpu }, out) => {
   }
 };
 
-export const VKE_RULES: readonly ConfigRule[] = [network, rdma];
+export const VKE_CLUSTER_RULES: readonly ClusterRule[] = [network, rdma];

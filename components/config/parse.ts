@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigError, ConfigProblem, joinPath, show } from "./problems";
-import { ExperimentConfig, KEY_SCHEMAS, REQUIRED_KEYS, SECRET_KEYS } from "./schema";
+import { ClusterConfig, ExperimentConfig, KEY_SCHEMAS, REQUIRED_KEYS, SECRET_KEYS, StackClusterConfig, clusterSchema } from "./schema";
 
 type KeyName = keyof typeof KEY_SCHEMAS;
 const KNOWN_KEYS = [...Object.keys(KEY_SCHEMAS), ...SECRET_KEYS];
@@ -52,12 +52,52 @@ function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
-function parseKey<K extends KeyName>(key: K, raw: unknown, problems: ConfigProblem[]): z.infer<(typeof KEY_SCHEMAS)[K]> | undefined {
-  const schema = KEY_SCHEMAS[key] as z.ZodType;
+function parseWith<T>(schema: z.ZodType, root: string, raw: unknown, problems: ConfigProblem[]): T | undefined {
   const result = schema.safeParse(raw, { reportInput: true, error: (issue) => describeIssue(issue) });
-  if (result.success) return result.data as z.infer<(typeof KEY_SCHEMAS)[K]>;
-  for (const issue of result.error.issues) problems.push({ path: joinPath(`servelab:${key}`, issue.path), message: issue.message });
+  if (result.success) return result.data as T;
+  for (const issue of result.error.issues) problems.push({ path: joinPath(root, issue.path), message: issue.message });
   return undefined;
+}
+
+function parseKey<K extends KeyName>(key: K, raw: unknown, problems: ConfigProblem[]): z.infer<(typeof KEY_SCHEMAS)[K]> | undefined {
+  return parseWith(KEY_SCHEMAS[key] as z.ZodType, `servelab:${key}`, raw, problems);
+}
+
+/**
+ * A cluster itself (not a reference to a cluster stack), e.g. what a cluster stack's file or outputs hold; problems
+ * are reported under `root` (the key path a user fixes).
+ */
+export function parseClusterSection(raw: unknown, root: string, problems: ConfigProblem[]): ClusterConfig | undefined {
+  const provider = raw && typeof raw === "object" ? (raw as Record<string, unknown>).provider : undefined;
+  if (provider === "stack") {
+    problems.push({ path: `${root}.provider`, message: '"stack": a cluster stack holds a cluster itself (provider gke, vke or kubeconfig), not a reference to another cluster stack' });
+    return undefined;
+  }
+  return parseWith<ClusterConfig>(clusterSchema, root, raw, problems);
+}
+
+/** The config as the schema reads it: servelab:cluster may still be a reference to a cluster stack. */
+export type ExperimentShape = Omit<ExperimentConfig, "cluster" | "clusterStack"> & { cluster: ClusterConfig | StackClusterConfig };
+
+/** The parsed config of a cluster stack: servelab:cluster alone. */
+export interface ClusterStackConfig {
+  cluster: ClusterConfig;
+}
+
+/**
+ * A stack file without servelab:model whose only key is servelab:cluster is a cluster stack: it creates the cluster
+ * and pools that experiment rows reference (servelab:cluster: { provider: stack, stack: <name> }).
+ */
+export function isClusterStackValues(raw: Record<string, unknown>): boolean {
+  return raw.model === undefined && raw.cluster !== undefined && Object.keys(raw).every((key) => key === "cluster");
+}
+
+/** A cluster stack's config by the schema, or one ConfigError listing every problem. */
+export function parseClusterStackShape(raw: Record<string, unknown>): ClusterStackConfig {
+  const problems: ConfigProblem[] = [];
+  const cluster = parseClusterSection(raw.cluster, "servelab:cluster", problems);
+  if (problems.length > 0 || !cluster) throw new ConfigError(problems);
+  return { cluster };
 }
 
 /**
@@ -65,7 +105,7 @@ function parseKey<K extends KeyName>(key: K, raw: unknown, problems: ConfigProbl
  * the schema alone, or throws one ConfigError listing every problem found. The rules that relate fields and
  * components run after this (components/validate.ts parseExperimentConfig).
  */
-export function parseConfigShape(raw: Record<string, unknown>): ExperimentConfig {
+export function parseConfigShape(raw: Record<string, unknown>): ExperimentShape {
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(raw)) {
     if (!KNOWN_KEYS.includes(key)) {
@@ -73,7 +113,9 @@ export function parseConfigShape(raw: Record<string, unknown>): ExperimentConfig
     }
   }
   for (const key of REQUIRED_KEYS) {
-    if (raw[key] === undefined) problems.push({ path: `servelab:${key}`, message: "is required" });
+    if (raw[key] !== undefined) continue;
+    const clusterStackHint = key === "model" && raw.cluster !== undefined ? " (a cluster stack, which has no model, holds servelab:cluster alone)" : "";
+    problems.push({ path: `servelab:${key}`, message: `is required${clusterStackHint}` });
   }
   const parsed = {
     cluster: raw.cluster === undefined ? undefined : parseKey("cluster", raw.cluster, problems),
@@ -85,5 +127,5 @@ export function parseConfigShape(raw: Record<string, unknown>): ExperimentConfig
     results: parseKey("results", raw.results ?? {}, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
-  return parsed as ExperimentConfig;
+  return parsed as ExperimentShape;
 }

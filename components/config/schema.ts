@@ -32,6 +32,32 @@ const imageRegistry = z
   .regex(IMAGE_REGISTRY_PATTERN, { error: 'must be a registry host with an optional path, such as "cr.example.com/mirror" (no scheme, lowercase)' })
   .optional();
 
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { error: 'must be an http(s):// URL such as "https://mirrors.example.com/pypi/simple/"' });
+
+/**
+ * Where the cluster's location gets what Hugging Face, PyPI and Docker Hub would give elsewhere (components/config/clusterDefaults.ts):
+ * defaults for every row on the cluster, which a row's own model.weights / benchmark.pipIndexUrl override.
+ */
+const mirrors = z
+  .strictObject({
+    /** PIP_INDEX_URL of the benchmark Jobs (a row's benchmark.pipIndexUrl). */
+    pipIndexUrl: httpUrl.optional(),
+    /** A Hugging Face mirror (a row's model.weights.hfEndpoint). */
+    hfEndpoint: z.string().regex(/^https?:\/\/[^\s/]+\/?$/, { error: 'must be an endpoint such as "https://hf-mirror.example.com" (no path)' }).optional(),
+    /** Object storage holding model repositories as <from><org>/<name>/ (a row's model.weights.from and its settings). */
+    weights: z
+      .strictObject({
+        from: z.string().regex(/^(tos|s3|gs):\/\/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](\/[\w./-]*)?$/, { error: 'must be an object-storage prefix such as "tos://my-models/" (tos://, s3:// or gs://)' }),
+        endpoint: z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, { error: 'must be an https:// endpoint such as "https://tos-s3-cn-beijing.ivolces.com"' }).optional(),
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-?\d*$/, { error: 'must be a region such as "cn-beijing"' }).optional(),
+        credentialsSecret: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "must be a Kubernetes Secret name" }).optional(),
+        image: z.string().min(1).optional(),
+      })
+      .optional(),
+  })
+  .optional();
+export type ClusterMirrors = NonNullable<z.infer<typeof mirrors>>;
+
 const gkeGpu = z.strictObject({
   type: z.enum(["l4", "h100", "h200"]),
   perNode: int(1).optional(),
@@ -68,6 +94,7 @@ const gkeCluster = z.strictObject({
   gpu: gkeGpu,
   system: gkeSystemPool.default(() => gkeSystemPool.parse({})),
   imageRegistry,
+  mirrors,
   limits,
 });
 
@@ -94,6 +121,7 @@ const kubeconfigCluster = z.strictObject({
   systemTolerations: z.array(toleration).default([]),
   rdma: z.boolean().default(false),
   imageRegistry,
+  mirrors,
 });
 
 const vkeGpu = z.strictObject({
@@ -139,10 +167,27 @@ const vkeCluster = z.strictObject({
   gpu: vkeGpu,
   system: vkeSystemPool.default(() => vkeSystemPool.parse({})),
   imageRegistry,
+  mirrors,
   limits,
 });
 
+/** A cluster that servelab creates or reaches itself: what a cluster stack holds, and an experiment row's inline cluster. */
 export const clusterSchema = z.discriminatedUnion("provider", [gkeCluster, kubeconfigCluster, vkeCluster]);
+
+/**
+ * A cluster stack's name: `<stack>` in this project and organisation, or fully qualified `<org>/<project>/<stack>`
+ * (components/cluster/clusterStack.ts reads it).
+ */
+export const CLUSTER_STACK_NAME = /^([A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*\/)?[A-Za-z0-9_.-]+$/;
+
+/** An experiment row's cluster from a cluster stack (`pulumi up -s <stack>` first). */
+const stackCluster = z.strictObject({
+  provider: z.literal("stack"),
+  stack: z.string().regex(CLUSTER_STACK_NAME, { error: 'must be a stack name such as "cluster-gke-h100x8", or fully qualified "<org>/<project>/<stack>"' }),
+});
+
+/** servelab:cluster as a stack file gives it: a cluster, or a reference to a cluster stack. */
+export const clusterKeySchema = z.discriminatedUnion("provider", [gkeCluster, kubeconfigCluster, vkeCluster, stackCluster]);
 
 /** Where the engines get the weights (engine/weights.ts); omitted = Hugging Face. */
 const modelWeights = z.strictObject({
@@ -240,8 +285,6 @@ export const kvCacheSchema = z.strictObject({
 
 const qpsRange = z.strictObject({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive() });
 const QPS_FORMS = "a list of rates such as [0.5, 1, 2], or a range such as { from: 0.1, to: 4.1, step: 0.4 }";
-
-const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { error: 'must be an http(s):// URL such as "https://mirrors.example.com/pypi/simple/"' });
 
 const benchmarkCommon = {
   /** Package index for the Job's pip installs (PIP_INDEX_URL), e.g. a PyPI mirror near the cluster; omitted = PyPI. */
@@ -373,7 +416,7 @@ export const resultsSchema = z.strictObject({
 
 /** Each servelab:* key and its schema. A key that is not here is a typo. */
 export const KEY_SCHEMAS = {
-  cluster: clusterSchema,
+  cluster: clusterKeySchema,
   model: modelSchema,
   engine: engineSchema,
   router: routerSchema,
@@ -386,6 +429,7 @@ export const REQUIRED_KEYS = ["cluster", "model"] as const;
 export const SECRET_KEYS = ["hfToken"] as const;
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;
+export type StackClusterConfig = z.infer<typeof stackCluster>;
 export type GkeClusterConfig = z.infer<typeof gkeCluster>;
 export type KubeconfigClusterConfig = z.infer<typeof kubeconfigCluster>;
 export type VkeClusterConfig = z.infer<typeof vkeCluster>;
@@ -401,9 +445,14 @@ export type KubeAiChatK6Config = z.infer<typeof kubeAiChatK6>;
 export type SonnetConfig = z.infer<typeof sonnet>;
 export type ResultsConfig = z.infer<typeof resultsSchema>;
 
-/** The parsed stack config with defaults applied. */
+/**
+ * The parsed stack config with defaults applied. `cluster` is always the cluster itself: for a row on a cluster
+ * stack it is that stack's servelab:cluster, and `clusterStack` names the stack.
+ */
 export interface ExperimentConfig {
   cluster: ClusterConfig;
+  /** The cluster stack the row runs on (servelab:cluster.stack), when it does not create its own cluster. */
+  clusterStack?: string;
   model: ModelConfig;
   engine: EngineConfig;
   router: RouterConfig;

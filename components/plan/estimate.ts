@@ -19,7 +19,16 @@ export interface Estimate {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export function estimateCost(cluster: ClusterConfig, facts: ClusterFacts): Estimate {
+/** The hourly cost of the cluster; for a row on a cluster stack, of the cluster stack it occupies (billed there). */
+export function estimateCost(cluster: ClusterConfig, facts: ClusterFacts, clusterStack?: string): Estimate {
+  const estimate = clusterCost(cluster, facts);
+  if (clusterStack) {
+    estimate.notes.push(`the cluster is cluster stack ${clusterStack}'s: billed there from its \`pulumi up\` to its \`pulumi destroy\`, whether or not a row runs on it; this row creates no machines`);
+  }
+  return estimate;
+}
+
+function clusterCost(cluster: ClusterConfig, facts: ClusterFacts): Estimate {
   if (cluster.provider === "vke") {
     return {
       usdPerHour: null,

@@ -59,12 +59,17 @@ async function settle(value: unknown): Promise<unknown> {
   return (await output.isSecret) ? "[secret]" : plain;
 }
 
+/** The type token of a stack reference; its state carries the referenced stack's outputs. */
+export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
 export async function runUnderMocks<T extends object>(
   stack: string,
   config: Record<string, string>,
   secretKeys: string[],
-  program: () => T,
+  program: () => T | Promise<T>,
   project = "servelab",
+  /** The state of a stack reference by the referenced stack's name (its outputs); default: no outputs. */
+  stackReference?: (name: string) => Record<string, unknown>,
 ): Promise<MockRunResult<{ [K in keyof T]: Resolved<T[K]> }>> {
   const resources: RecordedResource[] = [];
   const parents = new Map<string, string | null>();
@@ -74,6 +79,7 @@ export async function runUnderMocks<T extends object>(
       newResource: (args) => {
         const parent = parents.get(`${args.type}::${args.name}`) ?? null;
         resources.push({ type: args.type, name: args.name, parent, custom: args.custom ?? true, inputs: redactSecrets(args.inputs) as Record<string, unknown> });
+        if (args.type === STACK_REFERENCE && stackReference) return { id: args.id ?? args.name, state: stackReference(String(args.inputs.name)) };
         return { id: args.custom ? `${args.name}-id` : undefined, state: computedState(args.type, args.inputs) };
       },
       // Invokes answer from the plan-only table too (e.g. VKE's getKubeconfigs), else with their inputs.
@@ -91,7 +97,7 @@ export async function runUnderMocks<T extends object>(
     return register(req, cb);
   };
 
-  const outputs = program();
+  const outputs = await program();
   const resolved: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(outputs)) resolved[key] = await settle(value);
   await (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs();

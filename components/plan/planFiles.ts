@@ -1,6 +1,7 @@
 /** Turns the recorded resources of one stack into the offline plan's files (README.md §Quick start lists them). */
 import { createHash } from "node:crypto";
 import { stringify } from "yaml";
+import { ClusterStackConfig } from "../config/parse";
 import { ExperimentConfig } from "../config/schema";
 import { ClusterFacts } from "../cluster/facts";
 import { Estimate } from "./estimate";
@@ -8,7 +9,9 @@ import { RecordedResource } from "./mockRun";
 
 export interface Plan {
   stack: string;
-  config: ExperimentConfig;
+  /** "cluster" for a cluster stack (servelab:cluster alone), "experiment" for a row. */
+  kind: "cluster" | "experiment";
+  config: ExperimentConfig | ClusterStackConfig;
   resources: Array<{ type: string; name: string; parent: string | null; inputs: Record<string, unknown> }>;
   gpus: { type: string; perNode: number; nodes: number; total: number };
   estimate: Estimate;
@@ -95,7 +98,7 @@ export function planInputs(type: string, inputs: Record<string, unknown>): Recor
 
 export function buildPlan(
   stack: string,
-  config: ExperimentConfig,
+  config: ExperimentConfig | ClusterStackConfig,
   facts: ClusterFacts,
   resources: RecordedResource[],
   estimate: Estimate,
@@ -104,6 +107,7 @@ export function buildPlan(
 ): Plan {
   return {
     stack,
+    kind: "model" in config ? "experiment" : "cluster",
     config,
     resources: resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs: planInputs(type, inputs) })),
     gpus: { type: facts.gpu.type, perNode: facts.gpu.perNode, nodes: facts.gpu.nodes, total: facts.gpu.total },

@@ -3,12 +3,14 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveClusterFacts } from "../cluster/facts";
 import { servelabValues } from "../config/load";
+import { ExperimentConfig } from "../config/schema";
 import { ConfigError } from "../config/problems";
-import { asOfflinePlan, machineWarnings, parseExperimentConfig, stackValueProblems } from "../validate";
+import { asOfflinePlan, clusterStackFiles, isClusterStackValues, machineWarnings, parseClusterStackConfig, parseExperimentConfig, stackValueProblems } from "../validate";
 import { servelab } from "../program";
 import { estimateCost } from "./estimate";
 import { RecordedResource, runUnderMocks } from "./mockRun";
 import { ChartFile, Plan, buildPlan, chartFiles, manifestsYaml, remoteManifests, resourceTree } from "./planFiles";
+import { plannedClusterStackOutputs, stackReferenceState } from "./clusterStackMock";
 import { STACKS_DIR, readStackConfig } from "./stackFile";
 
 export interface StackPlan {
@@ -35,19 +37,26 @@ export async function planStack(stack: string, stacksDir = STACKS_DIR): Promise<
   const { values, secretKeys } = readStackConfig(stack, stacksDir);
   const early = stackValueProblems(values, (key) => secretKeys.includes(key));
   if (early.length > 0) throw new ConfigError(early);
-  const config = parseExperimentConfig(servelabValues(values));
+  const raw = servelabValues(values);
+  const config = isClusterStackValues(raw) ? parseClusterStackConfig(raw) : parseExperimentConfig(raw, clusterStackFiles(stacksDir));
   const facts = resolveClusterFacts(config.cluster).facts!;
   const planDefaults: Record<string, string> = {};
   const all = { ...values };
   for (const [key, value] of Object.entries(PLAN_DEFAULTS)) {
+    // gcp:project: a row on a GKE cluster stack needs it too (a gs:// results bucket's project).
     if (key.startsWith("gcp:") && config.cluster.provider !== "gke") continue;
+    if (key === "servelab:hfToken" && !("model" in config)) continue;
     if (all[key] === undefined || secretKeys.includes(key)) {
       all[key] = value;
       if (key !== "servelab:hfToken") planDefaults[key] = value;
     }
   }
-  const { resources, outputs } = await asOfflinePlan(() => runUnderMocks(stack, all, [...new Set([...secretKeys, "servelab:hfToken"])], servelab));
-  const plan = buildPlan(stack, config, facts, resources, estimateCost(config.cluster, facts), outputs, planDefaults);
+  // A row's cluster stack answers its StackReference with what its file would export once up.
+  const clusterStack = (name: string) => stackReferenceState(name, plannedClusterStackOutputs(name, stacksDir, PLAN_DEFAULTS["gcp:project"]));
+  const { resources, outputs } = await asOfflinePlan(() =>
+    runUnderMocks(stack, all, [...new Set([...secretKeys, ...("model" in config ? ["servelab:hfToken"] : [])])], servelab, undefined, clusterStack),
+  );
+  const plan = buildPlan(stack, config, facts, resources, estimateCost(config.cluster, facts, (config as Partial<ExperimentConfig>).clusterStack), outputs, planDefaults);
   return { plan, resources, manifests: manifestsYaml(resources), charts: chartFiles(resources), remote: remoteManifests(resources), tree: resourceTree(resources), warnings: machineWarnings(config) };
 }
 
