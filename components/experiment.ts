@@ -13,6 +13,8 @@ import { hfRepo } from "./engine/sizing";
 import { createResultsAccess } from "./results";
 import { resultsLocation } from "./results/spec";
 import { createServing } from "./serving";
+import { ClusterClaims } from "./serving/clusterClaims";
+import { claimHolder, clusterInstalls } from "./serving/clusterInstalls";
 import { enginePods } from "./serving/enginePods";
 import { dnsName, standardLabels } from "./util/labels";
 import { configWarnings } from "./validate";
@@ -22,6 +24,15 @@ export interface ExperimentArgs {
   stack: string;
   config: ExperimentConfig;
   hfToken?: pulumi.Output<string>;
+}
+
+/** The stack's organization; the mock runtime has none, and the self-managed backends call theirs "organization". */
+function organization(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return "organization";
+  }
 }
 
 /** One experiment row: cluster, namespace, serving stack (router + engines) and benchmark Job. */
@@ -51,7 +62,13 @@ export class Experiment extends pulumi.ComponentResource {
     const inCluster = { parent: this, provider: cluster.provider };
     const labels = standardLabels(stack, "experiment", "servelab");
 
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: dnsName(stack), labels } }, inCluster);
+    // The claims on the cluster-scoped installs come first: a row whose installs another row holds stops here.
+    const installs = clusterInstalls(config);
+    const claims = installs.length
+      ? new ClusterClaims(`${name}-claims`, { installs, holder: claimHolder(organization(), pulumi.getProject(), stack), kubernetes: cluster }, { parent: this }).leases
+      : [];
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: dnsName(stack), labels } }, { ...inCluster, dependsOn: claims });
     const hfSecret = args.hfToken
       ? new k8s.core.v1.Secret(
           `${name}-hf-token`,
@@ -77,6 +94,7 @@ export class Experiment extends pulumi.ComponentResource {
         systemPlacement: cluster.systemPlacement,
         kubernetes: cluster,
         hfTokenSecret: hfSecret?.metadata.name,
+        claims,
       },
       { parent: this, providers: [cluster.provider] },
     );

@@ -26,7 +26,7 @@ export class LlmdStack extends pulumi.ComponentResource implements ServingStack 
     const { config } = args;
     const namespace = pulumi.output(args.namespace);
 
-    this.crds = new k8s.yaml.v2.ConfigFile(`${name}-inferencepool-crd`, { file: LLMD.inferencePoolCrds }, { parent: this });
+    this.crds = new k8s.yaml.v2.ConfigFile(`${name}-inferencepool-crd`, { file: LLMD.inferencePoolCrds }, { parent: this, dependsOn: args.claims });
 
     const input = llmdEngineInput(args);
     this.engines = new VllmDeployment(`${name}-engines`, input, { parent: this });
