@@ -10,3 +10,4 @@ export const benchmarkJobName = outputs.benchmarkJobName;
 export const resultsLocation = outputs.resultsLocation;
 export const engineSelector = outputs.engineSelector;
 export const engineContainer = outputs.engineContainer;
+export const weightsCacheContainer = outputs.weightsCacheContainer;

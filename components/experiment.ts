@@ -10,6 +10,7 @@ import { Cluster } from "./cluster/types";
 import { VkeCluster } from "./cluster/vkeCluster";
 import { ExperimentConfig } from "./config/schema";
 import { hfRepo } from "./engine/sizing";
+import { WEIGHTS_CACHE_CONTAINER, usesWeightsCache } from "./engine/weightsCache";
 import { createResultsAccess } from "./results";
 import { resultsLocation } from "./results/spec";
 import { createServing } from "./serving";
@@ -46,6 +47,7 @@ export class Experiment extends pulumi.ComponentResource {
   /** Label selector of the engine pods and their vLLM container, for reading an engine's start-up log. */
   public readonly engineSelector: pulumi.Output<string>;
   public readonly engineContainer: pulumi.Output<string>;
+  public readonly weightsCacheContainer?: pulumi.Output<string>;
 
   constructor(name: string, args: ExperimentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:index:Experiment", name, {}, opts);
@@ -138,6 +140,7 @@ export class Experiment extends pulumi.ComponentResource {
     const pods = this.namespace.apply((ns) => enginePods(config, ns));
     this.engineSelector = pods.selector;
     this.engineContainer = pods.container;
+    this.weightsCacheContainer = usesWeightsCache(config) ? pulumi.output(WEIGHTS_CACHE_CONTAINER) : undefined;
     this.registerOutputs({ kubeconfig: this.kubeconfig, namespace: this.namespace, baseUrl: this.baseUrl, servedModel: this.servedModel });
   }
 }

@@ -12,6 +12,8 @@ export interface ServelabOutputs {
   resultsLocation?: string;
   engineSelector: pulumi.Output<string>;
   engineContainer: pulumi.Output<string>;
+  /** The engine pods' weights-cache init container, when the row uses the cluster's weights cache. */
+  weightsCacheContainer?: pulumi.Output<string>;
 }
 
 /** The whole program: read the stack config, declare the experiment, return its outputs. */
@@ -27,5 +29,6 @@ export function servelab(): ServelabOutputs {
     resultsLocation: experiment.resultsLocation,
     engineSelector: experiment.engineSelector,
     engineContainer: experiment.engineContainer,
+    weightsCacheContainer: experiment.weightsCacheContainer,
   };
 }

@@ -32,6 +32,22 @@ const imageRegistry = z
   .regex(IMAGE_REGISTRY_PATTERN, { error: 'must be a registry host with an optional path, such as "cr.example.com/mirror" (no scheme, lowercase)' })
   .optional();
 
+/**
+ * A cache of model weights on the cluster, which every row on it reads (engine/weightsCache.ts): `nodeDisk` keeps
+ * each model once in a directory on each GPU node (a hostPath), filled by the first engine that misses it.
+ */
+const weightsCache = z
+  .strictObject({
+    kind: z.enum(["none", "nodeDisk"]).default("none"),
+    /** nodeDisk: the directory on the node (default /var/lib/servelab/weights-cache). */
+    path: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)+$/, { error: 'must be an absolute directory at least two levels deep, such as "/var/lib/servelab/weights-cache"' })
+      .optional(),
+  })
+  .optional();
+export type WeightsCacheConfig = z.infer<typeof weightsCache>;
+
 const gkeGpu = z.strictObject({
   type: z.enum(["l4", "h100", "h200"]),
   perNode: int(1).optional(),
@@ -68,6 +84,7 @@ const gkeCluster = z.strictObject({
   gpu: gkeGpu,
   system: gkeSystemPool.default(() => gkeSystemPool.parse({})),
   imageRegistry,
+  weightsCache,
   limits,
 });
 
@@ -94,6 +111,7 @@ const kubeconfigCluster = z.strictObject({
   systemTolerations: z.array(toleration).default([]),
   rdma: z.boolean().default(false),
   imageRegistry,
+  weightsCache,
 });
 
 const vkeGpu = z.strictObject({
@@ -139,6 +157,7 @@ const vkeCluster = z.strictObject({
   gpu: vkeGpu,
   system: vkeSystemPool.default(() => vkeSystemPool.parse({})),
   imageRegistry,
+  weightsCache,
   limits,
 });
 

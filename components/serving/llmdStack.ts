@@ -11,7 +11,8 @@ import { ServingArgs, ServingStack } from "./types";
  * an Envoy sidecar, ClusterIP Service). Clients talk to the sidecar through the EPP Service (llmdSpec.ts says why
  * this chart).
  *
- * The CRD is cluster-scoped: destroying the row removes it, and with it any InferencePool on the cluster.
+ * The CRD is cluster-scoped: destroying the row removes it, and with it any InferencePool on the cluster; the row's
+ * claim on it (clusterInstalls.ts) keeps a second llm-d row off the cluster meanwhile.
  */
 export class LlmdStack extends pulumi.ComponentResource implements ServingStack {
   public readonly baseUrl: pulumi.Output<string>;
