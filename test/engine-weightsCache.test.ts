@@ -1,9 +1,12 @@
 /** servelab:cluster.weightsCache: the engines load the model from a folder on the node, filled by the first that misses. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parse, parseAllDocuments, stringify } from "yaml";
+import { planStack } from "../components/plan/planStack";
+import { stackFilePath } from "../components/plan/stackFile";
 import { CollectSources, LogOrBucketCollector } from "../benchmarks/matrix/collect";
 import { weightsCacheOutcome } from "../benchmarks/results/weightsCacheLog";
 import { resolveClusterFacts } from "../components/cluster/facts";
@@ -147,5 +150,21 @@ describe("the matrix collector records the cache's outcome in the engine record"
     expect(unreadable.engine).toMatchObject({ weightsCache: "unknown", facts: { vllmVersion: "0.10.2" } });
     const none = await new LogOrBucketCollector(sources(() => "weights-cache: miss x\n")).collect("k8s_stack", outputs, { since });
     expect(none.engine).not.toHaveProperty("weightsCache");
+  });
+});
+
+describe("a row on a cluster with the cache, planned offline", () => {
+  it("plans the engines with the cache container and the hostPath, both outcomes, and the output the collector reads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "servelab-wcache-"));
+    const doc = parse(readFileSync(stackFilePath("llmd_8b_l4"), "utf8"));
+    doc.config["servelab:cluster"].weightsCache = { kind: "nodeDisk" };
+    writeFileSync(stackFilePath("llmd_cached", dir), stringify(doc));
+    const p = await planStack("llmd_cached", dir);
+    expect(p.plan.weightsCache).toMatchObject({ used: true, folder: "/weights-cache/neuralmagic--Meta-Llama-3.1-8B-Instruct-FP8--main" });
+    expect(p.plan.outputs.weightsCacheContainer).toBe("weights-cache");
+    const engine = parseAllDocuments(p.manifests).map((d) => d.toJS()).find((d) => d.kind === "Deployment" && d.spec.template.spec.containers[0].name === "vllm");
+    expect(engine.spec.template.spec.initContainers[0].name).toBe("weights-cache");
+    expect(engine.spec.template.spec.volumes).toContainEqual({ name: "weights-cache", hostPath: { path: "/var/lib/servelab/weights-cache", type: "DirectoryOrCreate" } });
+    rmSync(dir, { recursive: true, force: true });
   });
 });
