@@ -1,6 +1,6 @@
 /** servelab:cluster.weightsCache: the engines load the model from a folder on the node, filled by the first that misses. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { weightsCacheOutcome } from "../benchmarks/results/weightsCacheLog";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { engineManifestInput } from "../components/engine/input";
 import { engineDeployment } from "../components/engine/manifests";
-import { WEIGHTS_CACHE_MOUNT, weightsCachePlan, weightsCacheScript } from "../components/engine/weightsCache";
+import { WEIGHTS_CACHE_MOUNT, cacheFill, weightsCachePlan, weightsCacheScript } from "../components/engine/weightsCache";
 import { configWarnings, parseExperimentConfig } from "../components/validate";
 import { V0102_V0_FALLBACK } from "./fixtures/results/engineLogs";
 import { markerLog } from "./fixtures/results/markerLog";
@@ -28,12 +28,12 @@ function deployment(raw: Record<string, any>) {
 const withCache = (raw: Record<string, any>, cache: Record<string, unknown> = { kind: "nodeDisk" }) => ((raw.cluster.weightsCache = cache), raw);
 
 describe("the engine with the cluster's weights cache", () => {
-  it("Hugging Face: the weights-cache container downloads with the engine image's huggingface-cli into the node folder, and vLLM loads that folder", () => {
+  it("Hugging Face: the weights-cache container downloads with the engine image's Hugging Face CLI (hf, else huggingface-cli) into the node folder, and vLLM loads that folder", () => {
     const { pod } = deployment(withCache(minimalRaw()));
     const [init] = pod.initContainers;
     expect(init.name).toBe("weights-cache");
     expect(init.image).toBe("vllm/vllm-openai:v0.8.5");
-    expect(init.command[2]).toContain("'huggingface-cli' 'download' 'Qwen/Qwen2.5-0.5B-Instruct' '--local-dir' '.' '--exclude' 'original/*'");
+    expect(init.command[2]).toContain(`cli=huggingface-cli; if command -v hf >/dev/null 2>&1; then cli=hf; fi; "$cli" 'download' 'Qwen/Qwen2.5-0.5B-Instruct' '--local-dir' '.' '--exclude' 'original/*'`);
     expect(init.env).toEqual([{ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: "hf-token", key: "token" } } }]);
     expect(init.volumeMounts).toEqual([{ name: "weights-cache", mountPath: WEIGHTS_CACHE_MOUNT }]);
     expect(pod.volumes).toContainEqual({ name: "weights-cache", hostPath: { path: "/var/lib/servelab/weights-cache", type: "DirectoryOrCreate" } });
@@ -80,6 +80,27 @@ describe("the weights-cache script, run in a shell against a folder standing in 
     expect(second.status).toBe(0);
     expect(weightsCacheOutcome(second.stdout)).toBe("hit");
     expect(readdirSync(root)).toEqual(["org--model--main"]);
+  });
+
+  it("a Hugging Face miss runs `hf download` where the image has it, else `huggingface-cli download`, into the folder", () => {
+    root = mkdtempSync(join(tmpdir(), "node-cache-"));
+    const bin = join(root, "bin");
+    mkdirSync(bin);
+    const fake = (name: string) => {
+      writeFileSync(join(bin, name), `#!/bin/sh\necho "${name} $*" > args.txt\n`);
+      chmodSync(join(bin, name), 0o755);
+    };
+    const fill = cacheFill(parseExperimentConfig({ ...minimalRaw(), model: { source: "hf://org/model", revision: "abc123" } }).model, "img", undefined, undefined).script;
+    const runWith = (key: string) => {
+      const script = weightsCacheScript(key, fill).replaceAll(WEIGHTS_CACHE_MOUNT, root);
+      return spawnSync("sh", ["-c", script], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:/usr/bin:/bin` } });
+    };
+    fake("huggingface-cli");
+    expect(runWith("old").status).toBe(0);
+    expect(readFileSync(join(root, "old", "args.txt"), "utf8")).toBe("huggingface-cli download org/model --local-dir . --exclude original/* --revision abc123\n");
+    fake("hf");
+    expect(runWith("new").status).toBe(0);
+    expect(readFileSync(join(root, "new", "args.txt"), "utf8")).toMatch(/^hf download org\/model /);
   });
 
   it("a failed fill leaves no folder, so the next pod misses again instead of loading half a model", () => {

@@ -2,7 +2,7 @@
  * The cluster's weights cache (servelab:cluster.weightsCache), pure. `nodeDisk`: a directory on each GPU node (a
  * hostPath) with one folder per model. Before vLLM starts, the `weights-cache` init container finds the model's
  * folder (a hit) or fills it from the row's weights source (a miss: Hugging Face or its mirror through the engine
- * image's huggingface-cli, or the object-storage copy of weights.ts) into a temporary folder that is renamed into
+ * image's Hugging Face CLI, or the object-storage copy of weights.ts) into a temporary folder that is renamed into
  * place only when complete, so a folder that exists is whole; two pods that miss at once both download and the
  * second rename loses. It logs one line, "weights-cache: hit <key>" or "weights-cache: miss <key>", which the matrix
  * collector records in run.json (benchmarks/results/weightsCacheLog.ts). vLLM then loads the folder (--model).
@@ -62,8 +62,8 @@ export interface CacheFill {
 }
 
 /**
- * How a miss fills the folder. Hugging Face: huggingface-cli (installed with vLLM's huggingface_hub dependency in the
- * engine image) downloads the repository without `original/`, where Meta's repositories keep a second copy of the
+ * How a miss fills the folder. Hugging Face: the Hugging Face CLI (installed with vLLM's huggingface_hub dependency in
+ * the engine image) downloads the repository without `original/`, where Meta's repositories keep a second copy of the
  * weights in their own format that vLLM does not load.
  */
 export function cacheFill(model: ModelConfig, engineImage: string, imageRegistry: string | undefined, region: string | undefined, hfTokenSecret?: pulumi.Input<string>): CacheFill {
@@ -71,11 +71,13 @@ export function cacheFill(model: ModelConfig, engineImage: string, imageRegistry
     const copy = objectStorageCopy(model, imageRegistry, region, ".");
     return { image: copy.image, script: `${copy.setup}${shellWords(copy.argv)}`, env: copy.env, ...(copy.envFrom ? { envFrom: copy.envFrom } : {}) };
   }
-  const argv = ["huggingface-cli", "download", hfRepo(model), "--local-dir", ".", "--exclude", "original/*", ...(model.revision ? ["--revision", model.revision] : [])];
+  const argv = ["download", hfRepo(model), "--local-dir", ".", "--exclude", "original/*", ...(model.revision ? ["--revision", model.revision] : [])];
   const env: k8s.types.input.core.v1.EnvVar[] = [];
   if (hfTokenSecret) env.push({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: hfTokenSecret, key: "token" } } });
   if (model.weights?.hfEndpoint) env.push({ name: "HF_ENDPOINT", value: model.weights.hfEndpoint });
-  return { image: engineImage, script: shellWords(argv), env };
+  // huggingface_hub 0.34 added `hf` beside `huggingface-cli`, and 1.0 keeps only `hf`; both take these arguments.
+  const cli = 'cli=huggingface-cli; if command -v hf >/dev/null 2>&1; then cli=hf; fi; "$cli" ';
+  return { image: engineImage, script: `${cli}${shellWords(argv)}`, env };
 }
 
 /** The shell of the init container: hit or fill, then one marker line either way. */
