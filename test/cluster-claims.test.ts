@@ -12,6 +12,7 @@ import { parseExperimentConfig } from "../components/validate";
 import {
   CLAIM_NAMESPACE, CLUSTER_INSTALLS, ROUTER_CLUSTER_INSTALLS, claimFieldManager, claimHolder, claimManifest, clusterInstalls, sharedInstalls,
 } from "../components/serving/clusterInstalls";
+import { summarizePulumiFailure } from "../benchmarks/matrix/pulumiErrors";
 import { rawStackValues } from "./helpers/configs";
 import { Recorder, out, recordingMocks } from "./helpers/recordingMocks";
 
@@ -129,5 +130,21 @@ describe("rows that install nothing outside their namespace", () => {
   it("production-stack's chart skips its crds/ folder (the LoraAdapter CRD servelab does not use)", () => {
     const chart = recorder.created.find((c) => c.name === "pss-serving-chart")!;
     expect(chart.inputs.skipCrds).toBe(true);
+  });
+});
+
+describe("the matrix runner's summary of a refused row", () => {
+  it("names the row holding the cluster, from the API server's apply conflict", () => {
+    const output = [
+      "kubernetes:coordination.k8s.io/v1:Lease (servelab-claims-aibrix-control-plane):",
+      "  error: resource default/servelab-claim-aibrix-control-plane was not successfully created by the Kubernetes API server: server-side apply field conflict detected, see https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/managing-resources-with-server-side-apply/#handle-field-conflicts-on-existing-resources for troubleshooting help",
+      '  The resource managed by field manager "servelab:organization/servelab/aibrix_naive_prefix_cache" had an apply conflict: Apply failed with 3 conflicts: conflicts with "servelab:organization/servelab/aibrix_naive":',
+      "  - .metadata.annotations.pulumi.com/patchFieldManager",
+      "  - .spec.holderIdentity",
+    ].join("\n");
+    expect(summarizePulumiFailure("up", new Error(output))).toBe(
+      "pulumi up failed: the cluster is held by organization/servelab/aibrix_naive (its claim on a cluster-scoped install this row also makes); destroy that row first",
+    );
+    expect(summarizePulumiFailure("up", new Error("error: update failed\nerror: something else"))).toBe("pulumi up failed: error: something else");
   });
 });

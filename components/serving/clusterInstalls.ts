@@ -110,7 +110,9 @@ export function claimFieldManager(holder: string): string {
  * provider/pkg/await/await.go Creation: apply patch only `if c.ServerSideApply && (c.UpsertExistingObjects || ...)`,
  * force from patchForce, which is false outside preview unless enablePatchForce or the patchForce annotation;
  * provider.go fieldManagerName takes the pulumi.com/patchFieldManager annotation first). A preview forces (no live
- * object yet), so the refusal comes at `up`, before anything else of the row is created.
+ * object yet), so the refusal comes at `up`, before anything else of the row is created. The refused create is not a
+ * partial error (provider.go Create: "was not successfully created"), so the refused row's state never holds the
+ * claim and its destroy leaves the holder's claim alone.
  */
 export const CLAIM_PROVIDER_ARGS = { upsertExistingObjects: true, enablePatchForce: false } as const;
 
