@@ -127,6 +127,12 @@ describe("rows that install nothing outside their namespace", () => {
     expect(recorder.registered.has(`${name}-claims-k8s`)).toBe(false);
   });
 
+  it("the kubeai chart keeps rendering its Model CRD (a template the row owns and destroy deletes, not one left to another row)", () => {
+    const chart = recorder.created.find((c) => c.name === "kai-serving-chart")!;
+    expect(chart.inputs.skipCrds).toBeUndefined();
+    expect(chart.inputs.values.crds?.enabled).not.toBe(false);
+  });
+
   it("production-stack's chart skips its crds/ folder (the LoraAdapter CRD servelab does not use)", () => {
     const chart = recorder.created.find((c) => c.name === "pss-serving-chart")!;
     expect(chart.inputs.skipCrds).toBe(true);

@@ -29,9 +29,12 @@ const CACHING_ROUTERS = new Set(["k8s-service", "aibrix", "llm-d"]);
 
 type Container = k8s.types.input.core.v1.Container;
 
-/** The node directory of the cluster's cache, or undefined without one. */
+/**
+ * The node directory of the cluster's cache, or undefined without one. The one reader of the key: a cluster kind
+ * without it (e.g. a reference to another stack's cluster, which would pass the key on) simply has no cache.
+ */
 export function nodeWeightsCachePath(cluster: ClusterConfig): string | undefined {
-  const cache = cluster.weightsCache;
+  const cache = "weightsCache" in cluster ? cluster.weightsCache : undefined;
   return cache?.kind === "nodeDisk" ? (cache.path ?? DEFAULT_NODE_CACHE_PATH) : undefined;
 }
 
