@@ -120,7 +120,7 @@ describe.each([
   });
 });
 
-describe("rows that install nothing outside their namespace", () => {
+describe("charts' CRDs, and rows that install nothing outside their namespace", () => {
   it.each([["k8s_stack", "k8s"], ["ps_stack", "pss"]])("%s makes no claim", async (stack, name) => {
     await declare(stack, name);
     expect(mine(name).filter(([, r]) => r.type === "kubernetes:coordination.k8s.io/v1:Lease")).toEqual([]);
