@@ -9,9 +9,12 @@ import { StackCluster } from "./cluster/stackCluster";
 import { Cluster } from "./cluster/types";
 import { ExperimentConfig } from "./config/schema";
 import { hfRepo } from "./engine/sizing";
+import { WEIGHTS_CACHE_CONTAINER, usesWeightsCache } from "./engine/weightsCache";
 import { createResultsAccess } from "./results";
 import { resultsLocation } from "./results/spec";
 import { createServing } from "./serving";
+import { ClusterClaims } from "./serving/clusterClaims";
+import { claimHolder, clusterInstalls } from "./serving/clusterInstalls";
 import { enginePods } from "./serving/enginePods";
 import { dnsName, standardLabels } from "./util/labels";
 import { configWarnings } from "./validate";
@@ -25,6 +28,15 @@ export interface ExperimentArgs {
   clusterStack?: pulumi.StackReference;
 }
 
+/** The stack's organization; the mock runtime has none, and the self-managed backends call theirs "organization". */
+function organization(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return "organization";
+  }
+}
+
 /** One experiment row: cluster, namespace, serving stack (router + engines) and benchmark Job. */
 export class Experiment extends pulumi.ComponentResource {
   public readonly kubeconfig: pulumi.Output<string>;
@@ -36,6 +48,7 @@ export class Experiment extends pulumi.ComponentResource {
   /** Label selector of the engine pods and their vLLM container, for reading an engine's start-up log. */
   public readonly engineSelector: pulumi.Output<string>;
   public readonly engineContainer: pulumi.Output<string>;
+  public readonly weightsCacheContainer?: pulumi.Output<string>;
 
   constructor(name: string, args: ExperimentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:index:Experiment", name, {}, opts);
@@ -50,7 +63,13 @@ export class Experiment extends pulumi.ComponentResource {
     const inCluster = { parent: this, provider: cluster.provider };
     const labels = standardLabels(stack, "experiment", "servelab");
 
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: dnsName(stack), labels } }, inCluster);
+    // The claims on the cluster-scoped installs come first: a row whose installs another row holds stops here.
+    const installs = clusterInstalls(config);
+    const claims = installs.length
+      ? new ClusterClaims(`${name}-claims`, { installs, holder: claimHolder(organization(), pulumi.getProject(), stack), kubernetes: cluster }, { parent: this }).leases
+      : [];
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: dnsName(stack), labels } }, { ...inCluster, dependsOn: claims });
     const hfSecret = args.hfToken
       ? new k8s.core.v1.Secret(
           `${name}-hf-token`,
@@ -76,6 +95,7 @@ export class Experiment extends pulumi.ComponentResource {
         systemPlacement: cluster.systemPlacement,
         kubernetes: cluster,
         hfTokenSecret: hfSecret?.metadata.name,
+        claims,
       },
       { parent: this, providers: [cluster.provider] },
     );
@@ -119,6 +139,7 @@ export class Experiment extends pulumi.ComponentResource {
     const pods = this.namespace.apply((ns) => enginePods(config, ns));
     this.engineSelector = pods.selector;
     this.engineContainer = pods.container;
+    this.weightsCacheContainer = usesWeightsCache(config) ? pulumi.output(WEIGHTS_CACHE_CONTAINER) : undefined;
     this.registerOutputs({ kubeconfig: this.kubeconfig, namespace: this.namespace, baseUrl: this.baseUrl, servedModel: this.servedModel });
   }
 }

@@ -17,6 +17,8 @@ export interface ServelabOutputs {
   resultsLocation?: string;
   engineSelector: pulumi.Output<string>;
   engineContainer: pulumi.Output<string>;
+  /** The engine pods' weights-cache init container, when the row uses the cluster's weights cache. */
+  weightsCacheContainer?: pulumi.Output<string>;
 }
 
 /** What a cluster stack exports: components/cluster/clusterStack.ts CLUSTER_STACK_OUTPUTS. */
@@ -74,5 +76,6 @@ export async function servelab(): Promise<ServelabOutputs | ClusterStackProgramO
     resultsLocation: experiment.resultsLocation,
     engineSelector: experiment.engineSelector,
     engineContainer: experiment.engineContainer,
+    weightsCacheContainer: experiment.weightsCacheContainer,
   };
 }

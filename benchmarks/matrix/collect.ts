@@ -8,6 +8,7 @@ import { parseJsonText } from "../parsers/jsonText";
 import { EngineRecord, engineRecordFromLog } from "../results/engineStartup";
 import { LogResults, ResultFile, parseLogResults } from "../results/logMarkers";
 import { RUN_FILES } from "../results/runFolder";
+import { WeightsCacheOutcome, weightsCacheOutcome } from "../results/weightsCacheLog";
 import { fetchBucketResults } from "./bucketResults";
 import { StackOutputs } from "./driver";
 import { EnginePodLog, enginePodLog } from "./enginePodLog";
@@ -83,9 +84,21 @@ export class LogOrBucketCollector implements ResultsCollector {
     }
     try {
       const { pod, log } = await this.sources.engineLog(kubeconfig, namespace, engineSelector, engineContainer, signal);
-      return { engine: engineRecordFromLog(pod, log), engineLog: log };
+      const engine = engineRecordFromLog(pod, log);
+      if (outputs.weightsCacheContainer) engine.weightsCache = await this.weightsCache(outputs, signal);
+      return { engine, engineLog: log };
     } catch (err) {
       return { engine: { pod: null, facts: null, reason: `engine log (${engineSelector}, container ${engineContainer}): ${(err as Error).message}` } };
+    }
+  }
+
+  /** Never throws: an unreadable init-container log is "unknown". */
+  private async weightsCache(outputs: StackOutputs, signal?: AbortSignal): Promise<WeightsCacheOutcome> {
+    try {
+      const { log } = await this.sources.engineLog(outputs.kubeconfig!, outputs.namespace!, outputs.engineSelector!, outputs.weightsCacheContainer!, signal);
+      return weightsCacheOutcome(log);
+    } catch {
+      return "unknown";
     }
   }
 

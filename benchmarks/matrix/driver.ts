@@ -15,10 +15,12 @@ export interface StackOutputs {
   /** Label selector of the engine pods, and the container that runs vLLM (for its start-up log). */
   engineSelector?: string;
   engineContainer?: string;
+  /** The engine pods' weights-cache init container, when the cluster's weights cache is used. */
+  weightsCacheContainer?: string;
 }
 
 /** Outputs that may be written to disk and shown (the kubeconfig is a secret). */
-export const PUBLIC_OUTPUTS = ["namespace", "benchmarkJobName", "baseUrl", "servedModel", "resultsLocation", "engineSelector", "engineContainer"] as const;
+export const PUBLIC_OUTPUTS = ["namespace", "benchmarkJobName", "baseUrl", "servedModel", "resultsLocation", "engineSelector", "engineContainer", "weightsCacheContainer"] as const;
 
 export interface OperationIO {
   /** Pulumi's output, in chunks as it arrives. */

@@ -12,8 +12,18 @@ export class PulumiOperationError extends Error {
 
 const GENERIC = /^error: (update failed|destroy failed|preview failed|\d+ errors? occurred:?)$/i;
 
+/**
+ * A row refused at its cluster claim (components/serving/clusterInstalls.ts): the API server's apply conflict names
+ * the field manager of the row that holds the claim, "servelab:<organization>/<project>/<stack>".
+ */
+export function claimHolderOf(text: string): string | null {
+  return /conflicts? with "servelab:([^"]+)"/.exec(text)?.[1] ?? null;
+}
+
 export function summarizePulumiFailure(operation: string, err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
+  const holder = claimHolderOf(text);
+  if (holder) return `pulumi ${operation} failed: the cluster is held by ${holder} (its claim on a cluster-scoped install this row also makes); destroy that row first`;
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   const specific = [...new Set(lines.filter((l) => (/^error:/i.test(l) && !GENERIC.test(l)) || /^\* /.test(l)))];
   const exit = /Command failed with exit code (\d+)/.exec(text)?.[1];

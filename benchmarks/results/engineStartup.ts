@@ -21,6 +21,7 @@
  * of that period and in engine logs of 0.8.x and 0.10.2. Lines may carry a Kubernetes timestamp and, from 0.10,
  * a process prefix such as `(APIServer pid=1)` or `(EngineCore_0 pid=231)`; the parser matches the messages only.
  */
+import type { WeightsCacheOutcome } from "./weightsCacheLog";
 
 export interface EngineStartup {
   vllmVersion: string | null;
@@ -46,6 +47,8 @@ export interface EngineRecord {
   facts: EngineStartup | null;
   /** Set when facts is null or incomplete. */
   reason: string | null;
+  /** With the cluster's weights cache: whether this pod found the model there (hit) or filled it (miss). */
+  weightsCache?: WeightsCacheOutcome;
 }
 
 /** Backend names of the selector's messages, by the enum member they stand for. */

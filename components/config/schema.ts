@@ -58,6 +58,22 @@ const mirrors = z
   .optional();
 export type ClusterMirrors = NonNullable<z.infer<typeof mirrors>>;
 
+/**
+ * A cache of model weights on the cluster, which every row on it reads (engine/weightsCache.ts): `nodeDisk` keeps
+ * each model once in a directory on each GPU node (a hostPath), filled by the first engine that misses it.
+ */
+const weightsCache = z
+  .strictObject({
+    kind: z.enum(["none", "nodeDisk"]).default("none"),
+    /** nodeDisk: the directory on the node (default /var/lib/servelab/weights-cache). */
+    path: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)+$/, { error: 'must be an absolute directory at least two levels deep, such as "/var/lib/servelab/weights-cache"' })
+      .optional(),
+  })
+  .optional();
+export type WeightsCacheConfig = z.infer<typeof weightsCache>;
+
 const gkeGpu = z.strictObject({
   type: z.enum(["l4", "h100", "h200"]),
   perNode: int(1).optional(),
@@ -95,6 +111,7 @@ const gkeCluster = z.strictObject({
   system: gkeSystemPool.default(() => gkeSystemPool.parse({})),
   imageRegistry,
   mirrors,
+  weightsCache,
   limits,
 });
 
@@ -122,6 +139,7 @@ const kubeconfigCluster = z.strictObject({
   rdma: z.boolean().default(false),
   imageRegistry,
   mirrors,
+  weightsCache,
 });
 
 const vkeGpu = z.strictObject({
@@ -168,6 +186,7 @@ const vkeCluster = z.strictObject({
   system: vkeSystemPool.default(() => vkeSystemPool.parse({})),
   imageRegistry,
   mirrors,
+  weightsCache,
   limits,
 });
 

@@ -7,7 +7,8 @@ import { Placement } from "../cluster/types";
 import { EngineManifestInput } from "./manifests";
 import { engineResources, modelSizeGb, startupBudgetMinutes } from "./sizing";
 import { renderVllmSpec, VllmSpecOptions } from "./vllmArgs";
-import { weightsCopyContainer, weightsEnv, withLocalModel } from "./weights";
+import { weightsCopyContainer, weightsEnv, withLocalModel, withModelDir } from "./weights";
+import { WEIGHTS_CACHE_MOUNT, cacheFill, nodeWeightsCachePath, usesWeightsCache, weightsCacheContainer, weightsCacheDir, weightsCacheVolume } from "./weightsCache";
 
 export interface EngineContext {
   config: ExperimentConfig;
@@ -28,15 +29,23 @@ export function engineManifestInput(ctx: EngineContext, naming: EngineNaming, op
   const { engine, model } = ctx.config;
   const rendered = renderVllmSpec(model, engine, options);
   const region = ctx.config.cluster.provider === "vke" ? ctx.config.cluster.region : undefined;
-  const copy = weightsCopyContainer(model, ctx.config.cluster.imageRegistry, region);
+  const image = withRegistry(engine.image, ctx.config.cluster.imageRegistry);
+  const cachePath = usesWeightsCache(ctx.config) ? nodeWeightsCachePath(ctx.config.cluster) : undefined;
+  // With the cluster's cache the weights-cache container fetches (on a miss) and vLLM loads the cached folder;
+  // without it, the object-storage copy (if any) lands in the pod's own model cache.
+  const fetch = cachePath
+    ? weightsCacheContainer(model, cacheFill(model, image, ctx.config.cluster.imageRegistry, region, ctx.hfTokenSecret))
+    : weightsCopyContainer(model, ctx.config.cluster.imageRegistry, region);
+  const args = cachePath ? withModelDir(rendered.args, weightsCacheDir(model)) : withLocalModel(rendered.args, model);
   return {
     ...naming,
     namespace: ctx.namespace,
     labels: ctx.labels,
-    image: withRegistry(engine.image, ctx.config.cluster.imageRegistry),
+    image,
     replicas: engine.replicas,
-    spec: { ...rendered, args: withLocalModel(rendered.args, model), env: { ...rendered.env, ...weightsEnv(model) } },
-    ...(copy ? { initContainers: [copy] } : {}),
+    spec: { ...rendered, args, env: { ...rendered.env, ...weightsEnv(model) } },
+    ...(fetch ? { initContainers: [fetch] } : {}),
+    ...(cachePath ? { extraVolumes: [{ volume: weightsCacheVolume(cachePath), mountPath: WEIGHTS_CACHE_MOUNT }] } : {}),
     resources: engineResources(engine, ctx.facts.gpu),
     placement: ctx.gpuPlacement,
     hfTokenSecret: ctx.hfTokenSecret,

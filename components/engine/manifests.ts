@@ -36,6 +36,8 @@ export interface EngineManifestInput {
   podAnnotations?: Record<string, string>;
   /** Containers that must finish before vLLM starts (e.g. waiting for a KV-cache tier to register). */
   initContainers?: k8s.types.input.core.v1.Container[];
+  /** Volumes beside the model cache, each mounted into the vLLM container (e.g. the cluster's weights cache). */
+  extraVolumes?: { volume: k8s.types.input.core.v1.Volume; mountPath: string }[];
 }
 
 const HF_HOME = "/models/huggingface";
@@ -72,6 +74,10 @@ export function engineDeployment(input: EngineManifestInput): DeploymentArgs {
   if (input.modelSizeGb !== undefined) requests["ephemeral-storage"] = `${ephemeralStorageGb(input.modelSizeGb)}Gi`;
   const volumes: k8s.types.input.core.v1.Volume[] = [{ name: "model-cache", emptyDir: {} }];
   const mounts: k8s.types.input.core.v1.VolumeMount[] = [{ name: "model-cache", mountPath: "/models" }];
+  for (const { volume, mountPath } of input.extraVolumes ?? []) {
+    volumes.push(volume);
+    mounts.push({ name: volume.name as string, mountPath });
+  }
   if (input.shmSize && gpus > 1) {
     volumes.push({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: input.shmSize } });
     mounts.push({ name: "dshm", mountPath: "/dev/shm" });

@@ -4,6 +4,7 @@
  * the one component every experiment has, so these always run.
  */
 import { weightsRule } from "./weights";
+import { weightsCacheRule, weightsCacheWarning } from "./weightsCache";
 import { GKE_GPU_MACHINES, GkeGpuType, gkeAllocatable, gpuCountsOffered } from "../catalog/gkeMachines";
 import { VkeGpuType, vkeGpuCountsKnown } from "../catalog/vkeMachines";
 import { ConfigRule, ConfigWarning } from "../cluster/facts";
@@ -157,12 +158,13 @@ const idleGpus: ConfigWarning = ({ engine, kvCache }, { gpu }) => {
   return [`servelab:engine.replicas: ${engine.replicas} replica${engine.replicas === 1 ? "" : "s"} × tensorParallel ${engine.tensorParallel} use ${used} of the pool's ${gpu.total} ${gpu.type} GPUs; ${idle} stay${idle === 1 ? "s" : ""} idle (${fix})`];
 };
 
-export const ENGINE_RULES: readonly ConfigRule[] = [engineArgs, gpuCompatibility, gpuFit, podFit, weightsFit, weightsRule, ...MODEL_RULES];
+export const ENGINE_RULES: readonly ConfigRule[] = [engineArgs, gpuCompatibility, gpuFit, podFit, weightsFit, weightsRule, weightsCacheRule, ...MODEL_RULES];
 
 /** Engine settings vLLM runs, but not as the config suggests. */
 export const ENGINE_WARNINGS: readonly ConfigWarning[] = [
   ...MODEL_WARNINGS,
   idleGpus,
+  weightsCacheWarning,
   (config, facts) => engineGpuWarnings(config, facts).map((w) => `servelab: ${w}`),
   (config) => {
     const ignored = chunkedPrefillOffIgnored(config);

@@ -57,41 +57,51 @@ export function tosS3Endpoint(region: string): string {
 }
 
 type Container = k8s.types.input.core.v1.Container;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** A copy of the object-storage prefix into `dest`: its image, argv, and shell setup to run first. */
+export interface ObjectStorageCopy {
+  image: string;
+  /** Shell commands (ending in "&& ") that must run before argv; empty for none. */
+  setup: string;
+  argv: string[];
+  env: EnvVar[];
+  envFrom?: k8s.types.input.core.v1.EnvFromSource[];
+}
+
+export function objectStorageCopy(model: ModelConfig, imageRegistry: string | undefined, region: string | undefined, dest: string): ObjectStorageCopy {
+  const w = model.weights!;
+  const { scheme, bucket, prefix } = parseStorageUrl(w.from!);
+  const source = `${bucket}/${prefix}`.replace(/\/+$/, "");
+  const envFrom = w.credentialsSecret ? [{ secretRef: { name: w.credentialsSecret } }] : undefined;
+  if (scheme === "gs") {
+    return { image: withRegistry(w.image ?? WEIGHTS_COPY_IMAGES.gs, imageRegistry), setup: "", argv: ["gcloud", "storage", "rsync", "--recursive", `gs://${source}`, dest], env: [], ...(envFrom ? { envFrom } : {}) };
+  }
+  const endpoint = w.endpoint ?? (scheme === "tos" ? tosS3Endpoint(w.region ?? region!) : undefined);
+  const env: EnvVar[] = [];
+  if (w.region ?? (scheme === "tos" ? region : undefined)) env.push({ name: "AWS_DEFAULT_REGION", value: (w.region ?? region)! });
+  // TOS serves virtual-hosted-style requests only; the AWS CLI reads the style from its config file.
+  const setup = scheme === "tos" ? "aws configure set default.s3.addressing_style virtual && " : "";
+  const argv = ["aws", "s3", "sync", "--only-show-errors", `s3://${source}`, dest, ...(endpoint ? ["--endpoint-url", endpoint] : [])];
+  return { image: withRegistry(w.image ?? WEIGHTS_COPY_IMAGES.s3, imageRegistry), setup, argv, env, ...(envFrom ? { envFrom } : {}) };
+}
+
+/** Arguments single-quoted for sh (servelab's arguments carry no single quote). */
+export function shellWords(argv: readonly string[]): string {
+  return argv.map((a) => `'${a}'`).join(" ");
+}
+
+export const COPY_RESOURCES = { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "2", memory: "4Gi" } };
 
 /** The init container that copies the weights into the model cache, or undefined when vLLM downloads them itself. */
 export function weightsCopyContainer(model: ModelConfig, imageRegistry: string | undefined, region?: string): Container | undefined {
-  const w = model.weights;
-  if (!w?.from) return undefined;
-  const { scheme, bucket, prefix } = parseStorageUrl(w.from);
-  const source = `${bucket}/${prefix}`.replace(/\/+$/, "");
-  const resources = { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+  if (!model.weights?.from) return undefined;
+  const copy = objectStorageCopy(model, imageRegistry, region, LOCAL_WEIGHTS_DIR);
   const mounts = [{ name: "model-cache", mountPath: "/models" }];
-  const envFrom = w.credentialsSecret ? [{ secretRef: { name: w.credentialsSecret } }] : undefined;
-  if (scheme === "gs") {
-    return {
-      name: "copy-weights",
-      image: withRegistry(w.image ?? WEIGHTS_COPY_IMAGES.gs, imageRegistry),
-      command: ["gcloud", "storage", "rsync", "--recursive", `gs://${source}`, LOCAL_WEIGHTS_DIR],
-      resources,
-      volumeMounts: mounts,
-      ...(envFrom ? { envFrom } : {}),
-    };
-  }
-  const endpoint = w.endpoint ?? (scheme === "tos" ? tosS3Endpoint(w.region ?? region!) : undefined);
-  const env: k8s.types.input.core.v1.EnvVar[] = [];
-  if (w.region ?? (scheme === "tos" ? region : undefined)) env.push({ name: "AWS_DEFAULT_REGION", value: (w.region ?? region)! });
-  // TOS serves virtual-hosted-style requests only; the AWS CLI reads the style from its config file.
-  const configure = scheme === "tos" ? "aws configure set default.s3.addressing_style virtual && " : "";
-  const sync = ["aws", "s3", "sync", "--only-show-errors", `s3://${source}`, LOCAL_WEIGHTS_DIR, ...(endpoint ? ["--endpoint-url", endpoint] : [])];
-  return {
-    name: "copy-weights",
-    image: withRegistry(w.image ?? WEIGHTS_COPY_IMAGES.s3, imageRegistry),
-    command: ["sh", "-c", `${configure}exec ${sync.map((a) => `'${a}'`).join(" ")}`],
-    env,
-    resources,
-    volumeMounts: mounts,
-    ...(envFrom ? { envFrom } : {}),
-  };
+  const base = { name: "copy-weights", image: copy.image };
+  const rest = { resources: COPY_RESOURCES, volumeMounts: mounts, ...(copy.envFrom ? { envFrom: copy.envFrom } : {}) };
+  if (copy.argv[0] === "gcloud") return { ...base, command: copy.argv, ...rest };
+  return { ...base, command: ["sh", "-c", `${copy.setup}exec ${shellWords(copy.argv)}`], env: copy.env, ...rest };
 }
 
 /** Env the engine (and the benchmark's tokenizer downloads) need for the source: HF_ENDPOINT for a mirror. */
@@ -101,9 +111,13 @@ export function weightsEnv(model: Pick<ModelConfig, "weights">): Record<string, 
 
 /** vLLM's --model argument replaced by the copied folder when the weights come from object storage. */
 export function withLocalModel(args: string[], model: ModelConfig): string[] {
-  if (!model.weights?.from) return args;
+  return model.weights?.from ? withModelDir(args, LOCAL_WEIGHTS_DIR) : args;
+}
+
+/** vLLM's --model argument replaced by a folder on disk. */
+export function withModelDir(args: string[], dir: string): string[] {
   const i = args.indexOf("--model");
-  return i < 0 ? args : [...args.slice(0, i + 1), LOCAL_WEIGHTS_DIR, ...args.slice(i + 2)];
+  return i < 0 ? args : [...args.slice(0, i + 1), dir, ...args.slice(i + 2)];
 }
 
 /** Config rules of model.weights (registered in engine/rules.ts ENGINE_RULES). */

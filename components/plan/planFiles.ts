@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import { ClusterStackConfig } from "../config/parse";
 import { ExperimentConfig } from "../config/schema";
 import { ClusterFacts } from "../cluster/facts";
+import { weightsCachePlan } from "../engine/weightsCache";
 import { Estimate } from "./estimate";
 import { RecordedResource } from "./mockRun";
 
@@ -18,6 +19,8 @@ export interface Plan {
   outputs: Record<string, unknown>;
   /** Settings the plan supplied because the stack file leaves them to the user's machine (e.g. gcp:project). */
   planDefaults: Record<string, string>;
+  /** With the cluster's weights cache: what a hit and a miss each do (engine/weightsCache.ts). */
+  weightsCache?: ReturnType<typeof weightsCachePlan>;
 }
 
 const NOT_MANIFESTS = new Set(["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release", "kubernetes:yaml/v2:ConfigFile", "kubernetes:yaml/v2:ConfigGroup"]);
@@ -105,6 +108,7 @@ export function buildPlan(
   outputs: Record<string, unknown>,
   planDefaults: Record<string, string>,
 ): Plan {
+  const weightsCache = weightsCachePlan(config);
   return {
     stack,
     kind: "model" in config ? "experiment" : "cluster",
@@ -114,6 +118,7 @@ export function buildPlan(
     estimate,
     outputs,
     planDefaults,
+    ...(weightsCache ? { weightsCache } : {}),
   };
 }
 

@@ -40,7 +40,7 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
     const releaseProvider = new k8s.Provider(
       `${name}-release-k8s`,
       { ...args.kubernetes.providerArgs, upsertExistingObjects: true },
-      { parent: this, dependsOn: [args.kubernetes.provider] },
+      { parent: this, dependsOn: [args.kubernetes.provider, ...(args.claims ?? [])] },
     );
     const onRelease = { parent: this, provider: releaseProvider };
 

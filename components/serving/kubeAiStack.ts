@@ -34,7 +34,10 @@ export class KubeAiStack extends pulumi.ComponentResource implements ServingStac
       kubeAiChartValues({ profile, systemPlacement: args.systemPlacement ?? { nodeSelector: {}, tolerations: [] }, hfTokenSecret, imageRegistry: config.cluster.imageRegistry }),
     );
     const chart = CHARTS.kubeai;
-    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, pinnedChartArgs(chart, "kubeai", namespace, values, config.router.version), { parent: this });
+    this.chart = new k8s.helm.v4.Chart(`${name}-chart`, pinnedChartArgs(chart, "kubeai", namespace, values, config.router.version), {
+      parent: this,
+      dependsOn: args.claims,
+    });
 
     const manifest = kubeAiModelManifest({
       config,

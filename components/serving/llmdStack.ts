@@ -14,7 +14,8 @@ import { ServingArgs, ServingStack } from "./types";
  * this chart). In precise-prefix-cache mode the engines publish KV-cache events and the EPP pod runs a tokenizer
  * sidecar with the Hugging Face token.
  *
- * The CRD is cluster-scoped: destroying the row removes it, and with it any InferencePool on the cluster.
+ * The CRD is cluster-scoped: destroying the row removes it, and with it any InferencePool on the cluster; the row's
+ * claim on it (clusterInstalls.ts) keeps a second llm-d row off the cluster meanwhile.
  */
 export class LlmdStack extends pulumi.ComponentResource implements ServingStack {
   public readonly baseUrl: pulumi.Output<string>;
@@ -31,7 +32,7 @@ export class LlmdStack extends pulumi.ComponentResource implements ServingStack 
     if (tokenProblems.length > 0) throw new ConfigError(tokenProblems);
     const namespace = pulumi.output(args.namespace);
 
-    this.crds = new k8s.yaml.v2.ConfigFile(`${name}-inferencepool-crd`, { file: LLMD.inferencePoolCrds }, { parent: this });
+    this.crds = new k8s.yaml.v2.ConfigFile(`${name}-inferencepool-crd`, { file: LLMD.inferencePoolCrds }, { parent: this, dependsOn: args.claims });
 
     const input = llmdEngineInput(args);
     this.engines = new VllmDeployment(`${name}-engines`, input, { parent: this });

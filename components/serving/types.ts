@@ -17,4 +17,6 @@ export interface ServingArgs extends EngineContext {
   systemPlacement?: Placement;
   /** The cluster's Kubernetes provider and its arguments, for routers that need a second provider (AIBrix). */
   kubernetes?: Pick<Cluster, "provider" | "providerArgs">;
+  /** The row's claims on its cluster-scoped installs (clusterInstalls.ts): whatever does not already wait for the namespace waits for them. */
+  claims?: pulumi.Resource[];
 }
