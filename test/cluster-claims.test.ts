@@ -114,7 +114,7 @@ describe.each([
   });
 
   it("its cluster-scoped installs are resources of the row, none kept on destroy", () => {
-    const installsOfRow = mine(name).filter(([, r]) => r.type === "kubernetes:yaml/v2:ConfigFile" || r.type === "kubernetes:helm.sh/v4:Chart");
+    const installsOfRow = mine(name).filter(([, r]) => ["kubernetes:yaml/v2:ConfigFile", "kubernetes:yaml/v2:ConfigGroup", "kubernetes:helm.sh/v4:Chart"].includes(r.type));
     expect(installsOfRow.length).toBeGreaterThan(0);
     for (const [n, r] of installsOfRow) expect(r.retainOnDelete, n).toBe(false);
   });

@@ -177,9 +177,11 @@ describe("the matrix collector records the cache's outcome in the engine record"
 describe("a row on a cluster with the cache, planned offline", () => {
   it("plans the engines with the cache container and the hostPath, both outcomes, and the output the collector reads", async () => {
     const dir = mkdtempSync(join(tmpdir(), "servelab-wcache-"));
-    const doc = parse(readFileSync(stackFilePath("llmd_8b_l4"), "utf8"));
-    doc.config["servelab:cluster"].weightsCache = { kind: "nodeDisk" };
-    writeFileSync(stackFilePath("llmd_cached", dir), stringify(doc));
+    // The cache belongs to the cluster stack; the row stays as committed.
+    const cluster = parse(readFileSync(stackFilePath("cluster-gke-l4x8"), "utf8"));
+    cluster.config["servelab:cluster"].weightsCache = { kind: "nodeDisk" };
+    writeFileSync(stackFilePath("cluster-gke-l4x8", dir), stringify(cluster));
+    writeFileSync(stackFilePath("llmd_cached", dir), readFileSync(stackFilePath("llmd_8b_l4"), "utf8"));
     const p = await planStack("llmd_cached", dir);
     expect(p.plan.weightsCache).toMatchObject({ used: true, folder: "/weights-cache/neuralmagic--Meta-Llama-3.1-8B-Instruct-FP8--main" });
     expect(p.plan.outputs.weightsCacheContainer).toBe("weights-cache");

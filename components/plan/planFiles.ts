@@ -108,7 +108,7 @@ export function buildPlan(
   outputs: Record<string, unknown>,
   planDefaults: Record<string, string>,
 ): Plan {
-  const weightsCache = weightsCachePlan(config);
+  const weightsCache = "model" in config ? weightsCachePlan(config) : undefined;
   return {
     stack,
     kind: "model" in config ? "experiment" : "cluster",
