@@ -12,7 +12,7 @@ export interface Timed {
 /** GKE control plane, before any node pool: wall time only, no GPU node exists yet. */
 export const CLUSTER_CREATE: Timed = {
   seconds: 360,
-  source: "servelab assumption: a zonal GKE Standard control plane in about 6 minutes (not measured here)",
+  source: "servelab assumption: a zonal GKE Standard control plane in about 6 minutes",
 };
 
 /**
@@ -21,7 +21,7 @@ export const CLUSTER_CREATE: Timed = {
  */
 export const POOLS_CREATE: Timed = {
   seconds: 240,
-  source: "servelab assumption: GPU VMs created, booted and registered in about 4 minutes (not measured here)",
+  source: "servelab assumption: GPU VMs created, booted and registered in about 4 minutes",
 };
 
 /**
@@ -30,19 +30,19 @@ export const POOLS_CREATE: Timed = {
  */
 export const DRIVER_INSTALL: Timed = {
   seconds: 180,
-  source: "servelab assumption: GKE's driver installer DaemonSet done about 3 minutes after the node is Ready (not measured here)",
+  source: "servelab assumption: GKE's driver installer DaemonSet done about 3 minutes after the node is Ready",
 };
 
 /** The GPU pool's VMs deleted at `pulumi destroy`: the GPUs bill until then. */
 export const POOLS_DELETE: Timed = {
   seconds: 180,
-  source: "servelab assumption: GPU node pool deleted in about 3 minutes (not measured here)",
+  source: "servelab assumption: GPU node pool deleted in about 3 minutes",
 };
 
 /** The control plane deleted after the pools: wall time only. */
 export const CLUSTER_DELETE: Timed = {
   seconds: 300,
-  source: "servelab assumption: GKE control plane deleted in about 5 minutes (not measured here)",
+  source: "servelab assumption: GKE control plane deleted in about 5 minutes",
 };
 
 /**

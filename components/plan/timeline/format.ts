@@ -24,9 +24,11 @@ class Sources {
   }
 }
 
-function pad(rows: string[][]): string[] {
+/** Columns padded to one width each; `align` has one letter a column, l or r (default: first left, others right). */
+function pad(rows: string[][], align?: string): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd());
+  const left = (i: number) => (align ? align[i] === "l" : i === 0);
+  return rows.map((r) => r.map((cell, i) => (left(i) ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd());
 }
 
 function unpriced(c: ClusterInput): string {
@@ -47,9 +49,9 @@ function phaseLabel(p: Phase): string {
 export function formatRowTimeline(row: RowInput, c: ClusterInput): string {
   const flow = perRowFlow([row], c);
   const sources = new Sources();
-  const lines = [`timeline (modelled; ${row.name} on its own cluster; ${INSIDE_DEFINITION}):`];
-  const table = flow.phases.map((p) => [`  ${phaseLabel(p)}`, minutes(p.seconds), p.gpuBilled ? "" : "no GPU", `${p.detail ? `${p.detail} ` : ""}${sources.ref(p.source)}`]);
-  lines.push(...pad(table));
+  const lines = [`timeline (modelled; ${row.name} on its own cluster; inside = the Job's measured run, the harness's warm-up and pauses included):`];
+  const table = flow.phases.map((p) => [`  ${phaseLabel(p)}`, minutes(p.seconds), p.gpuBilled ? "" : "no GPU", sources.ref(p.source), p.detail]);
+  lines.push(...pad(table, "lrlll"));
   const t = flow.totals;
   lines.push(
     `  total: ${minutes(t.wallSeconds)}, GPU nodes up ${minutes(t.gpuNodeSeconds)} = ${t.gpuHours.toFixed(1)} GPU-hours (${c.facts.gpu.total} × ${c.facts.gpu.type}), cost ${costText(t, c)}; outside the Job's run: ${percent(t.outsideShare)} (largest: ${flow.dominantOutside.label}, ${minutes(flow.dominantOutside.seconds)})`,
@@ -73,7 +75,7 @@ function byKind(flow: Flow): Map<PhaseKind, { seconds: number; count: number }> 
 
 function kindCell(e: { seconds: number; count: number } | undefined): string {
   if (!e || e.seconds === 0) return "—";
-  return e.count > 1 ? `${e.count} × … = ${minutes(e.seconds)}` : minutes(e.seconds);
+  return e.count > 1 ? `${minutes(e.seconds)} (${e.count}×)` : minutes(e.seconds);
 }
 
 /** `npm run plan -- --matrix <cluster> <rows…>`: both flows side by side, per phase, per row, in total. */
@@ -132,15 +134,18 @@ export function formatMatrix(rows: readonly RowInput[], c: ClusterInput): string
     ]),
   );
   lines.push("");
+  const runs = new Map<string, string[]>();
   for (const r of rows) {
     const run = shared.phases.find((p) => p.row === r.name && p.kind === "run")!;
-    lines.push(`  ${r.name} run: ${minutes(run.seconds)}${run.detail ? ` (${run.detail})` : ""} from ${run.source}`);
+    const key = `${minutes(run.seconds)}${run.detail ? ` (${run.detail})` : ""}: ${run.source}`;
+    runs.set(key, [...(runs.get(key) ?? []), r.name]);
   }
+  for (const [run, names] of runs) lines.push(`  run of ${names.join(", ")}: ${run}`);
   const share = shared.totals.outsideShare;
   const verdict = share <= OUTSIDE_SHARE_GOAL ? "met" : "not met with these constants";
   lines.push(
     "",
-    `  goal for a shared cluster, at most ${percent(OUTSIDE_SHARE_GOAL)} of GPU time outside the Jobs: ${verdict} (${percent(share)}); largest outside phase: ${shared.dominantOutside.label}, ${minutes(shared.dominantOutside.seconds)} of ${minutes(shared.totals.outsideSeconds)} outside`,
+    `  goal for a shared cluster, at most ${percent(OUTSIDE_SHARE_GOAL)} of GPU time outside the Jobs: ${verdict} (${percent(share)}); largest outside phase: ${shared.dominantOutside.label}, ${minutes(shared.dominantOutside.seconds)} of ${minutes(shared.totals.outsideSeconds)} outside; the goal allows ${minutes((shared.totals.insideSeconds * OUTSIDE_SHARE_GOAL) / (1 - OUTSIDE_SHARE_GOAL))}`,
     `  one cluster per row: ${percent(today.totals.outsideShare)} outside; largest outside phase: ${today.dominantOutside.label}, ${minutes(today.dominantOutside.seconds)}`,
     `  shared cluster without a weights cache (every row downloads its model): ${percent(noCache.totals.outsideShare)} outside, ${minutes(noCache.totals.outsideSeconds)}`,
   );

@@ -92,7 +92,7 @@ function imageGb(image: string): number {
 /** The cluster's creation: control plane (no GPU node yet), pools, driver. None for an existing cluster. */
 export function clusterCreatePhases(cluster: ClusterConfig): Phase[] {
   if (cluster.provider === "kubeconfig") return [];
-  const onVke = cluster.provider === "vke" ? " (GKE-based figure, applied to VKE)" : "";
+  const onVke = cluster.provider === "vke" ? " (a GKE figure, used for VKE)" : "";
   return [
     { kind: "cluster-create", seconds: CLUSTER_CREATE.seconds, gpuBilled: false, inside: false, detail: "", source: CLUSTER_CREATE.source + onVke },
     { kind: "pools-create", seconds: POOLS_CREATE.seconds, gpuBilled: true, inside: false, detail: "", source: POOLS_CREATE.source + onVke },
@@ -102,7 +102,7 @@ export function clusterCreatePhases(cluster: ClusterConfig): Phase[] {
 
 export function clusterDeletePhases(cluster: ClusterConfig): Phase[] {
   if (cluster.provider === "kubeconfig") return [];
-  const onVke = cluster.provider === "vke" ? " (GKE-based figure, applied to VKE)" : "";
+  const onVke = cluster.provider === "vke" ? " (a GKE figure, used for VKE)" : "";
   return [
     { kind: "pools-delete", seconds: POOLS_DELETE.seconds, gpuBilled: true, inside: false, detail: "", source: POOLS_DELETE.source + onVke },
     { kind: "cluster-delete", seconds: CLUSTER_DELETE.seconds, gpuBilled: false, inside: false, detail: "", source: CLUSTER_DELETE.source + onVke },
