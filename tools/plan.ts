@@ -131,6 +131,8 @@ function rowTimeline(result: StackPlan): string {
   const { formatRowTimeline } = require("../components/plan/timeline/format") as typeof import("../components/plan/timeline/format");
   const { resolveClusterFacts } = require("../components/cluster/facts") as typeof import("../components/cluster/facts");
   const { stack, config } = result.plan;
+  // A stack without a model (a cluster-only stack) runs no row: nothing to time but the cluster.
+  if (!config.model) return "timeline: no row (no servelab:model); plan rows on this cluster with --matrix";
   return formatRowTimeline({ name: stack, config }, { name: stack, cluster: config.cluster, facts: resolveClusterFacts(config.cluster).facts! });
 }
 
