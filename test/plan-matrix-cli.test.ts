@@ -40,13 +40,17 @@ describe("npm run plan -- --matrix", () => {
     expect(out).toMatch(/sources:\n\s+\[1\] /);
   });
 
-  it("refuses a row of another GPU shape and a cluster stack that does not exist, with exit 2", () => {
+  it("refuses a row of another GPU shape with exit 2, naming the row and the cluster", () => {
     const dir = stacksDir(["k8s_stack", "k8s_stack_vke"]);
     const mismatch = npmScript("plan", ["--matrix", "cluster-gke-h100x8", "k8s_stack", "k8s_stack_vke", "--stacks-dir", dir]);
     expect(mismatch.status).toBe(2);
     expect(mismatch.stderr).toMatch(/row k8s_stack_vke asks for vke .* but cluster stack cluster-gke-h100x8 has gke 1 × a3-highgpu-8g/);
     expect(mismatch.stderr).not.toContain("k8s_stack asks");
     expect(mismatch.stdout).toBe("");
+  });
+
+  it("refuses a cluster stack that does not exist with exit 2 and no stack trace", () => {
+    const dir = stacksDir(["k8s_stack"]);
     const missing = npmScript("plan", ["--matrix", "cluster-gke-nope", "k8s_stack", "--stacks-dir", dir]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/cluster stack cluster-gke-nope:\nno stack file .*Pulumi\.cluster-gke-nope\.yaml; stacks: /);
