@@ -87,6 +87,8 @@ export const JOB_OVERHEAD_K6: Timed = {
  * above imageGCHighThresholdPercent, default 85 % of the image disk:
  * https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/).
  */
+export const IMAGE_REUSE_SOURCE =
+  "the kubelet keeps pulled images and removes unused ones only above imageGCHighThresholdPercent, default 85 % (https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/)";
 export const IMAGE_PULL_GB_PER_SECOND: { value: number; source: string } = {
   value: 0.05,
   source: "servelab assumption: 50 MB/s of compressed layers downloaded and unpacked (gzip) from Docker Hub",

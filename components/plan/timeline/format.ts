@@ -112,10 +112,11 @@ export function formatMatrix(rows: readonly RowInput[], c: ClusterInput): string
       ["  wall time", minutes(total(today).wallSeconds), minutes(total(shared).wallSeconds), ""],
       ["  GPU nodes up", minutes(total(today).gpuNodeSeconds), minutes(total(shared).gpuNodeSeconds), ""],
       ["  GPU-hours", total(today).gpuHours.toFixed(1), total(shared).gpuHours.toFixed(1), ""],
-      ["  cost", total(today).usd === undefined ? unpriced(c) : dollars(total(today)), dollars(total(shared)), ""],
+      ["  cost", dollars(total(today)), dollars(total(shared)), ""],
       ["  GPU time outside the Jobs", percent(total(today).outsideShare), percent(total(shared).outsideShare), ""],
     ]),
   );
+  if (total(shared).usd === undefined) lines.push(`  cost: ${unpriced(c)}`);
   lines.push("");
   const perRow = rows.map((r, i) => {
     const x = today.rows[i].totals;

@@ -9,7 +9,7 @@ import { LOAD_GB_PER_SECOND, WARMUP_SECONDS, hfRepo, isEightBitCheckpoint, model
 import { HF_GB_PER_SECOND, OBJECT_STORE_GB_PER_SECOND, downloadGbPerSecond, weightsSource } from "../../engine/weights";
 import { benchmarkRun } from "./benchmarkRun";
 import {
-  CLUSTER_CREATE, CLUSTER_DELETE, DRIVER_INSTALL, ENGINE_IMAGE_GB, ENGINE_IMAGE_GB_SOURCE, IMAGE_PULL_GB_PER_SECOND, JOB_OVERHEAD, JOB_OVERHEAD_K6,
+  CLUSTER_CREATE, CLUSTER_DELETE, DRIVER_INSTALL, ENGINE_IMAGE_GB, ENGINE_IMAGE_GB_SOURCE, IMAGE_PULL_GB_PER_SECOND, IMAGE_REUSE_SOURCE, JOB_OVERHEAD, JOB_OVERHEAD_K6,
   POOLS_CREATE, POOLS_DELETE, ROW_INSTALL, ROW_TEARDOWN, UNKNOWN_IMAGE_GB, UNKNOWN_MODEL_GB,
 } from "./constants";
 
@@ -122,7 +122,7 @@ export function rowPhases(row: RowInput, nodes: NodeState): Phase[] {
 
   const image = engineImage(engine, kvCache);
   if (nodes.images.has(image)) {
-    phases.push(p("image-pull", 0, `${image} already on the nodes`, "kubelet keeps pulled images (image GC only above 85 % disk use)"));
+    phases.push(p("image-pull", 0, `${image} already on the nodes`, IMAGE_REUSE_SOURCE));
   } else {
     const gb = imageGb(image);
     const known = ENGINE_IMAGE_GB[image] !== undefined;
