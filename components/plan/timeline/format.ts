@@ -92,17 +92,15 @@ export function formatMatrix(rows: readonly RowInput[], c: ClusterInput): string
   ];
   const sources = new Sources();
   const refs = new Map<PhaseKind, Set<string>>();
-  for (const p of [...today.phases, ...shared.phases]) {
-    if (p.kind === "run" && p.seconds === 0) continue;
-    refs.set(p.kind, (refs.get(p.kind) ?? new Set()).add(p.kind === "run" ? "harness settings (see per row)" : p.source));
-  }
+  // The runs' sources are their harness settings, printed per row below the table.
+  for (const p of [...today.phases, ...shared.phases]) if (p.kind !== "run") refs.set(p.kind, (refs.get(p.kind) ?? new Set()).add(p.source));
   const a = byKind(today);
   const b = byKind(shared);
   const phaseRows = ORDER.filter((k) => (a.get(k)?.seconds ?? 0) + (b.get(k)?.seconds ?? 0) > 0).map((k) => [
     `  ${PHASE_LABELS[k]}${k === "run" ? " (inside)" : k === "cluster-create" || k === "cluster-delete" ? " (no GPU)" : ""}`,
     kindCell(a.get(k)),
     kindCell(b.get(k)),
-    [...(refs.get(k) ?? [])].map((s) => (s.startsWith("harness") ? "" : sources.ref(s))).join(""),
+    [...(refs.get(k) ?? [])].map((s) => sources.ref(s)).join(""),
   ]);
   const total = (f: Flow) => f.totals;
   lines.push(
