@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { resolveClusterFacts } from "../components/cluster/facts";
 import { ExperimentConfig } from "../components/config/schema";
 import { estimateCost } from "../components/plan/estimate";
-import { readClusterStack, shapeMismatch } from "../components/plan/matrixInputs";
+import { readClusterStack, shapeMismatch } from "../components/plan/clusterStack";
 import { StackFileError } from "../components/plan/stackFile";
 import { benchmarkRun } from "../components/plan/timeline/benchmarkRun";
 import { ClusterInput, perRowFlow, sharedFlow } from "../components/plan/timeline/flows";

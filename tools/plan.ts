@@ -138,8 +138,8 @@ function rowTimeline(result: StackPlan): string {
 
 /** --matrix: no program run, only the configs (validated as the plan validates them) and the timeline model. */
 function matrix(cluster: string, rows: string[], stacksDir: string): number {
-  const inputs = require("../components/plan/matrixInputs") as typeof import("../components/plan/matrixInputs");
-  const { formatMatrix } = require("../components/plan/timeline/format") as typeof import("../components/plan/timeline/format");
+  // The cluster stack is read before the program's rules load, so a missing one is said at once.
+  const { readClusterStack, shapeMismatch } = require("../components/plan/clusterStack") as typeof import("../components/plan/clusterStack");
   const { ConfigError } = require("../components/config/problems") as typeof import("../components/config/problems");
   const refused = (what: string, err: unknown): number => {
     if (!(err instanceof ConfigError || err instanceof StackFileError)) throw err;
@@ -148,16 +148,18 @@ function matrix(cluster: string, rows: string[], stacksDir: string): number {
   };
   let c;
   try {
-    c = inputs.readClusterStack(cluster, stacksDir);
+    c = readClusterStack(cluster, stacksDir);
   } catch (err) {
     return refused(`cluster stack ${cluster}`, err);
   }
+  const { readRowStack } = require("../components/plan/rowStack") as typeof import("../components/plan/rowStack");
+  const { formatMatrix } = require("../components/plan/timeline/format") as typeof import("../components/plan/timeline/format");
   const configs = [];
   const mismatches: string[] = [];
   for (const row of rows) {
     try {
-      const config = inputs.readRowConfig(row, stacksDir);
-      const mismatch = inputs.shapeMismatch(row, config.cluster, c);
+      const { config } = readRowStack(row, stacksDir);
+      const mismatch = shapeMismatch(row, config.cluster, c);
       if (mismatch) mismatches.push(mismatch);
       configs.push({ name: row, config });
     } catch (err) {

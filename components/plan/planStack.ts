@@ -2,14 +2,13 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveClusterFacts } from "../cluster/facts";
-import { servelabValues } from "../config/load";
-import { ConfigError } from "../config/problems";
-import { asOfflinePlan, machineWarnings, parseExperimentConfig, stackValueProblems } from "../validate";
+import { asOfflinePlan, machineWarnings } from "../validate";
 import { servelab } from "../program";
 import { estimateCost } from "./estimate";
 import { RecordedResource, runUnderMocks } from "./mockRun";
 import { ChartFile, Plan, buildPlan, chartFiles, manifestsYaml, remoteManifests, resourceTree } from "./planFiles";
-import { STACKS_DIR, readStackConfig } from "./stackFile";
+import { readRowStack } from "./rowStack";
+import { STACKS_DIR } from "./stackFile";
 
 export interface StackPlan {
   plan: Plan;
@@ -32,10 +31,7 @@ const PLAN_DEFAULTS: Record<string, string> = {
 };
 
 export async function planStack(stack: string, stacksDir = STACKS_DIR): Promise<StackPlan> {
-  const { values, secretKeys } = readStackConfig(stack, stacksDir);
-  const early = stackValueProblems(values, (key) => secretKeys.includes(key));
-  if (early.length > 0) throw new ConfigError(early);
-  const config = parseExperimentConfig(servelabValues(values));
+  const { values, secretKeys, config } = readRowStack(stack, stacksDir);
   const facts = resolveClusterFacts(config.cluster).facts!;
   const planDefaults: Record<string, string> = {};
   const all = { ...values };

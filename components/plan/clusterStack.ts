@@ -1,14 +1,14 @@
 /**
- * What `npm run plan -- --matrix <cluster> <rows…>` reads: the cluster stack's servelab:cluster (stacks/Pulumi.<cluster>.yaml)
- * and each row's config, checked to have the cluster's GPU shape. The timeline (timeline/) takes these resolved inputs,
- * so a row that references its cluster stack instead of repeating it needs only its resolved cluster here.
+ * The cluster a cluster stack declares (servelab:cluster of stacks/Pulumi.<cluster>.yaml), read offline for
+ * `npm run plan -- --matrix <cluster> <rows…>`, and whether a row has its GPU shape. The timeline (timeline/) takes
+ * these resolved inputs, so a row that references its cluster stack instead of repeating it needs only its
+ * resolved cluster here.
  */
 import { ClusterFacts, resolveClusterFacts } from "../cluster/facts";
 import { servelabValues } from "../config/load";
 import { parseConfigKey } from "../config/parse";
 import { ConfigError } from "../config/problems";
-import { ClusterConfig, ExperimentConfig } from "../config/schema";
-import { parseExperimentConfig, stackValueProblems } from "../validate";
+import { ClusterConfig } from "../config/schema";
 import { STACKS_DIR, StackFileError, readStackConfig, stackFilePath } from "./stackFile";
 import { ClusterInput } from "./timeline/flows";
 
@@ -23,14 +23,6 @@ export function readClusterStack(name: string, dir = STACKS_DIR): ClusterInput {
   const { facts, problems } = resolveClusterFacts(cluster);
   if (!facts || problems.length > 0) throw new ConfigError(problems);
   return { name, cluster, facts };
-}
-
-/** A row's validated config, as `npm run plan -- <row>` validates it before planning. */
-export function readRowConfig(stack: string, dir = STACKS_DIR): ExperimentConfig {
-  const { values, secretKeys } = readStackConfig(stack, dir);
-  const early = stackValueProblems(values, (key) => secretKeys.includes(key));
-  if (early.length > 0) throw new ConfigError(early);
-  return parseExperimentConfig(servelabValues(values));
 }
 
 function shape(cluster: ClusterConfig, facts: ClusterFacts): string {
