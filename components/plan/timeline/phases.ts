@@ -112,8 +112,8 @@ export function clusterDeletePhases(cluster: ClusterConfig): Phase[] {
 /**
  * One row on a cluster whose GPU nodes are up: install, engine image pull (none when the nodes hold the image),
  * weights download (none on a weights-cache hit), load and warm-up, the Job around its run, the run, the row's
- * teardown (its objects are deleted before the cluster's pools, in either flow). Records what the row leaves on the nodes in `nodes`. Replicas start in parallel, so one replica's
- * path is the row's.
+ * teardown (its objects are deleted before the cluster's pools, in either flow). Records what the row leaves
+ * on the nodes in `nodes`. Replicas start in parallel, so one replica's path is the row's.
  */
 export function rowPhases(row: RowInput, nodes: NodeState): Phase[] {
   const { model, engine, kvCache, benchmark } = row.config;
@@ -131,7 +131,8 @@ export function rowPhases(row: RowInput, nodes: NodeState): Phase[] {
   }
 
   const size = weightsGb(model);
-  const repo = hfRepo(model).toLowerCase();
+  // The cache holds a repository at a revision; another revision is another download.
+  const repo = `${hfRepo(model).toLowerCase()}@${model.revision ?? "main"}`;
   if (nodes.cachedModels?.has(repo)) {
     phases.push(p("weights", 0, `cache hit: ${hfRepo(model)} in the cluster's weights cache`, "weights cache (read at the load rate below)"));
   } else {
