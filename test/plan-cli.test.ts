@@ -17,6 +17,12 @@ describe("npm run plan", () => {
     expect(b.status, b.stderr).toBe(0);
     expect(a.stdout).toContain("servelab-serving-engines-deployment  (Deployment vllm)");
     expect(a.stdout).toMatch(/on cluster stack cluster-gke-h100x8 \(`pulumi up -s cluster-gke-h100x8` first; billed there\): GPUs: 8 × h100 \(1 node × 8\)\s+cost: about \$\d+\.\d\d\/hour/);
+    // The modelled timeline: each phase with its source, GPU-hours, dollars and the share outside the Job's run.
+    expect(a.stdout).toMatch(/\n  weights download\s+2\.7 min\s+\[\d+\]\s+16\.1 GB from Hugging Face at 0\.1 GB\/s/);
+    expect(a.stdout).toMatch(/\n  benchmark run \(inside\)\s+23\.3 min\s+\[(\d+)\]/);
+    expect(a.stdout).toMatch(/total: [\d.]+ min, GPU nodes up [\d.]+ min = [\d.]+ GPU-hours \(8 × h100\), cost about \$\d+; outside the Job's run: [\d.]+ %/);
+    expect(a.stdout).toMatch(/sources:\n\s+\[1\] servelab assumption: /);
+    expect(b.stdout).not.toContain("timeline (modelled");
     expect(readdirSync(join(outA, "k8s_stack")).sort()).toEqual(["charts", "manifests.yaml", "plan.json", "remote.txt"]);
     for (const file of ["plan.json", "manifests.yaml", "remote.txt"]) {
       expect(readFileSync(join(outA, "k8s_stack", file), "utf8")).toBe(readFileSync(join(outB, "k8s_stack", file), "utf8"));

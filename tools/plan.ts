@@ -1,7 +1,9 @@
 /**
  * Offline plan: `npm run plan -- <stack>...` or `npm run plan -- --all`.
  * Runs the real program under Pulumi's mock runtime, writes out/<stack>/{plan.json, manifests.yaml,
- * charts/, remote.txt}, prints the resource tree, the GPUs and the hourly cost. Exit 2 on a bad config.
+ * charts/, remote.txt}, prints the resource tree, the GPUs, the hourly cost and the modelled timeline.
+ * `npm run plan -- --matrix <cluster> <rows>...` prints the timeline of rows run in sequence on a cluster stack.
+ * Exit 2 on a bad config.
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -9,9 +11,12 @@ import type { StackPlan } from "../components/plan/planStack";
 import { STACKS_DIR, StackFileError, listStacks } from "../components/plan/stackFile";
 
 const USAGE = `usage: npm run plan -- <stack>... | --all   [--out <dir>] [--stacks-dir <dir>] [--quiet]
+       npm run plan -- --matrix <cluster> <row>...   [--stacks-dir <dir>]
 
   <stack>            stacks to plan (stacks/Pulumi.<stack>.yaml)
   --all              plan every stack of the stacks directory; ends with the refused ones
+  --matrix <cluster> print the modelled timeline, GPU-hours and cost of the rows run one after another on the
+                     cluster stack <cluster> (a stack file with servelab:cluster), beside one cluster per row
   --out <dir>        where out/<stack>/{plan.json, manifests.yaml, charts/, remote.txt} go (default: out)
   --stacks-dir <dir> read the stack files from <dir> (default: stacks/ of the project)
   --quiet            print only the summary line of each stack, not the resource tree
@@ -19,7 +24,7 @@ const USAGE = `usage: npm run plan -- <stack>... | --all   [--out <dir>] [--stac
 
 Exit 0 when every stack planned, 2 when a stack was refused or the arguments are wrong.`;
 
-const VALUE_OPTIONS = ["--out", "--stacks-dir"];
+const VALUE_OPTIONS = ["--out", "--stacks-dir", "--matrix"];
 const FLAGS = ["--all", "--quiet", "--help", "-h"];
 
 class UsageError extends Error {}
@@ -30,6 +35,8 @@ interface Args {
   quiet: boolean;
   out: string;
   stacksDir: string;
+  /** --matrix: the cluster stack the rows (stacks) run on. */
+  matrix?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -40,6 +47,7 @@ function parseArgs(argv: string[]): Args {
       const v = argv[++i];
       if (v === undefined || v.startsWith("-")) throw new UsageError(`${a} needs a value`);
       if (a === "--out") args.out = resolve(v);
+      else if (a === "--matrix") args.matrix = v;
       else args.stacksDir = resolve(v);
     } else if (a === "--all") args.all = true;
     else if (a === "--quiet") args.quiet = true;
@@ -48,6 +56,8 @@ function parseArgs(argv: string[]): Args {
   }
   if (!existsSync(args.stacksDir) || !statSync(args.stacksDir).isDirectory()) throw new UsageError(`--stacks-dir ${args.stacksDir} is not a directory`);
   if (args.all && args.stacks.length > 0) throw new UsageError("give stacks or --all, not both");
+  if (args.matrix !== undefined && args.all) throw new UsageError("--matrix takes its rows by name, not --all");
+  if (args.matrix !== undefined && args.stacks.length === 0) throw new UsageError(`--matrix ${args.matrix} needs the rows to run on it`);
   if (args.all) args.stacks = listStacks(args.stacksDir);
   if (args.stacks.length === 0) throw new UsageError(args.all ? `no stack files (Pulumi.<stack>.yaml) in ${args.stacksDir}` : "no stacks given");
   return args;
@@ -87,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const args = parseArgs(argv);
+  if (args.matrix !== undefined) return matrix(args.matrix, args.stacks, args.stacksDir);
   // The program and the Pulumi SDK load only once the arguments are known to be good (--help stays instant).
   const { planStack, writeStackPlan } = require("../components/plan/planStack") as typeof import("../components/plan/planStack");
   const { ConfigError } = require("../components/config/problems") as typeof import("../components/config/problems");
@@ -102,6 +113,7 @@ async function main(argv: string[]): Promise<number> {
       const dir = writeStackPlan(args.out, result);
       if (!args.quiet) console.log(result.tree);
       console.log(summary(result, dir));
+      if (!args.quiet) console.log(rowTimeline(result));
     } else if (refusedHere) {
       console.error((error as Error).message);
       refused.push(stack);
@@ -115,6 +127,55 @@ async function main(argv: string[]): Promise<number> {
     if (refused.length) console.error(`\nrefused: ${refused.join(", ")}`);
   }
   return refused.length > 0 ? 2 : 0;
+}
+
+function rowTimeline(result: StackPlan): string {
+  const { formatRowTimeline } = require("../components/plan/timeline/format") as typeof import("../components/plan/timeline/format");
+  const { resolveClusterFacts } = require("../components/cluster/facts") as typeof import("../components/cluster/facts");
+  const { stack, config } = result.plan;
+  // A stack without a model (a cluster-only stack) runs no row: nothing to time but the cluster.
+  if (!("model" in config)) return "timeline: no row (no servelab:model); plan rows on this cluster with --matrix";
+  return formatRowTimeline({ name: stack, config }, { name: stack, cluster: config.cluster, facts: resolveClusterFacts(config.cluster).facts! });
+}
+
+/** --matrix: no program run, only the configs (validated as the plan validates them) and the timeline model. */
+function matrix(cluster: string, rows: string[], stacksDir: string): number {
+  const { readClusterStack } = require("../components/plan/clusterStack") as typeof import("../components/plan/clusterStack");
+  const { readStackInput } = require("../components/plan/rowStack") as typeof import("../components/plan/rowStack");
+  const { ConfigError } = require("../components/config/problems") as typeof import("../components/config/problems");
+  const { clusterMismatch } = require("../benchmarks/matrix/clusterRows") as typeof import("../benchmarks/matrix/clusterRows");
+  const refused = (what: string, err: unknown): number => {
+    if (!(err instanceof ConfigError || err instanceof StackFileError)) throw err;
+    console.error(`servelab plan --matrix: ${what}:\n${(err as Error).message}`);
+    return 2;
+  };
+  let c;
+  try {
+    c = readClusterStack(cluster, stacksDir);
+  } catch (err) {
+    return refused(`cluster stack ${cluster}`, err);
+  }
+  const { formatMatrix } = require("../components/plan/timeline/format") as typeof import("../components/plan/timeline/format");
+  const configs = [];
+  const mismatches: string[] = [];
+  for (const row of rows) {
+    try {
+      const { config } = readStackInput(row, stacksDir);
+      if (!("model" in config)) throw new StackFileError(`${row} is a cluster stack, not an experiment row`);
+      // The same rule as npm run matrix -- --cluster: a row runs where its servelab:cluster says.
+      const mismatch = clusterMismatch(cluster, row, config.clusterStack);
+      if (mismatch) mismatches.push(mismatch);
+      configs.push({ name: row, config });
+    } catch (err) {
+      return refused(`row ${row}`, err);
+    }
+  }
+  if (mismatches.length > 0) {
+    console.error(`servelab plan --matrix: ${mismatches.join("\n")}`);
+    return 2;
+  }
+  console.log(formatMatrix(configs, c));
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -129,3 +129,11 @@ export function parseConfigShape(raw: Record<string, unknown>): ExperimentShape 
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed as ExperimentShape;
 }
+
+/** One servelab:* key's value parsed by its schema alone (e.g. a cluster stack's servelab:cluster), or a ConfigError. */
+export function parseConfigKey<K extends KeyName>(key: K, raw: unknown): z.infer<(typeof KEY_SCHEMAS)[K]> {
+  const problems: ConfigProblem[] = [];
+  const value = parseKey(key, raw, problems);
+  if (problems.length > 0 || value === undefined) throw new ConfigError(problems);
+  return value;
+}

@@ -2,16 +2,15 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveClusterFacts } from "../cluster/facts";
-import { servelabValues } from "../config/load";
 import { ExperimentConfig } from "../config/schema";
-import { ConfigError } from "../config/problems";
-import { asOfflinePlan, clusterStackFiles, isClusterStackValues, machineWarnings, parseClusterStackConfig, parseExperimentConfig, stackValueProblems } from "../validate";
+import { asOfflinePlan, machineWarnings } from "../validate";
 import { servelab } from "../program";
 import { estimateCost } from "./estimate";
 import { RecordedResource, runUnderMocks } from "./mockRun";
 import { ChartFile, Plan, buildPlan, chartFiles, manifestsYaml, remoteManifests, resourceTree } from "./planFiles";
 import { plannedClusterStackOutputs, stackReferenceState } from "./clusterStackMock";
-import { STACKS_DIR, readStackConfig } from "./stackFile";
+import { readStackInput } from "./rowStack";
+import { STACKS_DIR } from "./stackFile";
 
 export interface StackPlan {
   plan: Plan;
@@ -34,11 +33,7 @@ const PLAN_DEFAULTS: Record<string, string> = {
 };
 
 export async function planStack(stack: string, stacksDir = STACKS_DIR): Promise<StackPlan> {
-  const { values, secretKeys } = readStackConfig(stack, stacksDir);
-  const early = stackValueProblems(values, (key) => secretKeys.includes(key));
-  if (early.length > 0) throw new ConfigError(early);
-  const raw = servelabValues(values);
-  const config = isClusterStackValues(raw) ? parseClusterStackConfig(raw) : parseExperimentConfig(raw, clusterStackFiles(stacksDir));
+  const { values, secretKeys, config } = readStackInput(stack, stacksDir);
   const facts = resolveClusterFacts(config.cluster).facts!;
   const planDefaults: Record<string, string> = {};
   const all = { ...values };
