@@ -146,7 +146,10 @@ describe("k8s_stack reproduces AIBrix v0.3.0 regression row 1", () => {
     expect(c.image).toBe("vllm/vllm-openai:v0.8.5");
     const args: string[] = c.args;
     const flag = (name: string) => args[args.indexOf(name) + 1];
-    expect(flag("--model")).toBe("meta-llama/Llama-3.1-8B-Instruct");
+    // The model from the cluster stack's weights cache, served under its Hugging Face name.
+    expect(flag("--model")).toBe("/weights-cache/meta-llama--Llama-3.1-8B-Instruct--main");
+    expect(flag("--served-model-name")).toBe("meta-llama/Llama-3.1-8B-Instruct");
+    expect(deployment.spec.template.spec.initContainers.map((i: any) => i.name)).toEqual(["weights-cache"]);
     expect(flag("--max-model-len")).toBe("32000");
     expect(flag("--tensor-parallel-size")).toBe("1");
     expect(args).toEqual(expect.arrayContaining(["--enable-prefix-caching", "--no-enable-chunked-prefill", "--disable-log-requests"]));
