@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadExperimentConfig } from "./validate";
 import { Experiment } from "./experiment";
+import { parseStackValues } from "./rehearsal/compose";
 
 /** The stack outputs every experiment exports (the matrix runner reads them by these names). */
 export interface ServelabOutputs {
@@ -16,7 +17,7 @@ export interface ServelabOutputs {
 
 /** The whole program: read the stack config, declare the experiment, return its outputs. */
 export function servelab(): ServelabOutputs {
-  const { config, hfToken } = loadExperimentConfig();
+  const { config, hfToken } = loadExperimentConfig(parseStackValues);
   const experiment = new Experiment("servelab", { stack: pulumi.getStack(), config, hfToken });
   return {
     kubeconfig: experiment.kubeconfig,

@@ -7,11 +7,13 @@
  *   - KV-cache tiers: kvcache/tierRules.ts KV_TIER_RULES (every tier's; each checks kvCache.tier)
  *   - harnesses: benchmark/harnesses.ts HARNESSES (the configured harness's)
  *   - results: results/rules.ts RESULTS_RULES
+ * A rehearsal's verdicts come from the same registries: ROUTER_MODULES[kind].rehearsal, KV_TIER_REHEARSAL and
+ * HARNESSES[harness].rehearsal (rehearsalRefusals below).
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
-import { harnessRules } from "./benchmark/harnesses";
+import { harnessRehearsalRefusal, harnessRules } from "./benchmark/harnesses";
 import { ClusterFacts, ConfigRule, ConfigWarning, resolveClusterFacts } from "./cluster/facts";
 import { CLUSTER_PROVIDER_RULES } from "./cluster/rules";
 import { NAMESPACE, servelabValues } from "./config/load";
@@ -19,9 +21,9 @@ import { parseConfigShape } from "./config/parse";
 import { ConfigError, ConfigProblem } from "./config/problems";
 import { ExperimentConfig } from "./config/schema";
 import { ENGINE_RULES, ENGINE_WARNINGS } from "./engine/rules";
-import { KV_TIER_RULES } from "./kvcache/tierRules";
+import { KV_TIER_REHEARSAL, KV_TIER_RULES } from "./kvcache/tierRules";
 import { RESULTS_RULES } from "./results/rules";
-import { ROUTER_RULES } from "./serving";
+import { ROUTER_RULES, routerRehearsalRefusal } from "./serving";
 
 function rulesFor(config: ExperimentConfig): ConfigRule[] {
   const rules = [
@@ -73,6 +75,22 @@ export function parseExperimentConfig(raw: Record<string, unknown>): ExperimentC
   const ruleProblems = checkRules(config);
   if (ruleProblems.length > 0) throw new ConfigError(ruleProblems);
   return config;
+}
+
+/**
+ * Why a row (an accepted config) cannot be rehearsed with llm-d's simulator, one problem per component that refuses,
+ * each under servelab:rehearsal.row (pure).
+ */
+export function rehearsalRefusals(row: ExperimentConfig, rowName: string): ConfigProblem[] {
+  const path = "servelab:rehearsal.row";
+  const out: ConfigProblem[] = [];
+  const router = routerRehearsalRefusal(row.router.kind);
+  if (router) out.push({ path, message: `"${rowName}" cannot be rehearsed: its router (router.kind ${row.router.kind}) cannot run the simulator as its engine: ${router}` });
+  const tier = KV_TIER_REHEARSAL[row.kvCache.tier].refused;
+  if (tier) out.push({ path, message: `"${rowName}" cannot be rehearsed: its KV-cache tier (kvCache.tier ${row.kvCache.tier}) cannot be kept: ${tier}` });
+  const harness = row.benchmark ? harnessRehearsalRefusal(row.benchmark) : undefined;
+  if (harness) out.push({ path, message: `"${rowName}" cannot be rehearsed without downloads: ${harness}` });
+  return onePerKey(out);
 }
 
 /** Levenshtein distance, for "did you mean". */
@@ -146,16 +164,19 @@ export async function asOfflinePlan<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Reads every servelab:* key of the running stack (never the secret's value) and parses it. */
-export function loadExperimentConfig(): { config: ExperimentConfig; hfToken?: pulumi.Output<string> } {
+export function loadExperimentConfig(
+  parse: (raw: Record<string, unknown>) => ExperimentConfig = parseExperimentConfig,
+): { config: ExperimentConfig; hfToken?: pulumi.Output<string> } {
   const all = pulumi.runtime.allConfig();
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret: (k: string) => boolean }).isConfigSecret;
   const early = stackValueProblems(all, isSecret);
   if (early.length > 0) throw new ConfigError(early);
-  const config = parseExperimentConfig(servelabValues(all));
+  const config = parse(servelabValues(all));
   if (offlinePlan === 0) {
     const missing = missingKubeconfig(config);
     if (missing) throw new ConfigError([{ path: "servelab:cluster.kubeconfig", message: `${missing}; give the path of a kubeconfig file that reaches the cluster` }]);
   }
-  const hfToken = new pulumi.Config(NAMESPACE).getSecret("hfToken");
+  // A rehearsal downloads nothing from Hugging Face (its row's token, if any, is not read).
+  const hfToken = config.rehearsal ? undefined : new pulumi.Config(NAMESPACE).getSecret("hfToken");
   return { config, hfToken };
 }

@@ -21,6 +21,16 @@ export interface HarnessContext {
   experiment: string;
   /** Tokenizer (Hugging Face id) for harnesses that count tokens client-side. */
   tokenizer: string;
+  /** A folder the driver writes a tokenizer into that needs no download, used instead of `tokenizer` (rehearsals). */
+  offlineTokenizer?: string;
+}
+
+/** Where a rehearsal's driver writes its offline tokenizer (benchmarks/scripts/servelab_common.py write_offline_tokenizer). */
+export const OFFLINE_TOKENIZER_DIR = "/tmp/servelab-offline-tokenizer";
+
+/** The tokenizer the load generator loads, and the driver arguments that make it when it needs no download. */
+export function tokenizerArgs(ctx: HarnessContext): { tokenizer: string; driverArgs: string[] } {
+  return ctx.offlineTokenizer ? { tokenizer: ctx.offlineTokenizer, driverArgs: ["--offline-tokenizer", ctx.offlineTokenizer] } : { tokenizer: ctx.tokenizer, driverArgs: [] };
 }
 
 /** Environment variables the Job sets from Pulumi outputs; harness args refer to them as $(NAME). */

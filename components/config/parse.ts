@@ -60,6 +60,14 @@ function parseKey<K extends KeyName>(key: K, raw: unknown, problems: ConfigProbl
   return undefined;
 }
 
+/** Parses one servelab:* value against a schema, adding its problems (with the key path and servelab's wording) to `problems`. */
+export function parseValue<T extends z.ZodType>(schema: T, key: string, raw: unknown, problems: ConfigProblem[]): z.infer<T> | undefined {
+  const result = schema.safeParse(raw, { reportInput: true, error: (issue) => describeIssue(issue) });
+  if (result.success) return result.data as z.infer<T>;
+  for (const issue of result.error.issues) problems.push({ path: joinPath(`servelab:${key}`, issue.path), message: issue.message });
+  return undefined;
+}
+
 /**
  * Turns the raw servelab:* values (already decoded from the stack file) into the typed experiment config by
  * the schema alone, or throws one ConfigError listing every problem found. The rules that relate fields and

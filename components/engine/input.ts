@@ -6,6 +6,7 @@ import { ClusterFacts } from "../cluster/facts";
 import { Placement } from "../cluster/types";
 import { EngineManifestInput } from "./manifests";
 import { engineResources, modelSizeGb, startupBudgetMinutes } from "./sizing";
+import { simulatorManifestInput } from "./simulator";
 import { renderVllmSpec } from "./vllmArgs";
 import { weightsCopyContainer, weightsEnv, withLocalModel } from "./weights";
 
@@ -25,7 +26,10 @@ export interface EngineNaming {
 }
 
 export function engineManifestInput(ctx: EngineContext, naming: EngineNaming): EngineManifestInput {
-  const { engine, model } = ctx.config;
+  const { engine, model, rehearsal } = ctx.config;
+  if (rehearsal) {
+    return simulatorManifestInput({ model, engine, rehearsal, imageRegistry: ctx.config.cluster.imageRegistry }, naming, { namespace: ctx.namespace, labels: ctx.labels });
+  }
   const rendered = renderVllmSpec(model, engine);
   const region = ctx.config.cluster.provider === "vke" ? ctx.config.cluster.region : undefined;
   const copy = weightsCopyContainer(model, ctx.config.cluster.imageRegistry, region);

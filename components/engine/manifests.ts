@@ -34,6 +34,8 @@ export interface EngineManifestInput {
   /** Extended resources (e.g. an RDMA NIC) added to the container's requests and limits. */
   extraLimits?: Record<string, string>;
   podAnnotations?: Record<string, string>;
+  /** Env from the pod's own fields: name -> fieldPath (e.g. POD_IP -> status.podIP). */
+  fieldEnv?: Record<string, string>;
   /** Containers that must finish before vLLM starts (e.g. waiting for a KV-cache tier to register). */
   initContainers?: k8s.types.input.core.v1.Container[];
 }
@@ -49,6 +51,7 @@ function envList(input: EngineManifestInput): EnvVar[] {
   const env: EnvVar[] = [{ name: "HF_HOME", value: HF_HOME }];
   if (input.hfTokenSecret) env.push({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: input.hfTokenSecret, key: "token" } } });
   for (const [name, value] of Object.entries(input.spec.env)) env.push({ name, value });
+  for (const [name, fieldPath] of Object.entries(input.fieldEnv ?? {})) env.push({ name, valueFrom: { fieldRef: { fieldPath } } });
   return env;
 }
 
@@ -66,7 +69,7 @@ export function engineDeployment(input: EngineManifestInput): DeploymentArgs {
   const selector = engineSelector(input);
   const labels = { ...input.labels, ...selector, ...input.extraLabels };
   const { cpu, memory, gpus } = input.resources;
-  const limits: Record<string, string> = { cpu: String(cpu), memory, "nvidia.com/gpu": String(gpus), ...input.extraLimits };
+  const limits: Record<string, string> = { cpu: String(cpu), memory, ...(gpus > 0 ? { "nvidia.com/gpu": String(gpus) } : {}), ...input.extraLimits };
   const requests: Record<string, string> = { ...limits };
   if (input.modelSizeGb !== undefined) requests["ephemeral-storage"] = `${ephemeralStorageGb(input.modelSizeGb)}Gi`;
   const volumes: k8s.types.input.core.v1.Volume[] = [{ name: "model-cache", emptyDir: {} }];

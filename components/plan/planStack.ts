@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { resolveClusterFacts } from "../cluster/facts";
 import { servelabValues } from "../config/load";
 import { ConfigError } from "../config/problems";
-import { asOfflinePlan, machineWarnings, parseExperimentConfig, stackValueProblems } from "../validate";
+import { asOfflinePlan, machineWarnings, stackValueProblems } from "../validate";
+import { parseStackValues, withRowsDir } from "../rehearsal/compose";
 import { servelab } from "../program";
 import { estimateCost } from "./estimate";
 import { RecordedResource, runUnderMocks } from "./mockRun";
@@ -32,10 +33,15 @@ const PLAN_DEFAULTS: Record<string, string> = {
 };
 
 export async function planStack(stack: string, stacksDir = STACKS_DIR): Promise<StackPlan> {
+  // A rehearsal reads its row from the same folder.
+  return withRowsDir(stacksDir, () => planStackIn(stack, stacksDir));
+}
+
+async function planStackIn(stack: string, stacksDir: string): Promise<StackPlan> {
   const { values, secretKeys } = readStackConfig(stack, stacksDir);
   const early = stackValueProblems(values, (key) => secretKeys.includes(key));
   if (early.length > 0) throw new ConfigError(early);
-  const config = parseExperimentConfig(servelabValues(values));
+  const config = parseStackValues(servelabValues(values));
   const facts = resolveClusterFacts(config.cluster).facts!;
   const planDefaults: Record<string, string> = {};
   const all = { ...values };

@@ -13,7 +13,7 @@
  * Extension release the tag's go.mod pins (LLMD.inferencePoolCrds).
  */
 import { imagePath, withRegistry } from "../catalog/imageRegistry";
-import { LLMD } from "../catalog/versions";
+import { INFERENCE_SIM, LLMD } from "../catalog/versions";
 import { ExperimentConfig } from "../config/schema";
 import { Placement } from "../cluster/types";
 import { EngineContext, EngineNaming, engineManifestInput } from "../engine/input";
@@ -101,7 +101,7 @@ export function renderLlmdValues({ config, systemPlacement }: LlmdValuesInput): 
         affinity: nodeAffinityFor(systemPlacement),
         tolerations,
         pluginsConfigFile: file,
-        pluginsCustomConfig: { [file]: llmdEppConfig(routing, config.engine.image) },
+        pluginsCustomConfig: { [file]: llmdEppConfig(routing, config.rehearsal ? INFERENCE_SIM.image : config.engine.image) },
       },
       proxy: {
         enabled: true,
