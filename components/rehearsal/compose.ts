@@ -84,6 +84,21 @@ export function rehearsalConfig(row: ExperimentConfig, rehearsal: RehearsalConfi
   return { ...row, cluster: rehearsalCluster(cluster), model, benchmark, results: {}, rehearsal };
 }
 
+const CLUSTER_EXAMPLE = "{ provider: kubeconfig, kubeconfig: ~/.kube/config, context: kind-servelab }";
+
+function rehearsalClusterOf(raw: unknown, problems: ConfigProblem[]): RehearsalClusterConfig | undefined {
+  if (raw === undefined) {
+    problems.push({ path: "servelab:cluster", message: `is required: the cluster the rehearsal runs on, reached through a kubeconfig, e.g. ${CLUSTER_EXAMPLE}` });
+    return undefined;
+  }
+  const provider = raw && typeof raw === "object" ? (raw as Record<string, unknown>).provider : undefined;
+  if (provider !== "kubeconfig") {
+    problems.push({ path: "servelab:cluster.provider", message: `${JSON.stringify(provider ?? null)}: a rehearsal runs on an existing cluster (kind, minikube) reached through a kubeconfig: provider must be kubeconfig, e.g. ${CLUSTER_EXAMPLE}` });
+    return undefined;
+  }
+  return parseValue(rehearsalClusterSchema, "cluster", raw, problems);
+}
+
 /**
  * A rehearsal file's raw servelab values -> the rehearsal's config, reading the row through `readRow`; throws one
  * ConfigError with every problem (of the rehearsal file, of the row, and the refusals of the row's components).
@@ -96,10 +111,7 @@ export function composeRehearsal(raw: Record<string, unknown>, readRow: (row: st
     }
   }
   const rehearsal = parseValue(rehearsalSchema, "rehearsal", raw.rehearsal, problems);
-  const cluster =
-    raw.cluster === undefined
-      ? (problems.push({ path: "servelab:cluster", message: "is required: the kubeconfig cluster the rehearsal runs on, e.g. { provider: kubeconfig, kubeconfig: ~/.kube/config, context: kind-servelab }" }), undefined)
-      : parseValue(rehearsalClusterSchema, "cluster", raw.cluster, problems);
+  const cluster = rehearsalClusterOf(raw.cluster, problems);
   let row: ExperimentConfig | undefined;
   if (rehearsal) {
     try {
