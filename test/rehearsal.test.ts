@@ -84,13 +84,17 @@ function withoutDocumentedDifferences(d: Doc, imageRegistry?: string): Doc {
       c.volumeMounts = c.volumeMounts.filter((m: Doc) => m.name !== "dshm");
     }
   }
+  if (o.kind === "ConfigMap" && o.data?.["offline_tokenizer.py"]) delete o.data["offline_tokenizer.py"];
   if (o.kind === "Job") {
     delete o.spec.activeDeadlineSeconds;
+    // The hash of the scripts ConfigMap, which is compared itself above.
+    delete o.spec.template.metadata.annotations["servelab.dev/scripts-sha256"];
     delete pod.nodeSelector;
     delete pod.tolerations;
     for (const c of pod.containers) {
       delete c.args;
       delete c.resources;
+      if (c.command[1] === "/servelab/offline_tokenizer.py") c.command = c.command.slice(4);
       c.env = c.env.filter((e: Doc) => !["HF_TOKEN", "HF_ENDPOINT"].includes(e.name));
     }
   }
@@ -150,11 +154,15 @@ describe.each(rehearsable)("rehearsal of %s", (row) => {
     const composed = rehearsalConfig(config, rehearsalSchema.parse({ row }), KIND as any);
     const job = (q: StackPlan) => docs(q).find((d) => d.kind === "Job")!.spec.template.spec.containers[0];
     const run = harnessRun(composed.benchmark!, { experiment: rehearsalName(row), tokenizer: "unused", offlineTokenizer: OFFLINE_TOKENIZER_DIR });
-    expect(job(p).command).toEqual(job(rowPlan).command);
+    expect(job(p).command).toEqual(run.command);
+    expect(job(p).command.slice(-job(rowPlan).command.length)).toEqual(job(rowPlan).command);
     expect(job(p).args).toEqual(run.args);
     // The load generator's own arguments name nothing to download (sonnet's fallback URL is the driver's, used only when the image lacks sonnet.txt).
     expect(job(p).args.slice(job(p).args.indexOf("--")).join(" ")).not.toMatch(/https?:|meta-llama\/|neuralmagic\//i);
-    if (job(rowPlan).args.includes("--tokenizer")) expect(job(p).args).toEqual(expect.arrayContaining(["--offline-tokenizer", "--tokenizer", OFFLINE_TOKENIZER_DIR]));
+    const loadsTokenizer = job(rowPlan).args.includes("--tokenizer");
+    if (loadsTokenizer) expect(job(p).args[job(p).args.indexOf("--tokenizer") + 1]).toBe(OFFLINE_TOKENIZER_DIR);
+    // The driver starts after offline_tokenizer.py has written that folder, exactly when the load generator loads a tokenizer.
+    expect(job(p).command.slice(0, 4)).toEqual(loadsTokenizer ? ["python3", "/servelab/offline_tokenizer.py", OFFLINE_TOKENIZER_DIR, "--"] : job(rowPlan).command.slice(0, 4));
   });
 
   it("declares the same objects and charts as the row, apart from the documented differences", async () => {

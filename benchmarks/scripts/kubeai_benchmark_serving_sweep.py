@@ -36,7 +36,7 @@ def successful_requests(text):
 def main(argv):
     args = parse_args(argv)
     started = common.utc_now()
-    common.prepare(args)
+    os.makedirs(args.results_dir, exist_ok=True)
     common.wait_ready(args.base_url, args.model, args.ready_timeout)
     bench = args.bench_args
     num_prompts = common.flag_value(bench, "--num-prompts", int)

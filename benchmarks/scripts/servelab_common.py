@@ -165,54 +165,6 @@ def write_json(path, value):
     return path
 
 
-def _byte_alphabet():
-    """GPT-2's byte-to-character map: every byte gets one printable character, so any text round-trips."""
-    keep = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\xa1"), ord("\xac") + 1)) + list(range(ord("\xae"), ord("\xff") + 1))
-    chars, extra = {}, 0
-    for b in range(256):
-        if b in keep:
-            chars[b] = chr(b)
-        else:
-            chars[b] = chr(256 + extra)
-            extra += 1
-    return [chars[b] for b in range(256)]
-
-
-OFFLINE_EOS = "<|endoftext|>"
-OFFLINE_CHAT_TEMPLATE = (
-    "{% for message in messages %}{{ message['role'] }}: {{ message['content'] }}\n{% endfor %}"
-    "{% if add_generation_prompt %}assistant: {% endif %}"
-)
-
-
-def write_offline_tokenizer(directory):
-    """A tokenizer that needs no download, for rehearsals: byte-level BPE with the 256 byte tokens and no merges
-    (one token a byte), an end-of-text token and a plain chat template, in the files AutoTokenizer.from_pretrained
-    reads from a folder (tokenizer.json, tokenizer_config.json). Token counts are bytes, not the model's tokens."""
-    os.makedirs(directory, exist_ok=True)
-    vocab = {c: i for i, c in enumerate(_byte_alphabet())}
-    eos_id = len(vocab)
-    byte_level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}
-    tokenizer = {
-        "version": "1.0",
-        "truncation": None,
-        "padding": None,
-        "added_tokens": [{"id": eos_id, "content": OFFLINE_EOS, "single_word": False, "lstrip": False, "rstrip": False, "normalized": False, "special": True}],
-        "normalizer": None,
-        "pre_tokenizer": byte_level,
-        "post_processor": None,
-        "decoder": byte_level,
-        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None, "end_of_word_suffix": None,
-                  "fuse_unk": False, "byte_fallback": False, "vocab": {**vocab, OFFLINE_EOS: eos_id}, "merges": []},
-    }
-    config = {"tokenizer_class": "PreTrainedTokenizerFast", "eos_token": OFFLINE_EOS, "bos_token": OFFLINE_EOS,
-              "model_max_length": 1000000, "chat_template": OFFLINE_CHAT_TEMPLATE}
-    write_json(os.path.join(directory, "tokenizer.json"), tokenizer)
-    write_json(os.path.join(directory, "tokenizer_config.json"), config)
-    log(f"offline tokenizer written to {directory} (one token a byte; rehearsal)")
-    return directory
-
-
 def add_common_args(parser):
     parser.add_argument("--base-url", required=True, help="OpenAI base URL, ending in /v1")
     parser.add_argument("--model", required=True)
@@ -220,14 +172,6 @@ def add_common_args(parser):
     parser.add_argument("--results-dir", required=True)
     parser.add_argument("--ready-timeout", type=int, required=True)
     parser.add_argument("--max-failed-requests", type=int, default=0, help="lost requests a load point may have (benchmark.maxFailedRequests)")
-    parser.add_argument("--offline-tokenizer", help="write a tokenizer that needs no download into this folder first (rehearsals)")
-
-
-def prepare(args):
-    """What every driver does before its readiness gate."""
-    os.makedirs(args.results_dir, exist_ok=True)
-    if getattr(args, "offline_tokenizer", None):
-        write_offline_tokenizer(args.offline_tokenizer)
 
 
 def lost_requests_failure(args, label, failed, total=None):

@@ -65,7 +65,7 @@ def lost_requests(result, num_prompts):
 def main(argv):
     args = parse_args(argv)
     started = common.utc_now()
-    common.prepare(args)
+    os.makedirs(args.results_dir, exist_ok=True)
     common.wait_ready(args.base_url, args.model, args.ready_timeout)
     bench = ensure_dataset(args.bench_args, args.dataset_fallback_url, tempfile.gettempdir())
     num_prompts = common.flag_value(bench, "--num-prompts", int)

@@ -25,12 +25,22 @@ export interface HarnessContext {
   offlineTokenizer?: string;
 }
 
-/** Where a rehearsal's driver writes its offline tokenizer (benchmarks/scripts/servelab_common.py write_offline_tokenizer). */
+/** Where a rehearsal writes its offline tokenizer before the driver starts (benchmarks/scripts/offline_tokenizer.py). */
 export const OFFLINE_TOKENIZER_DIR = "/tmp/servelab-offline-tokenizer";
+export const OFFLINE_TOKENIZER_SCRIPT = "offline_tokenizer.py";
 
-/** The tokenizer the load generator loads, and the driver arguments that make it when it needs no download. */
-export function tokenizerArgs(ctx: HarnessContext): { tokenizer: string; driverArgs: string[] } {
-  return ctx.offlineTokenizer ? { tokenizer: ctx.offlineTokenizer, driverArgs: ["--offline-tokenizer", ctx.offlineTokenizer] } : { tokenizer: ctx.tokenizer, driverArgs: [] };
+/** The tokenizer the load generator loads: the offline one in a rehearsal, else the model's. */
+export function tokenizerOf(ctx: HarnessContext): string {
+  return ctx.offlineTokenizer ?? ctx.tokenizer;
+}
+
+/** A run whose driver starts after offline_tokenizer.py has written the tokenizer into `dir` (same driver, same arguments). */
+export function withOfflineTokenizer(run: HarnessRun, dir: string): HarnessRun {
+  return {
+    ...run,
+    command: ["python3", `${SCRIPTS_DIR}/${OFFLINE_TOKENIZER_SCRIPT}`, dir, "--", ...run.command],
+    scripts: [OFFLINE_TOKENIZER_SCRIPT, ...run.scripts],
+  };
 }
 
 /** Environment variables the Job sets from Pulumi outputs; harness args refer to them as $(NAME). */

@@ -4,7 +4,7 @@
  */
 import { ConfigRule } from "../cluster/facts";
 import { BenchmarkConfig } from "../config/schema";
-import { HarnessContext, HarnessRun } from "./harness";
+import { HarnessContext, HarnessRun, withOfflineTokenizer } from "./harness";
 import { BENCHMARK_RULES, HarnessRule, MULTI_ROUND_QA_RULES, SONNET_RULES, VLLM_BENCH_RULES } from "./harnessRules";
 import { kubeAiBenchmarkServingRun } from "./kubeaiBenchmarkServing";
 import { kubeAiChatK6Run } from "./kubeaiChatK6";
@@ -107,7 +107,10 @@ function harnessModule(benchmark: BenchmarkConfig): HarnessModule<BenchmarkConfi
 
 /** The container command for the configured harness. */
 export function harnessRun(benchmark: BenchmarkConfig, ctx: HarnessContext): HarnessRun {
-  const run = harnessModule(benchmark).run(benchmark, ctx);
+  const module = harnessModule(benchmark);
+  const own = module.run(benchmark, ctx);
+  const rehearsal = module.rehearsal;
+  const run = ctx.offlineTokenizer && "tokenizer" in rehearsal && rehearsal.tokenizer ? withOfflineTokenizer(own, ctx.offlineTokenizer) : own;
   // pip (the drivers' installs, and the results upload's boto3/google-cloud-storage) reads its index from the environment.
   return benchmark.pipIndexUrl ? { ...run, env: { ...run.env, PIP_INDEX_URL: benchmark.pipIndexUrl } } : run;
 }

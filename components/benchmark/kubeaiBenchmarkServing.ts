@@ -3,7 +3,7 @@
  * (max concurrency, request rate) point; each run's stdout summary block is saved as the result.
  */
 import { KubeAiBenchmarkServingConfig } from "../config/schema";
-import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs, tokenizerArgs } from "./harness";
+import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs, tokenizerOf } from "./harness";
 
 /** Where the image keeps the script and its dataset (benchmarks/chat-py/Dockerfile). */
 export const KUBEAI_BENCH_APP = { script: "/app/benchmark_serving.py", dataset: "/app/sharegpt_16_messages_or_more.json" };
@@ -19,11 +19,10 @@ const PER_POINT_SLACK_SECONDS = 600;
 export function kubeAiBenchmarkServingRun(b: KubeAiBenchmarkServingConfig, ctx: HarnessContext): HarnessRun {
   const pointSeconds = b.points.map((p) => b.numPrompts / p.requestRate + PER_POINT_SLACK_SECONDS);
   const derived = (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + pointSeconds.reduce((a, s) => a + s, 0)) * TIME_MARGIN;
-  const tokenizer = tokenizerArgs(ctx);
   const benchArgs = [
     "--dataset-name", "sharegpt",
     "--dataset-path", KUBEAI_BENCH_APP.dataset,
-    "--tokenizer", tokenizer.tokenizer,
+    "--tokenizer", tokenizerOf(ctx),
     "--seed", String(b.seed),
     "--num-prompts", String(b.numPrompts),
     "--max-conversations", String(b.maxConversations),
@@ -38,7 +37,6 @@ export function kubeAiBenchmarkServingRun(b: KubeAiBenchmarkServingConfig, ctx: 
       ...commonDriverArgs(b),
       "--script", KUBEAI_BENCH_APP.script,
       ...b.points.map((p) => `--point=${kubeAiPointLabel(p)}:${p.maxConcurrency}:${p.requestRate}`),
-      ...tokenizer.driverArgs,
       "--",
       ...benchArgs,
     ],

@@ -1,6 +1,6 @@
 /** `vllm bench serve` at each (request rate, max concurrency) point, one saved JSON per point. */
 import { VllmBenchConfig } from "../config/schema";
-import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs, tokenizerArgs } from "./harness";
+import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs, tokenizerOf } from "./harness";
 
 const ENDPOINT: Record<VllmBenchConfig["backend"], string> = {
   "openai-chat": "/v1/chat/completions",
@@ -41,11 +41,10 @@ export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext, driverArgs
     p.requestRate === "inf" ? UNBOUNDED_POINT_SECONDS : b.numPrompts / p.requestRate + PER_POINT_SLACK_SECONDS,
   );
   const derived = (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + pointSeconds.reduce((a, s) => a + s, 0)) * TIME_MARGIN;
-  const tokenizer = tokenizerArgs(ctx);
   const benchArgs = [
     "--backend", b.backend,
     "--endpoint", ENDPOINT[b.backend],
-    "--tokenizer", tokenizer.tokenizer,
+    "--tokenizer", tokenizerOf(ctx),
     ...datasetArgs(b),
     "--num-prompts", String(b.numPrompts),
     "--seed", String(b.seed),
@@ -62,7 +61,6 @@ export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext, driverArgs
       ...commonDriverArgs(b),
       ...b.points.map((p) => `--point=${pointLabel(p)}:${p.requestRate}:${p.maxConcurrency ?? ""}`),
       ...driverArgs,
-      ...tokenizer.driverArgs,
       "--",
       ...benchArgs,
     ],
