@@ -17,7 +17,7 @@ import { rehearsalSchema } from "../components/config/schema";
 import { renderSimulatorSpec } from "../components/engine/simulator";
 import { StackPlan, planStack } from "../components/plan/planStack";
 import { STACKS_DIR, StackFileError, listStacks, stackFilePath } from "../components/plan/stackFile";
-import { composeRehearsal, rehearsalConfig } from "../components/rehearsal/compose";
+import { REHEARSAL_DIFFERENCES, composeRehearsal, rehearsalConfig } from "../components/rehearsal/compose";
 import { dnsName } from "../components/util/labels";
 import { validateK8sObject } from "./helpers/k8sSchema";
 
@@ -175,6 +175,13 @@ describe.each(rehearsable)("rehearsal of %s", (row) => {
     for (const d of rowDocs) expect(withoutDocumentedDifferences(byKey.get(key(d))!), key(d)).toEqual(withoutDocumentedDifferences(d, registry));
     expect(parse(asRow(JSON.stringify(chartValues(p)), row))).toEqual(chartValues(rowPlan));
     expect(p.remote).toEqual(rowPlan.remote);
+  });
+});
+
+describe("the README's rehearsal section", () => {
+  it("lists exactly the differences the plan diff allows", () => {
+    const readme = readFileSync(join(__dirname, "../README.md"), "utf8");
+    for (const difference of REHEARSAL_DIFFERENCES) expect(readme).toContain(`- ${difference}\n`);
   });
 });
 

@@ -23,9 +23,9 @@ export const REHEARSAL_KEYS = ["rehearsal", "cluster"] as const;
 
 /** What a rehearsal changes in its row, in the words the README uses; the plan diff test allows exactly these. */
 export const REHEARSAL_DIFFERENCES = [
-  "cluster: the rehearsal's kubeconfig cluster; no GPU pool, node selector or toleration",
+  "cluster: the rehearsal's kubeconfig cluster (its imageRegistry, if any); no GPU pool, node selector or toleration",
   "engines: ghcr.io/llm-d/llm-d-inference-sim at the pinned tag with arguments from the engine spec, CPU-sized requests, no GPU, no weights download or copy",
-  "benchmark: the row's harness with counts and durations × loadScale (rates unchanged), the Job sized by rehearsal.benchmarkCpu/benchmarkMemory, a tokenizer that needs no download",
+  "benchmark: the row's harness and driver with counts and durations × loadScale (rates unchanged), the Job sized by rehearsal.benchmarkCpu/benchmarkMemory; where the load generator loads a tokenizer, offline_tokenizer.py writes one that needs no download first",
   "llm-d: the endpoint picker reads the simulator's metric names (vllm:kv_cache_usage_perc)",
   "no Hugging Face token Secret, no results bucket: results come back through the Job log's markers",
 ] as const;
