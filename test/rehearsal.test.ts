@@ -236,4 +236,13 @@ describe("composeRehearsal", () => {
     expect(config.engine).toEqual(row.engine);
     expect(config.results).toEqual({});
   });
+
+  it("keeps the row's package index unless the rehearsal names another or drops it", () => {
+    const index = (extra: object) => (composeRehearsal({ rehearsal: { row: "k8s_stack_vke", ...extra }, cluster: KIND }, rowValues).config.benchmark as any).pipIndexUrl;
+    expect([index({}), index({ pipIndexUrl: "pypi" }), index({ pipIndexUrl: "https://pypi.example.com/simple/" })]).toEqual([
+      "https://mirrors.ivolces.com/pypi/simple/",
+      undefined,
+      "https://pypi.example.com/simple/",
+    ]);
+  });
 });

@@ -388,6 +388,8 @@ export const rehearsalSchema = z.strictObject({
   /** CPU and memory of the benchmark Job's pod. */
   benchmarkCpu: z.number().positive().default(1),
   benchmarkMemory: memoryAtLeast("256Mi", "the benchmark client is a Python process").default("2Gi"),
+  /** The Job's package index instead of the row's benchmark.pipIndexUrl (e.g. a cloud-internal mirror); "pypi" drops it. */
+  pipIndexUrl: z.union([z.literal("pypi"), httpUrl]).optional(),
 });
 
 /** Where a rehearsal runs: an existing cluster without GPUs (kind, minikube), so no GPU pool to describe or select. */

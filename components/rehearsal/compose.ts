@@ -28,6 +28,7 @@ export const REHEARSAL_DIFFERENCES = [
   "benchmark: the row's harness and driver with counts and durations × loadScale (rates unchanged), the Job sized by rehearsal.benchmarkCpu/benchmarkMemory; where the load generator loads a tokenizer, offline_tokenizer.py writes one that needs no download first",
   "llm-d: the endpoint picker reads the simulator's metric names (vllm:kv_cache_usage_perc)",
   "no Hugging Face token Secret, no results bucket: results come back through the Job log's markers",
+  "benchmark.pipIndexUrl: rehearsal.pipIndexUrl when set (a row's cloud-internal mirror may be out of a laptop's reach)",
 ] as const;
 
 /** The rows' folder the program reads a rehearsal's row from (the offline plan points it at its --stacks-dir). */
@@ -78,9 +79,9 @@ export function rehearsalCluster(cluster: RehearsalClusterConfig): KubeconfigClu
 /** The rehearsal's config from an accepted row (pure): REHEARSAL_DIFFERENCES applied, nothing else changed. */
 export function rehearsalConfig(row: ExperimentConfig, rehearsal: RehearsalConfig, cluster: RehearsalClusterConfig): ExperimentConfig {
   const { weights: _weights, ...model } = row.model;
-  const benchmark = row.benchmark
-    ? { ...rehearsalBenchmark(row.benchmark, rehearsal.loadScale).benchmark, cpu: rehearsal.benchmarkCpu, memory: rehearsal.benchmarkMemory }
-    : undefined;
+  const scaled = row.benchmark ? rehearsalBenchmark(row.benchmark, rehearsal.loadScale).benchmark : undefined;
+  const pipIndexUrl = rehearsal.pipIndexUrl === undefined ? scaled?.pipIndexUrl : rehearsal.pipIndexUrl === "pypi" ? undefined : rehearsal.pipIndexUrl;
+  const benchmark = scaled ? { ...scaled, cpu: rehearsal.benchmarkCpu, memory: rehearsal.benchmarkMemory, pipIndexUrl } : undefined;
   return { ...row, cluster: rehearsalCluster(cluster), model, benchmark, results: {}, rehearsal };
 }
 
