@@ -49,11 +49,7 @@ function readRowValues(row: string): Record<string, string> {
   return readStackConfig(row, rowsDir).values;
 }
 
-/**
- * The row's config (every rule a row gets), or its problems named as the row's. A row whose servelab:cluster names a
- * cluster stack is checked against that stack's file here (the rehearsal replaces the cluster, so nothing is read
- * from the running cluster stack).
- */
+/** The row's config (every rule a row gets), or its problems named as the row's. */
 function rowConfig(row: string, values: Record<string, string>, out: ConfigProblem[]): ExperimentConfig | undefined {
   const raw = servelabValues(values);
   if (raw.rehearsal !== undefined) {
