@@ -2,6 +2,7 @@ import { weightsEnv } from "./engine/weights";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BenchmarkJob } from "./benchmark/benchmarkJob";
+import { OFFLINE_TOKENIZER_DIR } from "./benchmark/harness";
 import { JOB_NAME, SERVICE_ACCOUNT } from "./benchmark/jobManifest";
 import { resolveClusterFacts } from "./cluster/facts";
 import { createCluster } from "./cluster/createCluster";
@@ -77,11 +78,13 @@ export class Experiment extends pulumi.ComponentResource {
           inCluster,
         )
       : undefined;
-    if (!args.hfToken) {
+    // A rehearsal downloads nothing from Hugging Face: no token, no warning.
+    if (!args.hfToken && !config.rehearsal) {
       pulumi.log.warn("servelab:hfToken is not set: gated models (such as meta-llama/*) will fail to download. Set it with `pulumi config set --secret servelab:hfToken <token>`.", this);
     }
 
-    for (const warning of configWarnings(config, facts)) pulumi.log.warn(warning, this);
+    // A rehearsal's warnings would be about its row's GPUs and vLLM, which it does not run.
+    if (!config.rehearsal) for (const warning of configWarnings(config, facts)) pulumi.log.warn(warning, this);
 
     const serving = createServing(
       config.router.kind,
@@ -116,6 +119,7 @@ export class Experiment extends pulumi.ComponentResource {
           serving,
           placement: cluster.systemPlacement,
           tokenizer: config.model.tokenizer ?? hfRepo(config.model),
+          offlineTokenizer: config.rehearsal ? OFFLINE_TOKENIZER_DIR : undefined,
           bucket: config.results.bucket,
           resultsAccess,
           imageRegistry: config.cluster.imageRegistry,

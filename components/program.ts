@@ -6,6 +6,7 @@ import { ExperimentShape, parseClusterStackShape, parseConfigShape } from "./con
 import { Experiment } from "./experiment";
 import { ClusterStackSource, loadStackValues, parseClusterStackConfig, parseExperimentConfig, rejectMissingKubeconfig } from "./validate";
 import { gcpSdk } from "./util/cloudSdk";
+import { composeRehearsal } from "./rehearsal/compose";
 
 /** The stack outputs every experiment exports (the matrix runner reads them by these names). */
 export interface ServelabOutputs {
@@ -63,10 +64,19 @@ export async function servelab(): Promise<ServelabOutputs | ClusterStackProgramO
     const cluster = new ClusterStack("servelab", { stack, config, gcpProject });
     return { kubeconfig: cluster.kubeconfig, ...cluster.exported };
   }
+  if (raw.rehearsal !== undefined) {
+    // A rehearsal runs its row on a kubeconfig cluster with the simulator: no cluster stack, no Hugging Face token.
+    const config = composeRehearsal(raw).config;
+    rejectMissingKubeconfig(config.cluster);
+    return experimentOutputs(new Experiment("servelab", { stack, config }));
+  }
   const { reference, source } = await clusterStackReference(parseConfigShape(raw));
   const config = parseExperimentConfig(raw, source);
   rejectMissingKubeconfig(config.cluster);
-  const experiment = new Experiment("servelab", { stack, config, hfToken, clusterStack: reference });
+  return experimentOutputs(new Experiment("servelab", { stack, config, hfToken, clusterStack: reference }));
+}
+
+function experimentOutputs(experiment: Experiment): ServelabOutputs {
   return {
     kubeconfig: experiment.kubeconfig,
     namespace: experiment.namespace,

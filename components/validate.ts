@@ -7,11 +7,13 @@
  *   - KV-cache tiers: kvcache/tierRules.ts KV_TIER_RULES (every tier's; each checks kvCache.tier)
  *   - harnesses: benchmark/harnesses.ts HARNESSES (the configured harness's)
  *   - results: results/rules.ts RESULTS_RULES
+ * A rehearsal's verdicts come from the same registries: ROUTER_MODULES[kind].rehearsal, KV_TIER_REHEARSAL and
+ * HARNESSES[harness].rehearsal (rehearsalRefusals below).
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import * as pulumi from "@pulumi/pulumi";
-import { harnessRules } from "./benchmark/harnesses";
+import { harnessRehearsalRefusal, harnessRules } from "./benchmark/harnesses";
 import { ClusterFacts, ConfigRule, ConfigWarning, resolveClusterFacts } from "./cluster/facts";
 import { CLUSTER_PROVIDER_RULES } from "./cluster/rules";
 import { ClusterStackName, parseClusterStackName, readClusterStackSection } from "./cluster/clusterStack";
@@ -21,9 +23,9 @@ import { ClusterStackConfig, ExperimentShape, isClusterStackValues, parseCluster
 import { ConfigError, ConfigProblem } from "./config/problems";
 import { ClusterConfig, ExperimentConfig } from "./config/schema";
 import { ENGINE_RULES, ENGINE_WARNINGS } from "./engine/rules";
-import { KV_TIER_RULES } from "./kvcache/tierRules";
+import { KV_TIER_REHEARSAL, KV_TIER_RULES } from "./kvcache/tierRules";
 import { RESULTS_RULES } from "./results/rules";
-import { ROUTER_RULES } from "./serving";
+import { ROUTER_RULES, routerRehearsalRefusal } from "./serving";
 
 function rulesFor(config: ExperimentConfig): ConfigRule[] {
   const rules = [
@@ -116,6 +118,22 @@ export function parseClusterStackConfig(raw: Record<string, unknown>): ClusterSt
 }
 
 export { isClusterStackValues };
+
+/**
+ * Why a row (an accepted config) cannot be rehearsed with llm-d's simulator, one problem per component that refuses,
+ * each under servelab:rehearsal.row (pure).
+ */
+export function rehearsalRefusals(row: ExperimentConfig, rowName: string): ConfigProblem[] {
+  const path = "servelab:rehearsal.row";
+  const out: ConfigProblem[] = [];
+  const router = routerRehearsalRefusal(row.router);
+  if (router) out.push({ path, message: `"${rowName}" cannot be rehearsed: its router (router.kind ${row.router.kind}) cannot run the simulator as its engine: ${router}` });
+  const tier = KV_TIER_REHEARSAL[row.kvCache.tier].refused;
+  if (tier) out.push({ path, message: `"${rowName}" cannot be rehearsed: its KV-cache tier (kvCache.tier ${row.kvCache.tier}) cannot be kept: ${tier}` });
+  const harness = row.benchmark ? harnessRehearsalRefusal(row.benchmark) : undefined;
+  if (harness) out.push({ path, message: `"${rowName}" cannot be rehearsed without downloads: ${harness}` });
+  return onePerKey(out);
+}
 
 /** Levenshtein distance, for "did you mean". */
 export function editDistance(a: string, b: string): number {

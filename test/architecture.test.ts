@@ -14,3 +14,14 @@ describe("components/config/", () => {
     expect(above).toEqual([]);
   });
 });
+
+describe("components/rehearsal/", () => {
+  it("asks the registries, not the routers, tiers or harnesses themselves, whether and how a row is rehearsed", () => {
+    const dir = resolve(__dirname, "../components/rehearsal");
+    const imports = readdirSync(dir)
+      .filter((f) => f.endsWith(".ts"))
+      .flatMap((f) => [...readFileSync(join(dir, f), "utf8").matchAll(/from "([^"]+)"/g)].map((m) => `${f}: ${m[1]}`));
+    const allowed = /: (\.\.\/config\/[a-z]+|\.\.\/validate|\.\.\/benchmark\/harnesses|\.\.\/plan\/stackFile)$/;
+    expect(imports.filter((line) => !allowed.test(line))).toEqual([]);
+  });
+});

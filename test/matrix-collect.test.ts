@@ -71,6 +71,14 @@ describe("the pod log through the Kubernetes API", () => {
   });
   afterAll(() => server.close());
 
+  it("reads an existing cluster's kubeconfig from the path its stack outputs (kubeconfig clusters, rehearsals)", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "sl-kubeconfig-")), "config");
+    writeFileSync(path, kubeconfig(base, "    token: good-token"));
+    const { log } = await jobPodLog(await KubeClient.fromKubeconfig(path), "bench", "benchmark");
+    expect(log).toBe(LOG);
+    await expect(KubeClient.fromKubeconfig(join(tmpdir(), "no-such-kubeconfig"))).rejects.toThrow(/neither a kubeconfig nor a file this machine can read/);
+  });
+
   it("finds the Job's newest pod and reads its log with the kubeconfig's token", async () => {
     const client = await KubeClient.fromKubeconfig(kubeconfig(base, "    token: good-token"));
     const { pod, log } = await jobPodLog(client, "bench", "benchmark");

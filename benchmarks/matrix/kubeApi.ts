@@ -4,7 +4,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { Credentials, ExecRunner, KubeTarget, credentials, parseKubeconfig, runExec } from "./kubeconfig";
+import { Credentials, ExecRunner, KubeTarget, credentials, kubeconfigText, parseKubeconfig, runExec } from "./kubeconfig";
 
 export class KubeApiError extends Error {
   constructor(
@@ -23,7 +23,7 @@ export class KubeClient {
   ) {}
 
   static async fromKubeconfig(text: string, run: ExecRunner = runExec): Promise<KubeClient> {
-    const target = parseKubeconfig(text);
+    const target = parseKubeconfig(kubeconfigText(text));
     return new KubeClient(target, await credentials(target, run));
   }
 

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { parse } from "yaml";
 
 export class KubeconfigError extends Error {
@@ -49,6 +50,21 @@ function pick(list: unknown, name: string, kind: string): Obj {
   const inner = found?.[kind];
   if (!inner || typeof inner !== "object") throw new KubeconfigError(`kubeconfig: no ${kind} named "${name}"`);
   return inner as Obj;
+}
+
+/**
+ * The kubeconfig's YAML from a stack's `kubeconfig` output: the file's text for the clusters servelab creates, the
+ * file's path (`~` allowed) for an existing cluster (`servelab:cluster.provider: kubeconfig`, rehearsals). A path is
+ * read through its current context.
+ */
+export function kubeconfigText(value: string): string {
+  if (value.includes("\n") || /^\s*(apiVersion|kind|\{)/.test(value)) return value;
+  const path = value === "~" || value.startsWith("~/") ? homedir() + value.slice(1) : value;
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new KubeconfigError(`kubeconfig: the stack's kubeconfig output is neither a kubeconfig nor a file this machine can read (${value.length} characters)`);
+  }
 }
 
 export function parseKubeconfig(text: string, context?: string): KubeTarget {

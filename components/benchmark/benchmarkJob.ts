@@ -16,6 +16,8 @@ export interface BenchmarkJobArgs {
   serving: ServingStack;
   placement: Placement;
   tokenizer: string;
+  /** Rehearsals: the folder the driver writes a tokenizer into that needs no download (benchmark/harness.ts). */
+  offlineTokenizer?: string;
   bucket?: string;
   resultsAccess?: ResultsAccess;
   imageRegistry?: string;
@@ -39,7 +41,7 @@ export class BenchmarkJob extends pulumi.ComponentResource {
   constructor(name: string, args: BenchmarkJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("servelab:benchmark:BenchmarkJob", name, {}, opts);
     const { benchmark } = args;
-    const base = harnessRun(benchmark, { experiment: args.experiment, tokenizer: args.tokenizer });
+    const base = harnessRun(benchmark, { experiment: args.experiment, tokenizer: args.tokenizer, offlineTokenizer: args.offlineTokenizer });
     const run = { ...base, env: { ...base.env, ...args.env } };
     this.timeoutSeconds = run.timeoutSeconds;
     const scripts = benchmarkScripts(run.scripts, run.vendored);

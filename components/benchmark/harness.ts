@@ -21,6 +21,26 @@ export interface HarnessContext {
   experiment: string;
   /** Tokenizer (Hugging Face id) for harnesses that count tokens client-side. */
   tokenizer: string;
+  /** A folder the driver writes a tokenizer into that needs no download, used instead of `tokenizer` (rehearsals). */
+  offlineTokenizer?: string;
+}
+
+/** Where a rehearsal writes its offline tokenizer before the driver starts (benchmarks/scripts/offline_tokenizer.py). */
+export const OFFLINE_TOKENIZER_DIR = "/tmp/servelab-offline-tokenizer";
+export const OFFLINE_TOKENIZER_SCRIPT = "offline_tokenizer.py";
+
+/** The tokenizer the load generator loads: the offline one in a rehearsal, else the model's. */
+export function tokenizerOf(ctx: HarnessContext): string {
+  return ctx.offlineTokenizer ?? ctx.tokenizer;
+}
+
+/** A run whose driver starts after offline_tokenizer.py has written the tokenizer into `dir` (same driver, same arguments). */
+export function withOfflineTokenizer(run: HarnessRun, dir: string): HarnessRun {
+  return {
+    ...run,
+    command: ["python3", `${SCRIPTS_DIR}/${OFFLINE_TOKENIZER_SCRIPT}`, dir, "--", ...run.command],
+    scripts: [OFFLINE_TOKENIZER_SCRIPT, ...run.scripts],
+  };
 }
 
 /** Environment variables the Job sets from Pulumi outputs; harness args refer to them as $(NAME). */

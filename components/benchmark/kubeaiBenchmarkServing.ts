@@ -3,7 +3,7 @@
  * (max concurrency, request rate) point; each run's stdout summary block is saved as the result.
  */
 import { KubeAiBenchmarkServingConfig } from "../config/schema";
-import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs } from "./harness";
+import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs, tokenizerOf } from "./harness";
 
 /** Where the image keeps the script and its dataset (benchmarks/chat-py/Dockerfile). */
 export const KUBEAI_BENCH_APP = { script: "/app/benchmark_serving.py", dataset: "/app/sharegpt_16_messages_or_more.json" };
@@ -22,7 +22,7 @@ export function kubeAiBenchmarkServingRun(b: KubeAiBenchmarkServingConfig, ctx: 
   const benchArgs = [
     "--dataset-name", "sharegpt",
     "--dataset-path", KUBEAI_BENCH_APP.dataset,
-    "--tokenizer", ctx.tokenizer,
+    "--tokenizer", tokenizerOf(ctx),
     "--seed", String(b.seed),
     "--num-prompts", String(b.numPrompts),
     "--max-conversations", String(b.maxConversations),

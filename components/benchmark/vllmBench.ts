@@ -1,6 +1,6 @@
 /** `vllm bench serve` at each (request rate, max concurrency) point, one saved JSON per point. */
 import { VllmBenchConfig } from "../config/schema";
-import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs } from "./harness";
+import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs, tokenizerOf } from "./harness";
 
 const ENDPOINT: Record<VllmBenchConfig["backend"], string> = {
   "openai-chat": "/v1/chat/completions",
@@ -44,7 +44,7 @@ export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext, driverArgs
   const benchArgs = [
     "--backend", b.backend,
     "--endpoint", ENDPOINT[b.backend],
-    "--tokenizer", ctx.tokenizer,
+    "--tokenizer", tokenizerOf(ctx),
     ...datasetArgs(b),
     "--num-prompts", String(b.numPrompts),
     "--seed", String(b.seed),

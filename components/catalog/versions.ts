@@ -39,6 +39,31 @@ export const IMAGES = {
 } as const;
 
 /**
+ * llm-d's vLLM simulator, the engine of a rehearsal (components/rehearsal/): a Go binary in a distroless image
+ * (llm-d/llm-d-inference-sim@v0.10.2 = f36f6526, 2026-07-15: Dockerfile ENTRYPOINT ["/app/llm-d-inference-sim"],
+ * no shell, no Python, no vLLM). Its flags are read in pkg/common/parser.go, its metric names in
+ * pkg/llm-d-inference-sim/metrics.go at that tag.
+ */
+export const INFERENCE_SIM = {
+  version: "v0.10.2",
+  image: "ghcr.io/llm-d/llm-d-inference-sim:v0.10.2",
+} as const;
+
+/**
+ * The simulator's published latency profiles (per-token calculator), as flags: manifests/latency-profiles/
+ * {8b-h100-balanced,70b-h100-tp8-throughput,small-l40s-edge}-per-token.yaml at v0.10.2 (their KV-transfer keys only
+ * matter for disaggregated prefill, which no row runs). `none` answers without delay.
+ */
+export const INFERENCE_SIM_LATENCY = {
+  "small-l40s-edge": { "inter-token-latency": "15ms", "inter-token-latency-std-dev": "2ms", "prefill-overhead": "20ms", "prefill-time-per-token": "350us", "prefill-time-std-dev": "3ms", "time-factor-under-load": "1.5" },
+  "8b-h100-balanced": { "inter-token-latency": "12ms", "inter-token-latency-std-dev": "2ms", "prefill-overhead": "30ms", "prefill-time-per-token": "250us", "prefill-time-std-dev": "5ms", "time-factor-under-load": "2.0" },
+  "70b-h100-tp8-throughput": { "inter-token-latency": "25ms", "inter-token-latency-std-dev": "4ms", "prefill-overhead": "80ms", "prefill-time-per-token": "500us", "prefill-time-std-dev": "15ms", "time-factor-under-load": "3.0" },
+  none: {},
+} as const satisfies Record<string, Record<string, string>>;
+export type LatencyProfile = keyof typeof INFERENCE_SIM_LATENCY;
+export const LATENCY_PROFILES = Object.keys(INFERENCE_SIM_LATENCY) as [LatencyProfile, ...LatencyProfile[]];
+
+/**
  * Images the kubeai chart 0.22.1 deploys by default (values.yaml; the controller's tag is the chart's
  * appVersion). servelab sets them only to pull them through servelab:cluster.imageRegistry.
  */

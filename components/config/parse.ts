@@ -100,6 +100,11 @@ export function parseClusterStackShape(raw: Record<string, unknown>): ClusterSta
   return { cluster };
 }
 
+/** Parses one servelab:* value against a schema, adding its problems (with the key path and servelab's wording) to `problems`. */
+export function parseValue<T extends z.ZodType>(schema: T, key: string, raw: unknown, problems: ConfigProblem[]): z.infer<T> | undefined {
+  return parseWith<z.infer<T>>(schema, `servelab:${key}`, raw, problems);
+}
+
 /**
  * Turns the raw servelab:* values (already decoded from the stack file) into the typed experiment config by
  * the schema alone, or throws one ConfigError listing every problem found. The rules that relate fields and

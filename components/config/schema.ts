@@ -3,7 +3,7 @@
  * (README.md §Configuration). Rules that relate several fields live in rules.ts.
  */
 import { z } from "zod";
-import { AIBRIX_INFINISTORE_DEFAULTS as INFINISTORE, IMAGES, SONNET_DATASET } from "../catalog/versions";
+import { AIBRIX_INFINISTORE_DEFAULTS as INFINISTORE, IMAGES, LATENCY_PROFILES, SONNET_DATASET } from "../catalog/versions";
 import { IMAGE_REGISTRY_PATTERN } from "../catalog/imageRegistry";
 import { VKE_GPU_TYPES } from "../catalog/vkeMachines";
 import { KV_TIERS, ROUTER_KINDS } from "../catalog/routers";
@@ -433,6 +433,37 @@ export const resultsSchema = z.strictObject({
   endpoint: z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, { error: 'must be an https:// endpoint such as "https://tos-s3-cn-beijing.volces.com"' }).optional(),
 });
 
+/**
+ * A rehearsal's own keys (components/rehearsal/compose.ts): the row it rehearses and what it changes. Everything else
+ * comes from the row's stack file, which is not edited. Not in KEY_SCHEMAS: a row cannot set it.
+ */
+export const rehearsalSchema = z.strictObject({
+  /** The stack (stacks/Pulumi.<row>.yaml) this rehearses. */
+  row: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'must be the name of a stack file such as "k8s_stack" (stacks/Pulumi.k8s_stack.yaml)' }),
+  /** Factor on the row's load: users, prompts, concurrency, rates and durations (harness registry, benchmark/harnesses.ts). */
+  loadScale: z.number().gt(0).max(1).default(0.05),
+  /** The simulator's latency profile; default from the model's size. */
+  latencyProfile: z.enum(LATENCY_PROFILES).optional(),
+  /** CPU and memory of one simulated engine replica. */
+  engineCpu: z.number().positive().default(0.25),
+  engineMemory: memoryAtLeast("64Mi", "the simulator is a Go process").default("512Mi"),
+  /** CPU and memory of the benchmark Job's pod. */
+  benchmarkCpu: z.number().positive().default(1),
+  benchmarkMemory: memoryAtLeast("256Mi", "the benchmark client is a Python process").default("2Gi"),
+  /** The Job's package index instead of the row's benchmark.pipIndexUrl (e.g. a cloud-internal mirror); "pypi" drops it. */
+  pipIndexUrl: z.union([z.literal("pypi"), httpUrl]).optional(),
+});
+
+/** Where a rehearsal runs: an existing cluster without GPUs (kind, minikube), so no GPU pool to describe or select. */
+export const rehearsalClusterSchema = z.strictObject({
+  provider: z.literal("kubeconfig"),
+  kubeconfig: z.string().min(1),
+  context: z.string().optional(),
+  systemNodeSelector: z.record(z.string(), z.string()).default({}),
+  systemTolerations: z.array(toleration).default([]),
+  imageRegistry,
+});
+
 /** Each servelab:* key and its schema. A key that is not here is a typo. */
 export const KEY_SCHEMAS = {
   cluster: clusterKeySchema,
@@ -463,6 +494,8 @@ export type KubeAiBenchmarkServingConfig = z.infer<typeof kubeAiBenchmarkServing
 export type KubeAiChatK6Config = z.infer<typeof kubeAiChatK6>;
 export type SonnetConfig = z.infer<typeof sonnet>;
 export type ResultsConfig = z.infer<typeof resultsSchema>;
+export type RehearsalConfig = z.infer<typeof rehearsalSchema>;
+export type RehearsalClusterConfig = z.infer<typeof rehearsalClusterSchema>;
 
 /**
  * The parsed stack config with defaults applied. `cluster` is always the cluster itself: for a row on a cluster
@@ -478,6 +511,8 @@ export interface ExperimentConfig {
   kvCache: KvCacheConfig;
   benchmark?: BenchmarkConfig;
   results: ResultsConfig;
+  /** Set only on a rehearsal's composed config: engines are the simulator, the load is scaled (components/rehearsal/). */
+  rehearsal?: RehearsalConfig;
 }
 
 export { dnsLabel };

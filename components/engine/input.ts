@@ -6,6 +6,7 @@ import { ClusterFacts } from "../cluster/facts";
 import { Placement } from "../cluster/types";
 import { EngineManifestInput } from "./manifests";
 import { engineResources, modelSizeGb, startupBudgetMinutes } from "./sizing";
+import { simulatorManifestInput } from "./simulator";
 import { renderVllmSpec, VllmSpecOptions } from "./vllmArgs";
 import { weightsCopyContainer, weightsEnv, withLocalModel, withModelDir } from "./weights";
 import { WEIGHTS_CACHE_MOUNT, cacheFill, nodeWeightsCachePath, usesWeightsCache, weightsCacheContainer, weightsCacheDir, weightsCacheVolume } from "./weightsCache";
@@ -26,7 +27,10 @@ export interface EngineNaming {
 }
 
 export function engineManifestInput(ctx: EngineContext, naming: EngineNaming, options: VllmSpecOptions = {}): EngineManifestInput {
-  const { engine, model } = ctx.config;
+  const { engine, model, rehearsal } = ctx.config;
+  if (rehearsal) {
+    return simulatorManifestInput({ model, engine, rehearsal, imageRegistry: ctx.config.cluster.imageRegistry }, naming, { namespace: ctx.namespace, labels: ctx.labels });
+  }
   const rendered = renderVllmSpec(model, engine, options);
   const region = ctx.config.cluster.provider === "vke" ? ctx.config.cluster.region : undefined;
   const image = withRegistry(engine.image, ctx.config.cluster.imageRegistry);

@@ -34,6 +34,8 @@ export interface EngineManifestInput {
   /** Extended resources (e.g. an RDMA NIC) added to the container's requests and limits. */
   extraLimits?: Record<string, string>;
   podAnnotations?: Record<string, string>;
+  /** Env from the pod's own fields: name -> fieldPath (e.g. POD_IP -> status.podIP). */
+  fieldEnv?: Record<string, string>;
   /** Containers that must finish before vLLM starts (e.g. waiting for a KV-cache tier to register). */
   initContainers?: k8s.types.input.core.v1.Container[];
   /** Volumes beside the model cache, each mounted into the vLLM container (e.g. the cluster's weights cache). */
@@ -52,6 +54,7 @@ function envList(input: EngineManifestInput): EnvVar[] {
   if (input.hfTokenSecret) env.push({ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: input.hfTokenSecret, key: "token" } } });
   for (const [name, fieldPath] of Object.entries(input.spec.fieldEnv ?? {})) env.push({ name, valueFrom: { fieldRef: { fieldPath } } });
   for (const [name, value] of Object.entries(input.spec.env)) env.push({ name, value });
+  for (const [name, fieldPath] of Object.entries(input.fieldEnv ?? {})) env.push({ name, valueFrom: { fieldRef: { fieldPath } } });
   return env;
 }
 
@@ -69,7 +72,7 @@ export function engineDeployment(input: EngineManifestInput): DeploymentArgs {
   const selector = engineSelector(input);
   const labels = { ...input.labels, ...selector, ...input.extraLabels };
   const { cpu, memory, gpus } = input.resources;
-  const limits: Record<string, string> = { cpu: String(cpu), memory, "nvidia.com/gpu": String(gpus), ...input.extraLimits };
+  const limits: Record<string, string> = { cpu: String(cpu), memory, ...(gpus > 0 ? { "nvidia.com/gpu": String(gpus) } : {}), ...input.extraLimits };
   const requests: Record<string, string> = { ...limits };
   if (input.modelSizeGb !== undefined) requests["ephemeral-storage"] = `${ephemeralStorageGb(input.modelSizeGb)}Gi`;
   const volumes: k8s.types.input.core.v1.Volume[] = [{ name: "model-cache", emptyDir: {} }];

@@ -63,3 +63,18 @@ export const KV_TIER_RULES: Record<KvTier, readonly ConfigRule[]> = {
   "aibrix-l1-dram": [aibrixRouter, aibrixKv],
   "aibrix-l2-infinistore": [infinistoreRdma, rdmaFit],
 };
+
+/**
+ * Whether a rehearsal can keep each KV tier while the engines become llm-d's simulator (components/rehearsal/): every
+ * tier servelab deploys lives inside the vLLM engine build it needs, which the simulator replaces.
+ */
+export const KV_TIER_REHEARSAL: Record<KvTier, { refused?: string }> = {
+  none: {},
+  "lmcache-cpu": { refused: "the LMCache CPU tier is LMCache's connector inside its vLLM build (lmcache/vllm-openai), which the simulator replaces" },
+  "aibrix-l1-dram": {
+    refused: "the AIBrix L1 DRAM tier is AIBrix's KV-cache vLLM build (aibrix/vllm-openai:aibrix-kvcache-*, AIBrixOffloadingConnector inside the engine), which the simulator replaces",
+  },
+  "aibrix-l2-infinistore": {
+    refused: "the AIBrix InfiniStore tier needs RDMA NICs for its KVCache pods and AIBrix's KV-cache vLLM build as its client, neither of which a laptop cluster with the simulator has",
+  },
+};

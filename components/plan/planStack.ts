@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { resolveClusterFacts } from "../cluster/facts";
 import { ExperimentConfig } from "../config/schema";
 import { asOfflinePlan, machineWarnings } from "../validate";
+import { withRowsDir } from "../rehearsal/compose";
 import { servelab } from "../program";
 import { estimateCost } from "./estimate";
 import { RecordedResource, runUnderMocks } from "./mockRun";
@@ -33,6 +34,11 @@ const PLAN_DEFAULTS: Record<string, string> = {
 };
 
 export async function planStack(stack: string, stacksDir = STACKS_DIR): Promise<StackPlan> {
+  // A rehearsal reads its row (and the row its cluster stack) from the same folder.
+  return withRowsDir(stacksDir, () => planStackIn(stack, stacksDir));
+}
+
+async function planStackIn(stack: string, stacksDir: string): Promise<StackPlan> {
   const { values, secretKeys, config } = readStackInput(stack, stacksDir);
   const facts = resolveClusterFacts(config.cluster).facts!;
   const planDefaults: Record<string, string> = {};

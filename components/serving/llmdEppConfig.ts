@@ -53,6 +53,9 @@ export interface VllmMetricNames {
  * The two request gauges have the same names in all of them.
  */
 export function llmdMetricNames(image: string): VllmMetricNames | undefined {
+  // llm-d's simulator exports only the newer names (llm-d/llm-d-inference-sim@v0.10.2:pkg/llm-d-inference-sim/metrics.go:
+  // vllm:num_requests_waiting, vllm:num_requests_running, vllm:kv_cache_usage_perc; no vllm:gpu_cache_usage_perc).
+  if (/(?:^|\/)llm-d-inference-sim:/.test(image)) return { queued: "vllm:num_requests_waiting", running: "vllm:num_requests_running", kvUsage: "vllm:kv_cache_usage_perc" };
   const version = vllmImageVersion(image);
   if (!version) return undefined;
   const [major, minor] = version;

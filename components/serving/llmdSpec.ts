@@ -14,7 +14,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { imagePath, withRegistry } from "../catalog/imageRegistry";
-import { LLMD } from "../catalog/versions";
+import { INFERENCE_SIM, LLMD } from "../catalog/versions";
 import { EngineConfig, ExperimentConfig } from "../config/schema";
 import { Placement } from "../cluster/types";
 import { EngineContext, EngineNaming, engineManifestInput } from "../engine/input";
@@ -179,7 +179,7 @@ export function renderLlmdValues({ config, systemPlacement, hfTokenSecret }: Llm
         affinity: nodeAffinityFor(systemPlacement),
         tolerations,
         pluginsConfigFile: file,
-        pluginsCustomConfig: { [file]: llmdEppConfig(routing, config.engine.image, precise ? llmdPreciseInputs(config) : undefined) },
+        pluginsCustomConfig: { [file]: llmdEppConfig(routing, config.rehearsal ? INFERENCE_SIM.image : config.engine.image, precise ? llmdPreciseInputs(config) : undefined) },
       },
       ...(precise ? { tokenizer: llmdTokenizerValues(config, hfTokenSecret) } : {}),
       proxy: {
