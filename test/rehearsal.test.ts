@@ -18,7 +18,7 @@ import { ExperimentConfig, rehearsalSchema } from "../components/config/schema";
 import { renderSimulatorSpec } from "../components/engine/simulator";
 import { chartFiles, remoteManifests } from "../components/plan/planFiles";
 import { StackPlan, planStack } from "../components/plan/planStack";
-import { STACKS_DIR, StackFileError, listStacks, stackFilePath } from "../components/plan/stackFile";
+import { STACKS_DIR, StackFileError, listStacks, readStackConfig, stackFilePath } from "../components/plan/stackFile";
 import { REHEARSAL_DIFFERENCES, composeRehearsal, rehearsalConfig } from "../components/rehearsal/compose";
 import { dnsName } from "../components/util/labels";
 import { validateK8sObject } from "./helpers/k8sSchema";
@@ -205,6 +205,12 @@ describe("the README's rehearsal section", () => {
 });
 
 describe("rehearsals that cannot run the simulator", () => {
+  it("refuses llm-d's precise-prefix-cache mode: the simulator publishes no KV events servelab wires", () => {
+    const fixtures = join(__dirname, "fixtures/stacks");
+    const raw = { rehearsal: { row: "llmd_precise" }, cluster: KIND };
+    expect(() => composeRehearsal(raw, (r) => readStackConfig(r, fixtures).values, fixtures)).toThrow(/routing precise-prefix-cache needs KV-cache events/);
+  });
+
   it("covers exactly the rows whose router, KV tier or harness cannot be rehearsed", () => {
     expect(Object.keys(REFUSED).every((r) => rows.includes(r))).toBe(true);
   });
