@@ -47,3 +47,14 @@ export function commonDriverArgs(b: { readyTimeoutMinutes: number; maxFailedRequ
     "--max-failed-requests", String(b.maxFailedRequests),
   ];
 }
+
+/** Seconds between two scrapes of every engine's /metrics within a load point (besides its start and end). */
+export const SCRAPE_INTERVAL_SECONDS = 15;
+
+/** `extra` driver arguments added before the `--` that starts the benchmark's own pass-through arguments. */
+export function withDriverArgs(run: HarnessRun, extra: readonly string[]): HarnessRun {
+  if (extra.length === 0) return run;
+  const split = run.args.indexOf("--");
+  const args = split < 0 ? [...run.args, ...extra] : [...run.args.slice(0, split), ...extra, ...run.args.slice(split)];
+  return { ...run, args };
+}
