@@ -9,7 +9,7 @@ import { Latency, PointRecord } from "../parsers/record";
 import { ExperimentEngine, ReadResult, REPORT_MARK } from "../results/readResults";
 import { loadKey } from "../results/loads";
 import { engineMismatches, engineTable } from "./engineFacts";
-import { evidenceCharts, evidenceColumns, evidenceNotes, pairLines, whatRanSection } from "./evidenceReport";
+import { evidenceCharts, evidenceColumns, evidenceNotes, hitRateCell, pairLines, whatRanSection } from "./evidenceReport";
 import { ChartSeries, renderLineChart } from "./lineChart";
 import { Axis, axisOf, compareX, loadCell, loadHeader, secondaryKeys, xOf } from "./loadAxis";
 import { MISSING, count, fixed, table } from "./markdown";
@@ -163,6 +163,9 @@ function groupSection(group: Group, chartFiles: Array<ReportFile & { title: stri
   const throughput = throughputMetric(group.records);
   if (throughput) parts.push(comparisonTable(group, `${THROUGHPUT_NAMES[throughput].title} (${THROUGHPUT_NAMES[throughput].unit})`, (r) => fixed(r.throughput[throughput])));
   if (has(group.records, (r) => r.requests.failed)) parts.push(comparisonTable(group, "Failed requests", failures));
+  if (has(group.records, (r) => r.evidence?.prefixCacheHitRate?.value ?? null)) {
+    parts.push(comparisonTable(group, "Prefix-cache hit rate (%, ≈ = approximation)", (r) => hitRateCell(r.evidence)));
+  }
   parts.push(`### Per experiment`);
   for (const e of group.experiments) parts.push(detailTable(group, e));
   return parts.join("\n\n");
