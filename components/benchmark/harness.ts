@@ -51,10 +51,7 @@ export function commonDriverArgs(b: { readyTimeoutMinutes: number; maxFailedRequ
 /** Seconds between two scrapes of every engine's /metrics within a load point (besides its start and end). */
 export const SCRAPE_INTERVAL_SECONDS = 15;
 
-/** `extra` driver arguments added before the `--` that starts the benchmark's own pass-through arguments. */
+/** `extra` driver arguments put first, so they stay out of a trailing list option (`--qps 0.5 1`) and before `--`. */
 export function withDriverArgs(run: HarnessRun, extra: readonly string[]): HarnessRun {
-  if (extra.length === 0) return run;
-  const split = run.args.indexOf("--");
-  const args = split < 0 ? [...run.args, ...extra] : [...run.args.slice(0, split), ...extra, ...run.args.slice(split)];
-  return { ...run, args };
+  return extra.length === 0 ? run : { ...run, args: [...extra, ...run.args] };
 }
