@@ -78,7 +78,7 @@ export function evidenceCharts(group: EvidenceGroup): EvidenceChart[] {
     .map((r) => ({ cluster: String(xOf(r.load, group.axis)), bar: r.experiment, parts: r.evidence.replicas.map((p) => ({ name: p.name, value: p.requests! })) }));
   if (bars.length > 0) {
     const title = `Replicas' shares of finished requests vs ${group.axis.label}`;
-    out.push({ name: `replica-share-vs-${group.axis.slug}.svg`, title, content: renderShareChart(title, bars) });
+    out.push({ name: `replica-share-vs-${group.axis.slug}.svg`, title, content: renderShareChart(title, group.axis.label, bars) });
   }
   return out;
 }
@@ -105,11 +105,11 @@ export function pairLines(group: EvidenceGroup): string[] {
       const ratio = fast[1] > 0 ? slow[1] / fast[1] : Infinity;
       const points = 100 * (fast[2].value - slow[2].value);
       const agree = common.filter(([x, y]) => Math.sign(y.ttftMs.mean! - x.ttftMs.mean!) === -Math.sign(y.evidence!.prefixCacheHitRate!.value - x.evidence!.prefixCacheHitRate!.value)).length;
-      const approx = ha.exact && hb.exact ? "" : " (≈: a hit rate estimated from a lifetime figure or counted in blocks)";
+      const approx = ha.exact && hb.exact ? "" : "; ≈: a hit rate estimated from a lifetime figure or counted in blocks";
       lines.push(
         `**${a} vs ${b}:** at ${loadLabel(ra.load, group.axis)}, ${fast[0]}'s mean TTFT is ${seconds(fast[1])} against ${seconds(slow[1])} for ${slow[0]} ` +
           `(${Number.isFinite(ratio) ? `${ratio.toFixed(1)}× lower` : "lower"}), with a prefix-cache hit rate of ${(100 * fast[2].value).toFixed(1)} % against ${(100 * slow[2].value).toFixed(1)} % ` +
-          `(${points >= 0 ? "+" : ""}${points.toFixed(1)} points)${approx}; at ${agree} of ${common.length} common load points the higher hit rate went with the lower TTFT.`,
+          `(${points >= 0 ? "+" : ""}${points.toFixed(1)} points${approx}); at ${agree} of ${common.length} common load points the higher hit rate went with the lower TTFT.`,
       );
     }
   }

@@ -20,13 +20,17 @@ const LEFT = 70;
 const BAR = 26;
 const GAP = 10;
 const CLUSTER_GAP = 34;
+/** Wide enough for the title and the axis caption whatever the number of bars. */
+const MIN_PLOT_WIDTH = 560;
 const fmt = (n: number) => String(Math.round(n * 10) / 10);
 
-export function renderShareChart(title: string, bars: readonly ShareBar[]): string {
+export function renderShareChart(title: string, xLabel: string, bars: readonly ShareBar[]): string {
   const clusters = [...new Set(bars.map((b) => b.cluster))];
   const experiments = [...new Set(bars.map((b) => b.bar))];
   const clusterWidth = experiments.length * (BAR + GAP);
-  const width = LEFT + clusters.length * (clusterWidth + CLUSTER_GAP) + 20;
+  const plotWidth = Math.max(MIN_PLOT_WIDTH, clusters.length * (clusterWidth + CLUSTER_GAP));
+  const slot = plotWidth / clusters.length;
+  const width = LEFT + plotWidth + 20;
   const legendTop = TOP + HEIGHT + 64;
   const height = legendTop + experiments.length * 18 + 16;
   const parts: string[] = [`<rect width="${width}" height="${height}" fill="#ffffff"/>`];
@@ -38,12 +42,12 @@ export function renderShareChart(title: string, bars: readonly ShareBar[]): stri
   }
   parts.push(`<text transform="translate(20 ${fmt(TOP + HEIGHT / 2)}) rotate(-90)" text-anchor="middle" font-size="14">share of finished requests</text>`);
   clusters.forEach((cluster, ci) => {
-    const x0 = LEFT + CLUSTER_GAP / 2 + ci * (clusterWidth + CLUSTER_GAP);
-    parts.push(`<text x="${fmt(x0 + clusterWidth / 2)}" y="${TOP + HEIGHT + 20}" text-anchor="middle" font-size="12">${escapeXml(cluster)}</text>`);
+    const x0 = LEFT + ci * slot + (slot - clusterWidth) / 2;
+    parts.push(`<text x="${fmt(x0 + clusterWidth / 2)}" y="${TOP + HEIGHT + 36}" text-anchor="middle" font-size="12" font-weight="bold">${escapeXml(cluster)}</text>`);
     experiments.forEach((experiment, ei) => {
       const bar = bars.find((b) => b.cluster === cluster && b.bar === experiment);
       const x = x0 + ei * (BAR + GAP);
-      parts.push(`<text x="${fmt(x + BAR / 2)}" y="${TOP + HEIGHT + 36}" text-anchor="middle" font-size="11">${ei + 1}</text>`);
+      parts.push(`<text x="${fmt(x + BAR / 2)}" y="${TOP + HEIGHT + 16}" text-anchor="middle" font-size="10" fill="#666">${ei + 1}</text>`);
       if (!bar) return;
       const sum = bar.parts.reduce((a, p) => a + p.value, 0);
       if (sum <= 0) return;
@@ -57,7 +61,7 @@ export function renderShareChart(title: string, bars: readonly ShareBar[]): stri
     });
   });
   parts.push(`<rect x="${LEFT}" y="${TOP}" width="${width - 20 - LEFT}" height="${HEIGHT}" fill="none" stroke="#333"/>`);
-  parts.push(`<text x="${fmt(width / 2)}" y="${TOP + HEIGHT + 54}" text-anchor="middle" font-size="13">load point; bars numbered by experiment, one colour per replica</text>`);
+  parts.push(`<text x="${fmt(width / 2)}" y="${TOP + HEIGHT + 54}" text-anchor="middle" font-size="13">${escapeXml(xLabel)} (bars numbered by experiment; one colour per replica)</text>`);
   experiments.forEach((e, i) => parts.push(`<text x="${LEFT}" y="${legendTop + i * 18}" font-size="12">${i + 1}: ${escapeXml(e)}</text>`));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" fill="#222">`,
