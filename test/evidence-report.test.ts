@@ -47,7 +47,7 @@ describe("report evidence", () => {
     expect(report.markdown).toContain("#### Prefix-cache hit rate (%, ≈ = approximation)");
     expect(report.markdown).toContain("| 2 | 12.0 | ≈78.0 |");
     expect(report.markdown).toContain(
-      "**naive vs stack:** at QPS 2, stack's mean TTFT is 1200 ms against 36.0 s for naive (30.0× lower), with a prefix-cache hit rate of 78.0 % against 12.0 % (+66.0 points)",
+      "**naive vs stack:** at QPS 2, stack's mean TTFT is 1200 ms against 36.0 s for naive (30.0× lower), with a prefix-cache hit rate of 78.0 % against 12.0 % (+66.0 points; ≈: a hit rate estimated from a lifetime figure or counted in blocks)",
     );
     expect(report.markdown).toContain("at 2 of 2 common load points the higher hit rate went with the lower TTFT.");
   });
