@@ -2,13 +2,15 @@
  * Per-point evidence from /metrics pages shaped like each pinned engine build's (test/fixtures/metrics/*.prom,
  * written from vLLM's and LMCache's metric definitions: see each file's header), and the name table behind it.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deriveEvidence } from "../benchmarks/evidence/derive";
 import { METRIC_NAME_SETS } from "../benchmarks/evidence/metricNames";
 import { parsePrometheusText } from "../benchmarks/evidence/promText";
-import { parseEvidenceFile } from "../benchmarks/evidence/readEvidence";
+import { parseEvidenceFile, readRunEvidence } from "../benchmarks/evidence/readEvidence";
+import { parseEngineStartup } from "../benchmarks/results/engineStartup";
 import { EvidenceFile, Snapshot } from "../benchmarks/evidence/types";
 import { IMAGES } from "../components/catalog/versions";
 
@@ -132,6 +134,17 @@ describe("evidence across replicas and samples", () => {
     expect(e.client).toMatchObject({ saturated: true, limitCores: 4 });
     expect(e.client!.cores).toBeCloseTo(110 / 30, 10);
     expect(e.notes.join("\n")).toMatch(/the benchmark pod used 3\.67 of its 4 CPU cores/);
+  });
+
+  it("reads a run folder's evidence files back, with the engine facts of its run.json", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-evidence-run-"));
+    writeFileSync(join(dir, "exp_evidence_qps-1.json"), JSON.stringify(evidence([v10])));
+    writeFileSync(join(dir, "exp_output_1.csv"), "not read here\n");
+    const facts = parseEngineStartup("INFO 09-10 [api_server.py:1] vLLM API server version 0.10.2\nINFO [core.py:1] Initializing a V1 LLM engine (v0.10.2) with config: kv_cache_dtype=auto, x\nINFO [cuda.py:1] Using Flash Attention backend on V1 engine.");
+    writeFileSync(join(dir, "run.json"), JSON.stringify({ stack: "exp", runId: "r1", status: "collected", engine: { pod: "vllm-0", facts, reason: null } }));
+    const [e] = readRunEvidence(dir);
+    expect(e.prefixCacheHitRate).toEqual({ value: 0.75, exact: true });
+    expect(e.engine).toEqual({ vllmVersion: "0.10.2", engine: "V1", attentionBackend: "FLASH_ATTN", kvCacheDtype: "auto" });
   });
 
   it("refuses a file that is not servelab evidence, naming it", () => {

@@ -1,8 +1,10 @@
 /** Reading evidence files back: one file's text, or every evidence file of a run folder (raw, and derived). */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isRecord, parseJsonText } from "../parsers/jsonText";
 import { ParseError } from "../parsers/record";
+import { EngineStartup } from "../results/engineStartup";
+import { RUN_FILES, isRunInfo } from "../results/runFolder";
 import { deriveEvidence } from "./derive";
 import { EvidenceFile, PointEvidence } from "./types";
 
@@ -37,7 +39,15 @@ export function readRunEvidenceFiles(dir: string): EvidenceFile[] {
     .map((name) => parseEvidenceFile(readFileSync(join(dir, name), "utf8"), join(dir, name)));
 }
 
-/** The derived evidence of every load point of a run folder. */
+/** The engine facts of PointEvidence.engine, from a run's start-up record. */
+export function engineSummary(facts: EngineStartup | null | undefined): PointEvidence["engine"] {
+  return facts ? { vllmVersion: facts.vllmVersion, engine: facts.engine, attentionBackend: facts.attentionBackend, kvCacheDtype: facts.kvCacheDtype } : null;
+}
+
+/** The derived evidence of every load point of a run folder, with the engine facts of its run.json when it has one. */
 export function readRunEvidence(dir: string): PointEvidence[] {
-  return readRunEvidenceFiles(dir).map(deriveEvidence);
+  const runFile = join(dir, RUN_FILES.run);
+  const info = existsSync(runFile) ? parseJsonText(readFileSync(runFile, "utf8"), runFile) : null;
+  const engine = isRunInfo(info) ? engineSummary(info.engine?.facts) : undefined;
+  return readRunEvidenceFiles(dir).map((file) => ({ ...deriveEvidence(file), ...(engine !== undefined ? { engine } : {}) }));
 }

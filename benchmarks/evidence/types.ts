@@ -4,6 +4,7 @@
  * Exported for other readers (the Benchmark Report export puts PointEvidence in its observability section).
  */
 import { Load } from "../parsers/record";
+import type { EngineStartup } from "../results/engineStartup";
 
 /** One scrape of one target. */
 export interface Snapshot {
@@ -107,5 +108,7 @@ export interface PointEvidence {
   routers: RouterEvidence[];
   client: ClientCpu | null;
   serving: Record<string, string>;
+  /** What one engine pod logged at start-up (the run folder's run.json), when the run recorded it. */
+  engine?: Pick<EngineStartup, "vllmVersion" | "engine" | "attentionBackend" | "kvCacheDtype"> | null;
   notes: string[];
 }

@@ -10,7 +10,7 @@
  * a file that is no harness output at all (a plot script, a README) is listed as skipped.
  */
 import { deriveEvidence } from "../evidence/derive";
-import { EVIDENCE_FILE, evidenceFromValue } from "../evidence/readEvidence";
+import { EVIDENCE_FILE, engineSummary, evidenceFromValue } from "../evidence/readEvidence";
 import { PointEvidence } from "../evidence/types";
 import { TextBlock, hasBenchmarkServingBlock, parseBenchmarkServingText } from "../parsers/benchmarkServing";
 import { mrqaCountsName, mrqaOutputName, stem, vllmPointName } from "../parsers/fileNames";
@@ -160,6 +160,7 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
 
   for (const e of evidence) {
     const record = out.records.find((r) => sameLoad(r.load, e.load));
+    if (info) e.engine = engineSummary(info.engine?.facts);
     if (record) record.evidence = e;
     else out.notes.push(`${e.experiment}: engine metrics for the point ${JSON.stringify(e.load)} in ${dir} have no result beside them`);
   }

@@ -11,7 +11,7 @@ namespace. The API gives what DNS cannot: pod names (one series per replica for 
 restarted engine resets its counters) and the image digest each container runs (status.containerStatuses[].imageID).
 
 To keep the pod log small (kubelet rotates it at 10 MiB), the start and end pages are kept whole and the pages in
-between lose their histogram buckets and HELP lines (gauges and counters are what the in-between samples are for).
+between keep only gauges and counters (what the in-between samples are for): histograms, summaries and HELP go.
 The client's own CPU use (cgroup cpu.stat, else os.times) is recorded so a saturated load generator is visible.
 """
 import json
@@ -116,9 +116,26 @@ def discover(args):
     return targets, notes
 
 
+HISTOGRAM_SUFFIXES = ("_bucket", "_sum", "_count", "_created")
+
+
 def _thin(text):
-    """A page between start and end: no histogram buckets, no HELP lines."""
-    return "\n".join(l for l in text.splitlines() if not l.startswith("# HELP") and "_bucket{" not in l and "_bucket " not in l) + "\n"
+    """A page between start and end: gauges and counters only (histograms and summaries, HELP lines dropped)."""
+    heavy, kept = set(), []
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            parts = line.split()
+            if len(parts) >= 4 and parts[3] in ("histogram", "summary"):
+                heavy.add(parts[2])
+                continue
+        if line.startswith("# HELP"):
+            continue
+        name = line.split("{", 1)[0].split(" ", 1)[0]
+        base = next((name[: -len(s)] for s in HISTOGRAM_SUFFIXES if name.endswith(s)), name)
+        if name in heavy or base in heavy:
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def scrape(target):
