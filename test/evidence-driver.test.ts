@@ -124,5 +124,5 @@ describe("evidence scraped by the real driver", () => {
     expect(md).toContain("![Replicas' shares of finished requests vs max concurrency](replica-share-vs-max-concurrency.svg)");
     expect(md).toContain(DIGEST);
     expect(readFileSync(join(out, "replica-share-vs-max-concurrency.svg"), "utf8")).toContain("vllm-0 finished 6 requests (100.0 %)");
-  });
+  }, 60_000);
 });
