@@ -5,7 +5,7 @@
  * The stand-in sends every prompt to one replica (no router), so the other finishes none: imbalance 2.00.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,7 +52,6 @@ beforeAll(async () => {
   engines = [first, await startFakeEngine({ host: "127.0.0.2", port })];
   dir = mkdtempSync(join(tmpdir(), "sl-evidence-"));
   const sa = join(dir, "serviceaccount");
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(sa);
   writeFileSync(join(sa, "token"), "sa-token\n");
   writeFileSync(join(sa, "namespace"), "exp-ns\n");
@@ -96,6 +95,27 @@ describe("evidence scraped by the real driver", () => {
     expect(raw.client.cpuSeconds).toBeGreaterThanOrEqual(0);
   });
 
+  it("a ServiceAccount the API refuses (no Role) leaves a note and no targets, never a failed point", async () => {
+    const sa = join(dir, "serviceaccount-without-role");
+    mkdirSync(sa, { recursive: true });
+    writeFileSync(join(sa, "token"), "other-token\n");
+    writeFileSync(join(sa, "namespace"), "exp-ns\n");
+    const code = "import argparse, json, servelab_evidence as e; p = argparse.ArgumentParser(); e.add_args(p); print(json.dumps(e.discover(p.parse_args(['--scrape-engine-pods', 'app=vllm']))))";
+    // Asynchronous: the fake API answers from this process.
+    const run = await new Promise<{ code: number | null; out: string; err: string }>((done) => {
+      const child = spawn("python3", ["-c", code], { cwd: SCRIPTS, env: { ...process.env, SERVELAB_KUBE_API: kube.origin, SERVELAB_SA_DIR: sa } });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (err += d));
+      child.on("exit", (c) => done({ code: c, out, err }));
+    });
+    expect(run.code, run.err).toBe(0);
+    const [targets, notes] = JSON.parse(run.out);
+    expect(targets).toEqual([]);
+    expect(notes).toEqual([expect.stringMatching(/^the Kubernetes API did not list pods: HTTPError: /)]);
+  });
+
   it("derives hit rate, per-replica requests, imbalance and image digests per point", () => {
     const [cold, warm] = readRunEvidence(join(dir, "results"));
     expect(cold.load).toEqual({ requestRate: "inf", maxConcurrency: 2 });
@@ -117,9 +137,11 @@ describe("evidence scraped by the real driver", () => {
     const md = readFileSync(join(out, "report.md"), "utf8");
     expect(md).toMatch(/\| prefix hit % \|/);
     expect(md).toMatch(/\| request imbalance \|/);
-    const row = md.split("\n").find((l) => l.startsWith("| 4 (inf) |") && l.includes("100.0"));
+    const row = md.split("\n").find((l) => l.startsWith("| 4 (inf) | 6 |"));
     expect(row, md).toBeDefined();
+    expect(row).toContain("| 100.0 |");
     expect(row).toContain("| 2.00 |");
+    expect(md).toContain("#### Prefix-cache hit rate (%, ≈ = approximation)");
     expect(md).toContain("![Prefix-cache hit rate vs max concurrency](prefix-hit-rate-vs-max-concurrency.svg)");
     expect(md).toContain("![Replicas' shares of finished requests vs max concurrency](replica-share-vs-max-concurrency.svg)");
     expect(md).toContain(DIGEST);
