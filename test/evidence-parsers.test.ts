@@ -74,6 +74,14 @@ describe("evidence per pinned engine build", () => {
     expect(e.kvTier).toBeNull();
   });
 
+  it("AIBrix's KV-cache build: the offloading connector's fetched / asked tokens over get ops, beside V0's figures", () => {
+    const e = deriveEvidence(evidence([pages("aibrix-kvcache-v0.8.5.prom")]));
+    expect(e.metricSet).toBe("vllm-v0");
+    expect(e.prefixCacheHitRate!.value).toBeCloseTo(0.65, 10);
+    // (1400 − 200) / (3000 − 1000); the put ops' tokens are not asked-for tokens.
+    expect(e.kvTier).toEqual({ name: "AIBrix KV cache", hitTokens: 1200, requestedTokens: 2000, hitRate: 0.6 });
+  });
+
   it("vLLM v0.8.5 V1: block counters differenced, marked approximate (a block rate)", () => {
     const e = deriveEvidence(evidence([pages("vllm-v0.8.5-v1.prom")]));
     expect(e.metricSet).toBe("vllm-v1-blocks");

@@ -1,6 +1,6 @@
 /** The per-point evidence from the raw scrapes of one load point (pure). Names and exactness: metricNames.ts. */
-import { LMCACHE_COUNTERS, MetricNameSet, Quantity, nameSetFor, row } from "./metricNames";
-import { MetricPage, metricPage, total } from "./promText";
+import { AIBRIX_KV_COUNTERS, LMCACHE_COUNTERS, MetricNameSet, Quantity, nameSetFor, row } from "./metricNames";
+import { MetricPage, metricPage, total, totalWhere } from "./promText";
 import { EvidenceFile, MeanMax, PointEvidence, ReplicaEvidence, RouterEvidence, ScrapeTarget } from "./types";
 
 /** Client CPU at or above this share of its limit counts as saturated. */
@@ -76,6 +76,31 @@ function hitRate(replicas: Replica[], set: MetricNameSet, notes: string[]): { fl
   };
 }
 
+/** A KV tier's hit and requested tokens over the point, summed over the replicas whose pages have both. */
+function tierCounters(
+  replicas: Replica[],
+  name: string,
+  read: (page: MetricPage, metric: string) => number | null,
+  counters: { requested: string; hit: string },
+  notes: string[],
+): PointEvidence["kvTier"] {
+  let hitTokens = 0;
+  let requestedTokens = 0;
+  let seen = false;
+  for (const r of replicas) {
+    const [h0, h1, q0, q1] = [read(r.start, counters.hit), read(r.end, counters.hit), read(r.start, counters.requested), read(r.end, counters.requested)];
+    if (h0 === null || h1 === null || q0 === null || q1 === null) continue;
+    if (h1 < h0 || q1 < q0) {
+      notes.push(`${r.target.name}: ${name}'s counters went down during the point (the engine restarted?); left out`);
+      continue;
+    }
+    seen = true;
+    hitTokens += h1 - h0;
+    requestedTokens += q1 - q0;
+  }
+  return seen ? { name, hitTokens, requestedTokens, hitRate: requestedTokens > 0 ? hitTokens / requestedTokens : null } : null;
+}
+
 function replicaPages(file: EvidenceFile, target: ScrapeTarget): Replica | null {
   const snaps = file.snapshots.filter((s) => s.target === target.name && typeof s.text === "string").sort((a, b) => a.at - b.at);
   if (snaps.length === 0) return null;
@@ -113,10 +138,8 @@ export function deriveEvidence(file: EvidenceFile): PointEvidence {
   }));
   const preemptions = replicas.map((r) => counter(r, "preemptions"));
 
-  const lmcache = replicas.map((r) => ({ hit: difference(r, [LMCACHE_COUNTERS.hit], notes), requested: difference(r, [LMCACHE_COUNTERS.requested], notes) }));
-  const lmKnown = lmcache.filter((l) => l.hit !== null && l.requested !== null);
-  const requestedTokens = lmKnown.reduce((a, l) => a + l.requested!, 0);
-  const hitTokens = lmKnown.reduce((a, l) => a + l.hit!, 0);
+  const kvTier = tierCounters(replicas, "LMCache", (p, n) => total(p, n), LMCACHE_COUNTERS, notes)
+    ?? tierCounters(replicas, "AIBrix KV cache", (p, n) => totalWhere(p, n, (l) => (AIBRIX_KV_COUNTERS.opTypes as readonly string[]).includes(l.op_type)), AIBRIX_KV_COUNTERS, notes);
 
   const routers: RouterEvidence[] = file.targets
     .filter((t) => t.role === "router")
@@ -145,7 +168,7 @@ export function deriveEvidence(file: EvidenceFile): PointEvidence {
     replicas: perReplica,
     requestImbalance: imbalance(perReplica.map((r) => r.requests)),
     tokenImbalance: imbalance(perReplica.map((r) => (r.promptTokens === null || r.generationTokens === null ? null : r.promptTokens + r.generationTokens))),
-    kvTier: lmKnown.length > 0 ? { name: "LMCache", hitTokens, requestedTokens, hitRate: requestedTokens > 0 ? hitTokens / requestedTokens : null } : null,
+    kvTier,
     routers,
     client,
     serving: file.serving ?? {},

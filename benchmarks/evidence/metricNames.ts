@@ -20,8 +20,12 @@
  * - LMCache (lmcache/vllm-openai builds): lmcache/observability.py Counters `lmcache:num_requested_tokens`,
  *   `lmcache:num_hit_tokens`, on vLLM's own /metrics only when PROMETHEUS_MULTIPROC_DIR is shared by vLLM and
  *   LMCache (LMCache docs, "Metrics by vLLM API"); absent otherwise.
- * - AIBrix's KV-cache build (aibrix/vllm-openai:aibrix-kvcache-v0.8.5-*): its own KV tier counters were not found
- *   in the sources read here, so no KV-tier figure is derived for it; its vLLM metrics are v0.8.5's.
+ * - AIBrix's KV-cache build (aibrix/vllm-openai:aibrix-kvcache-v0.8.5-*): vLLM v0.8.5's metrics plus the offloading
+ *   connector's, exported with prefix "vllm:" (vllm-project/aibrix@v0.3.0:
+ *   python/aibrix_kvcache/integration/vllm/vllm_v0.8.5-aibrix-kvcache.patch, KVTransferMetricsExporter) through
+ *   KVCacheMetricsExporter's "kv_cache_ol_" (python/aibrix_kvcache/aibrix_kvcache/metrics.py): histograms
+ *   `iteration_tokens` (every op) and `iteration_fetched_tokens` (get-like ops only) labelled op_type = put, get or
+ *   acquire. Their `_sum` series are token counters: fetched / asked over get and acquire is the tier's hit rate.
  * Which tag counts blocks rather than tokens is unverified at the tag; the set is recognised from the names a page
  * has, not from the image tag.
  */
@@ -97,6 +101,13 @@ export const METRIC_NAME_SETS: readonly MetricNameSet[] = [
 
 /** LMCache's own hit counters (tokens), when the page has them. */
 export const LMCACHE_COUNTERS = { requested: "lmcache:num_requested_tokens_total", hit: "lmcache:num_hit_tokens_total" } as const;
+
+/** AIBrix's KV cache tier: tokens asked and fetched by get-like ops (histogram sums, differenced like counters). */
+export const AIBRIX_KV_COUNTERS = {
+  requested: "vllm:kv_cache_ol_iteration_tokens_sum",
+  hit: "vllm:kv_cache_ol_iteration_fetched_tokens_sum",
+  opTypes: ["get", "acquire"],
+} as const;
 
 /** The set a page's names belong to, or null when the page is not a vLLM engine's. */
 export function nameSetFor(names: ReadonlySet<string>): MetricNameSet {

@@ -82,3 +82,9 @@ export function total(page: MetricPage, name: string): number | null {
   const samples = page.get(name);
   return samples && samples.length > 0 ? samples.reduce((a, s) => a + s.value, 0) : null;
 }
+
+/** The sum over the series of a metric whose labels pass `keep`, or null when none does. */
+export function totalWhere(page: MetricPage, name: string, keep: (labels: Record<string, string>) => boolean): number | null {
+  const samples = (page.get(name) ?? []).filter((s) => keep(s.labels));
+  return samples.length > 0 ? samples.reduce((a, s) => a + s.value, 0) : null;
+}
