@@ -139,6 +139,7 @@ describe("evidence across replicas and samples", () => {
     file.snapshots.push({ target: "vllm-9", phase: "start", at: 100, error: "the pod has no IP yet" });
     const e = deriveEvidence(file);
     expect(e.notes).toContain("vllm-9: every scrape failed (the pod has no IP yet)");
+    expect(e.requestImbalance).toBeNull();
     expect(e.client).toMatchObject({ saturated: true, limitCores: 4 });
     expect(e.client!.cores).toBeCloseTo(110 / 30, 10);
     expect(e.notes.join("\n")).toMatch(/the benchmark pod used 3\.67 of its 4 CPU cores/);

@@ -123,6 +123,7 @@ export function deriveEvidence(file: EvidenceFile): PointEvidence {
   const failed = file.snapshots.filter((s) => s.error !== undefined && engines.some((e) => e.name === s.target)).length;
   if (failed > 0) notes.push(`${failed} of ${file.snapshots.filter((s) => engines.some((e) => e.name === s.target)).length} engine scrapes failed`);
 
+  const allRead = replicas.length === engines.length;
   const names = new Set(replicas.flatMap((r) => [...r.end.keys()]));
   const set = replicas.length > 0 ? nameSetFor(names) : null;
   const counter = (r: Replica, q: Quantity) => (set ? difference(r, row(set, q).names, notes) : null);
@@ -166,8 +167,9 @@ export function deriveEvidence(file: EvidenceFile): PointEvidence {
     waiting: set ? gaugeSamples(replicas, set, "waiting") : null,
     preemptions: preemptions.length > 0 && preemptions.every((p) => p !== null) ? preemptions.reduce<number>((a, p) => a + p!, 0) : null,
     replicas: perReplica,
-    requestImbalance: imbalance(perReplica.map((r) => r.requests)),
-    tokenImbalance: imbalance(perReplica.map((r) => (r.promptTokens === null || r.generationTokens === null ? null : r.promptTokens + r.generationTokens))),
+    // A replica that could not be read might have taken any share: no imbalance then.
+    requestImbalance: allRead ? imbalance(perReplica.map((r) => r.requests)) : null,
+    tokenImbalance: allRead ? imbalance(perReplica.map((r) => (r.promptTokens === null || r.generationTokens === null ? null : r.promptTokens + r.generationTokens))) : null,
     kvTier,
     routers,
     client,
