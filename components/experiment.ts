@@ -14,6 +14,8 @@ import { createResultsAccess } from "./results";
 import { resultsLocation } from "./results/spec";
 import { createServing } from "./serving";
 import { enginePods } from "./serving/enginePods";
+import { metricsTargets, scrapeArgs } from "./serving/metricsTargets";
+import { SCRAPE_INTERVAL_SECONDS } from "./benchmark/harness";
 import { dnsName, standardLabels } from "./util/labels";
 import { configWarnings } from "./validate";
 
@@ -102,6 +104,7 @@ export class Experiment extends pulumi.ComponentResource {
           imageRegistry: config.cluster.imageRegistry,
           hfTokenSecret: hfSecret?.metadata.name,
           env: weightsEnv(config.model),
+          scrapeArgs: scrapeArgs(metricsTargets(config, dnsName(stack)), SCRAPE_INTERVAL_SECONDS),
         },
         { parent: this, providers: [cluster.provider] },
       );

@@ -1,3 +1,5 @@
+import type { PointEvidence } from "../evidence/types";
+
 /**
  * The normalized result of one load point (benchmarks/README.md), whatever harness produced it.
  * A statistic the harness does not report is null, never zero.
@@ -39,6 +41,8 @@ export interface PointRecord {
   source: string;
   /** Facts a reader of the table should know (interrupted iterations, count mismatches, ...). */
   notes?: string[];
+  /** What the engines and routers showed during the point (run folders whose Job scraped /metrics). */
+  evidence?: PointEvidence;
 }
 
 export const NO_LATENCY: Latency = Object.freeze({ mean: null, median: null, p90: null, p99: null });

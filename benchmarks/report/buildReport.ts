@@ -9,6 +9,7 @@ import { Latency, PointRecord } from "../parsers/record";
 import { ExperimentEngine, ReadResult, REPORT_MARK } from "../results/readResults";
 import { loadKey } from "../results/loads";
 import { engineMismatches, engineTable } from "./engineFacts";
+import { evidenceCharts, evidenceColumns, evidenceNotes, hitRateCell, pairLines, whatRanSection } from "./evidenceReport";
 import { ChartSeries, renderLineChart } from "./lineChart";
 import { Axis, axisOf, compareX, loadCell, loadHeader, secondaryKeys, xOf } from "./loadAxis";
 import { MISSING, count, fixed, table } from "./markdown";
@@ -112,6 +113,7 @@ function charts(group: Group): Array<ReportFile & { title: string }> {
     const s = series(group, (r) => r.throughput[throughput], unit);
     out.push({ name: `throughput-vs-${group.axis.slug}.svg`, title, content: renderLineChart({ title, xLabel: group.axis.label, yLabel: `${what.toLowerCase()} (${unit})`, series: s }) });
   }
+  out.push(...evidenceCharts(group));
   return out;
 }
 
@@ -144,6 +146,7 @@ function detailTable(group: Group, experiment: string): string {
     { header: "requests/s", cell: (r) => fixed(r.throughput.requestsPerS) },
     { header: "output tok/s", cell: (r) => fixed(r.throughput.outputTokensPerS) },
     { header: "total tok/s", cell: (r) => fixed(r.throughput.totalTokensPerS) },
+    ...evidenceColumns(records),
   );
   const harnesses = [...new Set(records.map((r) => r.harness))].join(", ");
   return `#### ${experiment}\n\n${harnesses}\n\n${table(columns.map((c) => c.header), records.map((r) => columns.map((c) => c.cell(r))))}`;
@@ -155,10 +158,14 @@ function groupSection(group: Group, chartFiles: Array<ReportFile & { title: stri
   for (const warning of engineMismatches(group.experiments, engines)) parts.push(`**Warning:** ${warning} (see Engines).`);
   for (const chart of chartFiles) parts.push(`![${chart.title}](${chart.name})`);
   const latency = latencyMetric(group.records);
+  parts.push(...pairLines(group));
   if (latency) parts.push(comparisonTable(group, `Mean ${LATENCY_NAMES[latency]} (ms)`, (r) => fixed(r[latency].mean)));
   const throughput = throughputMetric(group.records);
   if (throughput) parts.push(comparisonTable(group, `${THROUGHPUT_NAMES[throughput].title} (${THROUGHPUT_NAMES[throughput].unit})`, (r) => fixed(r.throughput[throughput])));
   if (has(group.records, (r) => r.requests.failed)) parts.push(comparisonTable(group, "Failed requests", failures));
+  if (has(group.records, (r) => r.evidence?.prefixCacheHitRate?.value ?? null)) {
+    parts.push(comparisonTable(group, "Prefix-cache hit rate (%, ≈ = approximation)", (r) => hitRateCell(r.evidence)));
+  }
   parts.push(`### Per experiment`);
   for (const e of group.experiments) parts.push(detailTable(group, e));
   return parts.join("\n\n");
@@ -184,9 +191,12 @@ export function buildReport(result: ReadResult, options: ReportOptions = {}): Re
   ];
   const notes = [
     ...result.records.flatMap((r) => (r.notes ?? []).map((n) => `${r.experiment} at ${JSON.stringify(r.load)}: ${n}`)),
+    ...evidenceNotes(result.records),
     ...result.notes,
   ];
   const engines = engineTable(result.engines ?? []);
+  const whatRan = whatRanSection(result.records);
+  if (whatRan) sections.unshift(whatRan);
   if (engines) sections.unshift(engines);
   const tail: string[] = [];
   if (notes.length > 0) tail.push(`## Notes\n\n${notes.map((n) => `- ${n}`).join("\n")}`);

@@ -9,6 +9,9 @@
  * Output that is recognised but broken (a truncated CSV, a result block without its end) is an error;
  * a file that is no harness output at all (a plot script, a README) is listed as skipped.
  */
+import { deriveEvidence } from "../evidence/derive";
+import { EVIDENCE_FILE, engineSummary, evidenceFromValue } from "../evidence/readEvidence";
+import { PointEvidence } from "../evidence/types";
 import { TextBlock, hasBenchmarkServingBlock, parseBenchmarkServingText } from "../parsers/benchmarkServing";
 import { mrqaCountsName, mrqaOutputName, stem, vllmPointName } from "../parsers/fileNames";
 import { isRecord, parseJsonText } from "../parsers/jsonText";
@@ -96,6 +99,7 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
     out.records.push(record);
   };
 
+  const evidence: PointEvidence[] = [];
   for (const file of files) {
     const ext = extension(file.name);
     // In a run folder, logs are the pod's and Pulumi's: the results are the files the Job emitted.
@@ -116,6 +120,8 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
         consumed.add(countsFile.name);
       }
       add(mrqaRecord(rows, { experiment: named.experiment, load: named.load, source: file.path, counts }));
+    } else if (ext === "json" && EVIDENCE_FILE.test(file.name)) {
+      evidence.push(deriveEvidence(evidenceFromValue(parseJsonText(file.read().toString("utf8"), file.path), file.path)));
     } else if (ext === "json") {
       const counted = mrqaCountsName(file.name);
       if (counted && !byName.has(`${counted.experiment}_output_${counted.qps}.csv`)) {
@@ -152,6 +158,12 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
     }
   }
 
+  for (const e of evidence) {
+    const record = out.records.find((r) => sameLoad(r.load, e.load));
+    if (info) e.engine = engineSummary(info.engine?.facts);
+    if (record) record.evidence = e;
+    else out.notes.push(`${e.experiment}: engine metrics for the point ${JSON.stringify(e.load)} in ${dir} have no result beside them`);
+  }
   if (manifest) {
     for (const point of manifest.points) {
       if (!out.records.some((r) => sameLoad(r.load, point))) {

@@ -52,14 +52,17 @@ def main(argv):
             "--request-rate", rate,
         ]
         common.log(f"{label}: {' '.join(command)}")
+        point = {"maxConcurrency": int(concurrency), "requestRate": float(rate)}
+        evidence = common.point_evidence(args, label, point)
         proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=None, text=True)
+        files += [p for p in [evidence.finish()] if p]
         sys.stdout.write(proc.stdout)
         sys.stdout.flush()
         path = os.path.join(args.results_dir, f"{args.experiment}_{label}.txt")
         with open(path, "w") as f:
             f.write(proc.stdout)
         files.append(path)
-        points.append({"maxConcurrency": int(concurrency), "requestRate": float(rate)})
+        points.append(point)
         ok = successful_requests(proc.stdout)
         lost = num_prompts - ok if ok is not None and num_prompts is not None else None
         failed.append(lost)

@@ -129,7 +129,10 @@ def main(argv):
     common.log("measured run")
     summary = os.path.join(args.results_dir, f"{args.experiment}_k6-summary.json")
     text = os.path.join(args.results_dir, f"{args.experiment}_k6.txt")
+    points = [{"vus": args.vus, "iterations": args.iterations, "maxTokens": args.max_tokens}]
+    evidence = common.point_evidence(args, "measured", points[0])
     proc = run_k6(k6, k6_js, env, summary)
+    evidence_file = evidence.finish()
     with open(text, "w") as f:
         f.write(proc.stdout)
 
@@ -137,7 +140,7 @@ def main(argv):
     failed = failed_requests(summary) if has_summary else None
     failures = run_failures(args, proc.returncode, failed, has_summary)
     files = [text, summary] if has_summary else [text]
-    points = [{"vus": args.vus, "iterations": args.iterations, "maxTokens": args.max_tokens}]
+    files += [p for p in [evidence_file] if p]
     common.finish(args, "kubeai-chat-k6", points, files, failures, started, failed_requests=[failed])
 
 

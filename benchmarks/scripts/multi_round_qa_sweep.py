@@ -93,7 +93,9 @@ def main(argv):
     for qps in args.qps:
         csv_path = os.path.join(args.results_dir, f"{args.experiment}_output_{qps}.csv")
         counts_path = os.path.join(args.results_dir, f"{args.experiment}_counts_{qps}.json")
+        evidence = common.point_evidence(args, f"qps-{qps}", {"qps": float(qps)})
         code, counts = run_point(args, script, args.users, args.rounds, qps, args.seconds_per_point, csv_path, counts_path)
+        files += [p for p in [evidence.finish()] if p]
         failure = point_failure(args, f"qps {qps}", code, counts, csv_path)
         if failure:
             failures.append(failure)

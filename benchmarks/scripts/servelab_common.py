@@ -4,6 +4,7 @@
 - emit_results: prints every result file between servelab's log markers (gzip + base64), so results
   survive in the pod log without any bucket (format: benchmarks/results/logMarkers.ts).
 - upload_results: copies the files to servelab:results.bucket when set.
+- point_evidence: scrapes the engines' and routers' /metrics while a load point runs (servelab_evidence.py).
 """
 import base64
 import gzip
@@ -16,6 +17,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import servelab_evidence  # noqa: E402
 
 RESULT_BEGIN = "::servelab-result-begin::"
 RESULT_END = "::servelab-result-end::"
@@ -172,6 +176,12 @@ def add_common_args(parser):
     parser.add_argument("--results-dir", required=True)
     parser.add_argument("--ready-timeout", type=int, required=True)
     parser.add_argument("--max-failed-requests", type=int, default=0, help="lost requests a load point may have (benchmark.maxFailedRequests)")
+    servelab_evidence.add_args(parser)
+
+
+def point_evidence(args, label, load):
+    """Starts scraping for one load point; call .finish() when the point ends (the evidence file's path, or None)."""
+    return servelab_evidence.PointEvidence(args, label, load)
 
 
 def lost_requests_failure(args, label, failed, total=None):

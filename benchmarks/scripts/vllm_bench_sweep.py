@@ -75,12 +75,14 @@ def main(argv):
         label, rate, concurrency = spec.split(":")
         filename = f"{args.experiment}_{label}.json"
         command = bench_command(bench, args.base_url, args.model, rate, concurrency, args.results_dir, filename)
-        common.log(f"{label}: {' '.join(command)}")
-        code = subprocess.run(command).returncode
-        path = os.path.join(args.results_dir, filename)
         point = {"requestRate": rate if rate == "inf" else float(rate)}
         if concurrency:
             point["maxConcurrency"] = int(concurrency)
+        common.log(f"{label}: {' '.join(command)}")
+        evidence = common.point_evidence(args, label, point)
+        code = subprocess.run(command).returncode
+        files += [p for p in [evidence.finish()] if p]
+        path = os.path.join(args.results_dir, filename)
         points.append(point)
         if code != 0 or not os.path.exists(path):
             failed.append(None)

@@ -47,3 +47,11 @@ export function commonDriverArgs(b: { readyTimeoutMinutes: number; maxFailedRequ
     "--max-failed-requests", String(b.maxFailedRequests),
   ];
 }
+
+/** Seconds between two scrapes of every engine's /metrics within a load point (besides its start and end). */
+export const SCRAPE_INTERVAL_SECONDS = 15;
+
+/** `extra` driver arguments put first, so they stay out of a trailing list option (`--qps 0.5 1`) and before `--`. */
+export function withDriverArgs(run: HarnessRun, extra: readonly string[]): HarnessRun {
+  return extra.length === 0 ? run : { ...run, args: [...extra, ...run.args] };
+}

@@ -103,6 +103,9 @@ export function renderLlmdValues({ config, systemPlacement }: LlmdValuesInput): 
         pluginsConfigFile: file,
         pluginsCustomConfig: { [file]: llmdEppConfig(routing, config.engine.image) },
       },
+      // Without a token (routerlib renders --metrics-endpoint-auth=false): servelab's benchmark Job scrapes the EPP's
+      // /metrics on port 9090, and a namespaced Role cannot grant the nonResourceURL the default auth checks.
+      monitoring: { prometheus: { auth: { enabled: false } } },
       proxy: {
         enabled: true,
         proxyType: "envoy",
