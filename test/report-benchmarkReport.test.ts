@@ -11,6 +11,7 @@ import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { readResults } from "../benchmarks/results/readResults";
 import { BR_VERSION, benchmarkReports } from "../benchmarks/report/benchmarkReport";
+import { BrEvidence } from "../benchmarks/report/brObservability";
 import { DATA_DIR, testDataJson } from "./data/sources";
 import { mrqaRow, writeRunFolder } from "./fixtures/results/runFolders";
 import { npmScript } from "./helpers/npmScript";
@@ -87,5 +88,45 @@ describe("Benchmark Report v0.2.1 export", () => {
     expect(readdirSync(out).sort()).toEqual(["k8s_stack_qps-0.5.br.json", "k8s_stack_qps-1.br.json"]);
     for (const name of readdirSync(out)) expectValid(JSON.parse(readFileSync(join(out, name), "utf8")), name);
     expect(npmScript("report", [root, "--format", "csv"]).stderr).toContain("--format must be md or br, not csv");
+  });
+
+  it("puts a point's engine and router evidence in observability as llm-d-benchmark embeds its scrapes: per component, per replica, per metric", () => {
+    const root = mkdtempSync(join(tmpdir(), "sl-br-obs-"));
+    writeRunFolder(root, { stack: "llmd", rows: [{ "1": [mrqaRow(0.5, 1)] }] });
+    const evidence: BrEvidence = {
+      prefixCacheHitRate: { value: 0.62, exact: true },
+      kvCacheUsage: { mean: 0.3, max: 0.55 },
+      running: { mean: 4.5, max: 9 },
+      waiting: { mean: 0.5, max: 3 },
+      preemptions: 2,
+      replicas: [
+        { name: "vllm-0", requests: 30, promptTokens: 60000, generationTokens: 3000, prefixCacheHitRate: 0.7 },
+        { name: "vllm-1", requests: 10, promptTokens: 20000, generationTokens: 1000, prefixCacheHitRate: 0.4 },
+      ],
+      requestImbalance: 1.5,
+      tokenImbalance: 1.5,
+      kvTier: { name: "lmcache", hitTokens: 500, requestedTokens: 1000, hitRate: 0.5 },
+      routers: [{ name: "epp", scrapes: 10, failed: 0, error: null }],
+      client: { cores: 0.4, limitCores: 4, saturated: false },
+      metricSet: "vllm-v1",
+    };
+    const [br] = benchmarkReports(readResults([root]), () => evidence);
+    expectValid(br.report, br.name);
+    const obs = (br.report as any).results.observability;
+    expect(obs.components[0]).toEqual({
+      component_label: "vllm",
+      aggregate: {
+        cache_hit_rate: { units: "percent", mean: 62 },
+        kv_cache_usage: { units: "percent", mean: 30, max: 55 },
+        running_requests: { units: "count", mean: 4.5, max: 9 },
+        waiting_requests: { units: "count", mean: 0.5, max: 3 },
+        preemptions: { units: "count", mean: 2 },
+      },
+    });
+    expect(obs.components.slice(1).map((c: any) => [c.replica_id, c.aggregate.cache_hit_rate.mean])).toEqual([["vllm-0", 70], ["vllm-1", 40]]);
+    expect(obs.vllm_prefix_cache_hit_rate.components.map((c: any) => [c.pod, c.statistics.mean])).toEqual([["vllm-0", 70], ["vllm-1", 40]]);
+    expect(obs.servelab_request_distribution.components.map((c: any) => [c.component_id, c.statistics.count])).toEqual([["vllm-0", 30], ["vllm-1", 10]]);
+    expect(obs.servelab_imbalance).toEqual({ requests: { units: "ratio", mean: 1.5 }, tokens: { units: "ratio", mean: 1.5 } });
+    expect(obs.servelab_kv_tier).toMatchObject({ tier: "lmcache", hit_rate: { units: "percent", mean: 50 } });
   });
 });

@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { Latency, PointRecord } from "../parsers/record";
 import { ExperimentRun, ReadResult } from "../results/readResults";
 import { EngineRecord } from "../results/engineStartup";
+import { BrEvidence, evidenceObservability } from "./brObservability";
 import { CostRow, costRows } from "./cost";
 
 export const BR_VERSION = "0.2.1";
@@ -161,10 +162,17 @@ function loadOf(r: PointRecord, run: ExperimentRun | null): Json | undefined {
   };
 }
 
-function observability(r: PointRecord): Json | undefined {
-  if (!r.goodput) return undefined;
+/** The evidence scraped during the point, when the run collected it (benchmarks/evidence/). */
+export type EvidenceOf = (r: PointRecord) => BrEvidence | undefined;
+
+const recordEvidence: EvidenceOf = (r) => (r as PointRecord & { evidence?: BrEvidence }).evidence;
+
+function observability(r: PointRecord, evidence: BrEvidence | undefined): Json | undefined {
+  const fromEvidence = evidence ? evidenceObservability(evidence) : {};
+  if (!r.goodput) return Object.keys(fromEvidence).length > 0 ? fromEvidence : undefined;
   const g = r.goodput;
   return {
+    ...fromEvidence,
     servelab_goodput: compact({
       slo: g.slo ?? undefined,
       statistics: g.requestsPerS === null ? undefined : { units: "queries/s", mean: g.requestsPerS },
@@ -189,7 +197,7 @@ const slug = (load: PointRecord["load"]) =>
     .replace(/[^A-Za-z0-9._-]/g, "-");
 
 /** One Benchmark Report per record (every repeat is its own measurement). */
-export function benchmarkReports(result: ReadResult): ExportedReport[] {
+export function benchmarkReports(result: ReadResult, evidenceOf: EvidenceOf = recordEvidence): ExportedReport[] {
   const runs = result.runs ?? [];
   const costs = costRows(runs, result.records);
   return result.records.map((r) => {
@@ -205,7 +213,7 @@ export function benchmarkReports(result: ReadResult): ExportedReport[] {
     const load = loadOf(r, run);
     const components = run ? stack(run, engine, cost) : [];
     const scenario = compact({ stack: components.length > 0 ? components : undefined, load });
-    const obs = observability(r);
+    const obs = observability(r, evidenceOf(r));
     const report: Json = {
       version: BR_VERSION,
       run: compact({
