@@ -88,6 +88,8 @@ describe("Benchmark Report v0.2.1 export", () => {
     expect(readdirSync(out).sort()).toEqual(["k8s_stack_qps-0.5.br.json", "k8s_stack_qps-1.br.json"]);
     for (const name of readdirSync(out)) expectValid(JSON.parse(readFileSync(join(out, name), "utf8")), name);
     expect(npmScript("report", [root, "--format", "csv"]).stderr).toContain("--format must be md or br, not csv");
+    // Written into the input folder, the exports are not read back as results.
+    expect(readResults([root]).skipped).toEqual([]);
   });
 
   it("puts a point's engine and router evidence in observability as llm-d-benchmark embeds its scrapes: per component, per replica, per metric", () => {

@@ -173,6 +173,8 @@ function readFolder(dir: string, files: InputFile[], options: ReadOptions): Fold
         continue;
       }
       if (counted) continue;
+      // This report's own Benchmark Report exports (--format br), written into the input folder by default.
+      if (file.name.endsWith(".br.json")) continue;
       const value = parseJsonText(file.read().toString("utf8"), file.path);
       if (isRecord(value) && REPORT_JSON_KEY in value) continue;
       if (looksLikeVllmBenchResult(value)) {
