@@ -3,6 +3,8 @@
  * against two local fake engine replicas on 127.0.0.1 and 127.0.0.2 (same port, as pods of one Deployment), found
  * through a fake Kubernetes API as the Job's ServiceAccount would find them; then `npm run report` on the results.
  * The stand-in sends every prompt to one replica (no router), so the other finishes none: imbalance 2.00.
+ * With benchmark.repeats, each repeat keeps its own evidence beside its own results; the report's mean row carries
+ * the repeats' evidence combined, and every repeat's Benchmark Report export carries its own in observability.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -14,7 +16,11 @@ import { vllmBenchRun } from "../components/benchmark/vllmBench";
 import { benchmarkSchema, VllmBenchConfig } from "../components/config/schema";
 import { scrapeArgs } from "../components/serving/metricsTargets";
 import { readRunEvidence } from "../benchmarks/evidence/readEvidence";
+import { benchmarkReports } from "../benchmarks/report/benchmarkReport";
+import { buildReport } from "../benchmarks/report/buildReport";
+import { readResults } from "../benchmarks/results/readResults";
 import { FakeEngine, startFakeEngine } from "./helpers/fakeEngine";
+import { expectValidBr } from "./helpers/brSchema";
 import { FakeKubeApi, startFakeKubeApi } from "./helpers/fakeKubeApi";
 import { npmScript } from "./helpers/npmScript";
 
@@ -29,8 +35,10 @@ let kube: FakeKubeApi;
 let dir: string;
 let run: { code: number; out: string };
 
-function driverArgv(baseUrl: string, port: number, resultsDir: string): string[] {
-  const b = benchmarkSchema.parse({ harness: "vllm-bench", numPrompts: 6, points: [{ requestRate: "inf", maxConcurrency: 2 }, { requestRate: "inf", maxConcurrency: 4 }] }) as VllmBenchConfig;
+const POINTS = [{ requestRate: "inf", maxConcurrency: 2 }, { requestRate: "inf", maxConcurrency: 4 }];
+
+function driverArgv(benchmark: object, baseUrl: string, port: number, resultsDir: string): string[] {
+  const b = benchmarkSchema.parse({ harness: "vllm-bench", numPrompts: 6, points: POINTS, ...benchmark }) as VllmBenchConfig;
   const targets = {
     engineSelector: SELECTOR,
     enginePort: port,
@@ -46,10 +54,29 @@ function driverArgv(baseUrl: string, port: number, resultsDir: string): string[]
   return [...harness.command.slice(1).map((p) => p.replace("/servelab", SCRIPTS)), ...args];
 }
 
-beforeAll(async () => {
+/** Two fake engine replicas on 127.0.0.1 and 127.0.0.2 at one port, as pods of one Deployment. */
+async function startReplicas(): Promise<{ replicas: FakeEngine[]; port: number }> {
   const first = await startFakeEngine({ delayMs: 40 });
   const port = Number(new URL(first.origin).port);
-  engines = [first, await startFakeEngine({ host: "127.0.0.2", port })];
+  return { replicas: [first, await startFakeEngine({ host: "127.0.0.2", port })], port };
+}
+
+/** The driver as the Job runs it, with the pod's ServiceAccount folder and the fake Kubernetes API. */
+function runDriver(argv: string[], sa: string): Promise<{ code: number; out: string }> {
+  return new Promise((done) => {
+    const child = spawn("python3", argv, {
+      env: { ...process.env, PYTHONPATH: FAKE_VLLM, FAKE_VLLM_CALLS: join(dir, "calls.jsonl"), SERVELAB_RESULTS_BUCKET: "", SERVELAB_KUBE_API: kube.origin, SERVELAB_SA_DIR: sa },
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (c) => done({ code: c ?? 1, out }));
+  });
+}
+
+beforeAll(async () => {
+  const { replicas, port } = await startReplicas();
+  engines = replicas;
   dir = mkdtempSync(join(tmpdir(), "sl-evidence-"));
   const sa = join(dir, "serviceaccount");
   mkdirSync(sa);
@@ -60,15 +87,7 @@ beforeAll(async () => {
     { name: "vllm-1", ip: "127.0.0.2", labels: LABELS, imageID: DIGEST },
     { name: "other", ip: "127.0.0.3", labels: { app: "other" } },
   ]);
-  run = await new Promise((done) => {
-    const child = spawn("python3", driverArgv(first.baseUrl, port, join(dir, "results")), {
-      env: { ...process.env, PYTHONPATH: FAKE_VLLM, FAKE_VLLM_CALLS: join(dir, "calls.jsonl"), SERVELAB_RESULTS_BUCKET: "", SERVELAB_KUBE_API: kube.origin, SERVELAB_SA_DIR: sa },
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("exit", (c) => done({ code: c ?? 1, out }));
-  });
+  run = await runDriver(driverArgv({}, replicas[0].baseUrl, port, join(dir, "results")), sa);
 }, 60_000);
 
 afterAll(async () => {
@@ -147,4 +166,88 @@ describe("evidence scraped by the real driver", () => {
     expect(md).toContain(DIGEST);
     expect(readFileSync(join(out, "replica-share-vs-max-concurrency.svg"), "utf8")).toContain("vllm-0 finished 6 requests (100.0 %)");
   }, 60_000);
+});
+
+describe("evidence with benchmark.repeats: 2 (and an SLO), by the real driver", () => {
+  let results: string;
+  let repeated: { code: number; out: string };
+  let replicas: FakeEngine[] = [];
+
+  beforeAll(async () => {
+    // Fresh replicas, so repeat 1 starts from an empty cache; the stand-in ignores --seed and sends the same prompts
+    // in every repeat, so repeat 2 finds them all cached.
+    const started = await startReplicas();
+    replicas = started.replicas;
+    results = join(dir, "results-repeats");
+    const benchmark = { repeats: 2, slo: { ttftMs: 60000, tpotMs: 1000 } };
+    repeated = await runDriver(driverArgv(benchmark, replicas[0].baseUrl, started.port, results), join(dir, "serviceaccount"));
+    // What the matrix runner adds beside the Job's files: plan.json (with benchmark.slo) and run.json with the stack's recorded price.
+    writeFileSync(join(results, "plan.json"), JSON.stringify({ stack: "exp", config: { benchmark: { harness: "vllm-bench", ...benchmark } }, resources: [] }));
+    writeFileSync(
+      join(results, "run.json"),
+      JSON.stringify({
+        stack: "exp", runId: "20260101T000000Z", status: "collected", startedAt: "2026-01-01T00:00:00.000Z", finishedAt: "2026-01-01T00:30:00.000Z",
+        source: "pod-log", jobStatus: "ok", error: null, phases: {}, outputs: {},
+        cost: { usdPerHour: 1.4, priceSource: "test price", notes: [], gpus: { type: "l4", total: 2 } },
+      }),
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((e) => e.close()));
+  });
+
+  it("writes each repeat's evidence under the repeat's prefix, so repeat 2 does not overwrite repeat 1", () => {
+    expect(repeated.code, repeated.out).toBe(0);
+    const files = readdirSync(results).filter((f) => f.includes("_evidence_")).sort();
+    expect(files).toEqual([
+      "exp_evidence_rate-inf_conc-2.json",
+      "exp_evidence_rate-inf_conc-4.json",
+      "exp_repeat2_evidence_rate-inf_conc-2.json",
+      "exp_repeat2_evidence_rate-inf_conc-4.json",
+    ]);
+    expect(repeated.out).toMatch(/::servelab-result-begin:: name=exp_repeat2_evidence_rate-inf_conc-2\.json/);
+    expect(JSON.parse(readFileSync(join(results, files[2]), "utf8"))).toMatchObject({ experiment: "exp", label: "rate-inf_conc-2", repeat: 2 });
+  });
+
+  it("matches every repeat's evidence to the result of the same repeat and point", () => {
+    const { records, notes } = readResults([results]);
+    expect(notes.filter((n) => n.includes("engine metrics"))).toEqual([]);
+    const hit = (repeat: number, conc: number) => {
+      const r = records.find((x) => (x.repeat ?? 1) === repeat && x.load.maxConcurrency === conc)!;
+      expect(r.evidence?.repeat).toBe(repeat === 1 ? undefined : repeat);
+      return r.evidence?.prefixCacheHitRate?.value;
+    };
+    expect([hit(1, 2), hit(1, 4), hit(2, 2), hit(2, 4)]).toEqual([0, 1, 1, 1]);
+    expect(records.every((r) => r.goodput?.requestsPerS !== null && r.goodput?.met === 6)).toBe(true);
+  });
+
+  it("the report's mean row carries the repeats' evidence combined, the Repeats part the hit rate's spread; goodput and cost beside them", () => {
+    const md = buildReport(readResults([results])).markdown;
+    // Mean hit rate of the repeats (0 % and 100 %), requests summed over them (12 on vllm-0, none on vllm-1).
+    const row = md.split("\n").find((l) => l.startsWith("| 2 (inf) | 12 |"));
+    expect(row, md).toBeDefined();
+    expect(row).toContain("| 50.0 |");
+    expect(row).toContain("| 2.00 |");
+    expect(md).toContain("#### Prefix-cache hit rate (%, from the engines' metrics)");
+    expect(md).toMatch(/\| 2 \(inf\) \| 50\.00 \(0\.00–100\.00; n=2\) \|/);
+    expect(md).toContain("| goodput (req/s) |");
+    expect(md).toMatch(/## Cost[\s\S]*\| exp \| 20260101T000000Z \| 0\.500 \| 1\.40 \| \$0\.70 \| 1\.00 l4 \|/);
+  });
+
+  it("every repeat's Benchmark Report export carries its own evidence in observability and validates against v0.2.1", () => {
+    const reports = benchmarkReports(readResults([results]));
+    expect(reports.map((r) => r.name).sort()).toEqual([
+      "exp_maxConcurrency-2_requestRate-inf.br.json",
+      "exp_maxConcurrency-4_requestRate-inf.br.json",
+      "exp_repeat2_maxConcurrency-2_requestRate-inf.br.json",
+      "exp_repeat2_maxConcurrency-4_requestRate-inf.br.json",
+    ]);
+    for (const r of reports) expectValidBr(r.report, r.name);
+    const obs = (name: string) => (reports.find((r) => r.name === name)!.report as any).results.observability;
+    expect(obs("exp_maxConcurrency-2_requestRate-inf.br.json").components[0].aggregate.cache_hit_rate).toEqual({ units: "percent", mean: 0 });
+    expect(obs("exp_repeat2_maxConcurrency-2_requestRate-inf.br.json").components[0].aggregate.cache_hit_rate).toEqual({ units: "percent", mean: 100 });
+    expect(obs("exp_repeat2_maxConcurrency-2_requestRate-inf.br.json").servelab_request_distribution.components.map((c: any) => [c.component_id, c.statistics.count])).toEqual([["vllm-0", 6], ["vllm-1", 0]]);
+    expect(obs("exp_repeat2_maxConcurrency-2_requestRate-inf.br.json").servelab_goodput).toMatchObject({ requests_met: 6 });
+  });
 });

@@ -159,6 +159,7 @@ export function deriveEvidence(file: EvidenceFile): PointEvidence {
     experiment: file.experiment,
     label: file.label,
     load: file.load,
+    ...(file.repeat !== undefined && file.repeat > 1 ? { repeat: file.repeat } : {}),
     durationS: file.finishedAt - file.startedAt,
     metricSet: set?.id ?? null,
     prefixCacheHitRate: rates.fleet === null || !set ? null : { value: rates.fleet, exact: row(set, "prefixCacheHitRate").exact },

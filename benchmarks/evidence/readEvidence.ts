@@ -8,7 +8,7 @@ import { RUN_FILES, isRunInfo } from "../results/runFolder";
 import { deriveEvidence } from "./derive";
 import { EvidenceFile, PointEvidence } from "./types";
 
-/** `<experiment>_evidence_<point label>.json`, as servelab_evidence.py names it. */
+/** `<experiment>[_repeat<k>]_evidence_<point label>.json`, as servelab_evidence.py names it. */
 export const EVIDENCE_FILE = /^(.+)_evidence_(.+)\.json$/;
 export const EVIDENCE_KEY = "servelabEvidence";
 
@@ -23,6 +23,7 @@ export function evidenceFromValue(value: unknown, source: string): EvidenceFile 
   if (!Array.isArray(v.targets) || !Array.isArray(v.snapshots) || !isRecord(v.client) || !isRecord(v.discovery)) {
     throw new ParseError(source, null, '"targets", "snapshots", "client" and "discovery" are required');
   }
+  if (v.repeat !== undefined && !(Number.isInteger(v.repeat) && v.repeat >= 1)) throw new ParseError(source, null, `"repeat" must be a whole number >= 1, got ${JSON.stringify(v.repeat)}`);
   if (typeof v.startedAt !== "number" || typeof v.finishedAt !== "number") throw new ParseError(source, null, '"startedAt" and "finishedAt" must be Unix seconds');
   return value as unknown as EvidenceFile;
 }

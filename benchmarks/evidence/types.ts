@@ -1,6 +1,6 @@
 /**
  * Server-side evidence of one load point: the raw file the benchmark Job writes
- * (benchmarks/scripts/servelab_evidence.py, `<experiment>_evidence_<label>.json`) and what servelab derives from it.
+ * (benchmarks/scripts/servelab_evidence.py, `<experiment>[_repeat<k>]_evidence_<label>.json`) and what servelab derives from it.
  * Exported for other readers (the Benchmark Report export puts PointEvidence in its observability section).
  */
 import { Load } from "../parsers/record";
@@ -33,6 +33,8 @@ export interface EvidenceFile {
   experiment: string;
   label: string;
   load: Load;
+  /** Which run of the sweep (benchmark.repeats), 1-based; absent in files written before repeats. */
+  repeat?: number;
   startedAt: number;
   finishedAt: number;
   intervalSeconds: number;
@@ -90,6 +92,8 @@ export interface PointEvidence {
   experiment: string;
   label: string;
   load: Load;
+  /** With benchmark.repeats: the repeat the point belongs to, as PointRecord.repeat (absent for the first). */
+  repeat?: number;
   durationS: number;
   /** metricNames.ts set the engines' pages matched ("vllm-v1", ...), null without any engine page. */
   metricSet: string | null;

@@ -184,10 +184,12 @@ def process_cpu_seconds():
 
 
 class PointEvidence:
-    """Scrapes while one load point runs; finish() writes the file and returns its path (or None when off)."""
+    """Scrapes while one load point of one repeat runs; finish() writes <prefix>_evidence_<label>.json and returns
+    its path (or None when off). The prefix is the repeat's file-name prefix, so each repeat keeps its own file."""
 
-    def __init__(self, args, label, load):
-        self.args, self.label, self.load = args, label, load
+    def __init__(self, args, label, load, repeat=1, prefix=None):
+        self.args, self.label, self.load, self.repeat = args, label, load, repeat
+        self.prefix = prefix or args.experiment
         self.enabled = bool(args.scrape_engine_pods or args.scrape_router or args.scrape_router_pods)
         self.snapshots = []
         self.stop = threading.Event()
@@ -228,6 +230,7 @@ class PointEvidence:
             "experiment": self.args.experiment,
             "label": self.label,
             "load": self.load,
+            "repeat": self.repeat,
             "startedAt": round(self.started, 3),
             "finishedAt": round(finished, 3),
             "intervalSeconds": self.args.scrape_interval,
@@ -242,7 +245,7 @@ class PointEvidence:
                 "cpuLimitCores": cgroup_cpu_limit(),
             },
         }
-        path = os.path.join(self.args.results_dir, f"{self.args.experiment}_evidence_{self.label}.json")
+        path = os.path.join(self.args.results_dir, f"{self.prefix}_evidence_{self.label}.json")
         with open(path, "w") as f:
             json.dump(value, f, sort_keys=True)
             f.write("\n")

@@ -37,7 +37,14 @@ export const RESULTS_DIR = "/results";
 /** Margin on derived Job bounds, for slow pip mirrors, image pulls and a loaded router. */
 export const TIME_MARGIN = 1.2;
 
-export function commonDriverArgs(b: { readyTimeoutMinutes: number; maxFailedRequests: number }): string[] {
+/** benchmark.repeats, 1 when omitted. */
+export function repeatsOf(b: { repeats?: number }): number {
+  return b.repeats ?? 1;
+}
+
+export function commonDriverArgs(b: { readyTimeoutMinutes: number; maxFailedRequests: number; repeats?: number }): string[] {
+  // Repeats are passed only when asked for, so a single-run Job (and its plan) stays as it was.
+  const repeats = repeatsOf(b) > 1 ? ["--repeats", String(repeatsOf(b))] : [];
   return [
     "--base-url", `$(${ENV.baseUrl})`,
     "--model", `$(${ENV.model})`,
@@ -45,6 +52,7 @@ export function commonDriverArgs(b: { readyTimeoutMinutes: number; maxFailedRequ
     "--results-dir", RESULTS_DIR,
     "--ready-timeout", String(b.readyTimeoutMinutes * 60),
     "--max-failed-requests", String(b.maxFailedRequests),
+    ...repeats,
   ];
 }
 

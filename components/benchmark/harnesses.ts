@@ -4,7 +4,7 @@
  */
 import { ConfigRule } from "../cluster/facts";
 import { BenchmarkConfig } from "../config/schema";
-import { HarnessContext, HarnessRun } from "./harness";
+import { HarnessContext, HarnessRun, repeatsOf } from "./harness";
 import { BENCHMARK_RULES, HarnessRule, MULTI_ROUND_QA_RULES, SONNET_RULES, VLLM_BENCH_RULES } from "./harnessRules";
 import { kubeAiBenchmarkServingRun } from "./kubeaiBenchmarkServing";
 import { kubeAiChatK6Run } from "./kubeaiChatK6";
@@ -30,18 +30,19 @@ export const HARNESSES: { [H in Harness]: HarnessModule<Variant<H>> } = {
     rules: MULTI_ROUND_QA_RULES,
     sweepSeconds: (b) => {
       const points = qpsPoints(b).length;
-      return b.warmupSeconds + points * b.secondsPerPoint + (points - 1) * b.pauseSeconds;
+      // The warm-up runs once, before the first repeat.
+      return b.warmupSeconds + repeatsOf(b) * (points * b.secondsPerPoint + (points - 1) * b.pauseSeconds);
     },
   },
   "vllm-bench": {
     run: (b, ctx) => vllmBenchRun(b, ctx),
     rules: VLLM_BENCH_RULES,
-    sweepSeconds: (b) => sum(b.points.map((p) => (p.requestRate === "inf" ? 0 : b.numPrompts / p.requestRate))),
+    sweepSeconds: (b) => repeatsOf(b) * sum(b.points.map((p) => (p.requestRate === "inf" ? 0 : b.numPrompts / p.requestRate))),
   },
-  "kubeai-benchmark-serving": { run: kubeAiBenchmarkServingRun, rules: [], sweepSeconds: (b) => sum(b.points.map((p) => b.numPrompts / p.requestRate)) },
+  "kubeai-benchmark-serving": { run: kubeAiBenchmarkServingRun, rules: [], sweepSeconds: (b) => repeatsOf(b) * sum(b.points.map((p) => b.numPrompts / p.requestRate)) },
   // k6 stops each run at maxDurationSeconds or when the iterations are done, whichever is first: no lower bound.
   "kubeai-chat-k6": { run: kubeAiChatK6Run, rules: [], sweepSeconds: () => 0 },
-  sonnet: { run: sonnetRun, rules: SONNET_RULES, sweepSeconds: (b) => sonnetPrompts(b) / b.requestRate },
+  sonnet: { run: sonnetRun, rules: SONNET_RULES, sweepSeconds: (b) => (repeatsOf(b) * sonnetPrompts(b)) / b.requestRate },
 };
 
 function harnessModule(benchmark: BenchmarkConfig): HarnessModule<BenchmarkConfig> {

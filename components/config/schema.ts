@@ -243,6 +243,9 @@ const QPS_FORMS = "a list of rates such as [0.5, 1, 2], or a range such as { fro
 
 const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { error: 'must be an http(s):// URL such as "https://mirrors.example.com/pypi/simple/"' });
 
+/** Upper bound of benchmark.repeats (the report's t table covers it). */
+export const MAX_REPEATS = 20;
+
 const benchmarkCommon = {
   /** Package index for the Job's pip installs (PIP_INDEX_URL), e.g. a PyPI mirror near the cluster; omitted = PyPI. */
   pipIndexUrl: httpUrl.optional(),
@@ -254,6 +257,10 @@ const benchmarkCommon = {
   memory: memoryAtLeast("256Mi", "the benchmark client is a Python process").default("8Gi"),
   /** Lost requests a load point may have before the Job fails (0: any lost request fails it); for long stress runs. */
   maxFailedRequests: int(0).default(0),
+  /** Service-level objective: the report counts the requests per second that met both (goodput), from per-request data. */
+  slo: z.strictObject({ ttftMs: z.number().positive(), tpotMs: z.number().positive() }).optional(),
+  /** Runs the whole sweep this many times, each repeat on fresh prompts (benchmarks/README.md, Repeats); omitted = 1. */
+  repeats: int(1).max(MAX_REPEATS).optional(),
 };
 
 const multiRoundQa = z.strictObject({
