@@ -7,7 +7,7 @@
  * the repeats' evidence combined, and every repeat's Benchmark Report export carries its own in observability.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -220,6 +220,13 @@ describe("evidence with benchmark.repeats: 2 (and an SLO), by the real driver", 
     };
     expect([hit(1, 2), hit(1, 4), hit(2, 2), hit(2, 4)]).toEqual([0, 1, 1, 1]);
     expect(records.every((r) => r.goodput?.requestsPerS !== null && r.goodput?.met === 6)).toBe(true);
+    // Without repeat 2's result, its evidence is not given to repeat 1's record of the same point: a note says so.
+    const partial = join(dir, "results-repeats-partial");
+    cpSync(results, partial, { recursive: true });
+    rmSync(join(partial, "exp_repeat2_rate-inf_conc-4.json"));
+    const read = readResults([partial]);
+    expect(read.records.find((r) => r.repeat === undefined && r.load.maxConcurrency === 4)!.evidence?.repeat).toBeUndefined();
+    expect(read.notes).toContain(`exp: engine metrics for the point {"maxConcurrency":4,"requestRate":"inf"} of repeat 2 in ${partial} have no result beside them`);
   });
 
   it("the report's mean row carries the repeats' evidence combined, the Repeats part the hit rate's spread; goodput and cost beside them", () => {

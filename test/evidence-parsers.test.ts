@@ -159,6 +159,12 @@ describe("evidence across replicas and samples", () => {
   it("refuses a file that is not servelab evidence, naming it", () => {
     expect(() => parseEvidenceFile('{"experiment": "x"}', "results/x_evidence_a.json")).toThrow(/results\/x_evidence_a\.json: not a servelab evidence file/);
   });
+
+  it("carries the repeat a file belongs to (benchmark.repeats), absent for the first, and refuses a repeat that is no run number", () => {
+    expect(deriveEvidence({ ...evidence([v10]), repeat: 2 }).repeat).toBe(2);
+    expect("repeat" in deriveEvidence({ ...evidence([v10]), repeat: 1 })).toBe(false);
+    expect(() => parseEvidenceFile(JSON.stringify({ ...evidence([v10]), repeat: 0 }), "x_repeat0_evidence_a.json")).toThrow(/x_repeat0_evidence_a\.json: "repeat" must be a whole number >= 1, got 0/);
+  });
 });
 
 describe("metric name table", () => {

@@ -1,5 +1,6 @@
-/** The report's evidence: columns, the hit-rate comparison, the pair line, what ran, and the new charts. */
+/** The report's evidence: columns, the hit-rate comparison, the pair line, what ran, the new charts, and with repeats. */
 import { describe, expect, it } from "vitest";
+import { combineEvidence } from "../benchmarks/evidence/combine";
 import { PointEvidence } from "../benchmarks/evidence/types";
 import { PointRecord, noLatency } from "../benchmarks/parsers/record";
 import { buildReport } from "../benchmarks/report/buildReport";
@@ -68,5 +69,43 @@ describe("report evidence", () => {
     expect(plain.markdown).not.toContain("prefix hit %");
     expect(plain.markdown).not.toContain("## What ran");
     expect(plain.charts.map((c) => c.name)).toEqual(["ttft-vs-qps.svg", "throughput-vs-qps.svg"]);
+  });
+});
+
+describe("evidence of a point measured in repeats", () => {
+  const repeat = (e: PointEvidence, k: number, extra: Partial<PointEvidence> = {}): PointEvidence => ({ ...e, ...(k > 1 ? { repeat: k } : {}), ...extra });
+  const one = repeat(evidence("stack", 1, 0.2, true, [30, 10]), 1, { kvTier: { name: "LMCache", hitTokens: 100, requestedTokens: 1000, hitRate: 0.1 }, notes: ["vllm-1: one page only"] });
+  const two = repeat(evidence("stack", 1, 0.6, false, [10, 10]), 2, {
+    kvTier: { name: "LMCache", hitTokens: 700, requestedTokens: 1000, hitRate: 0.7 },
+    client: { cpuSeconds: 150, wallSeconds: 100, cores: 1.5, limitCores: 4, saturated: true, source: "cgroup v2 cpu.stat usage_usec" },
+  });
+
+  it("means the rates, gauges and imbalances, sums the counts, pools the KV tier's tokens, and keeps each repeat's notes", () => {
+    const c = combineEvidence([one, two], 2);
+    expect(c.repeat).toBeUndefined();
+    expect(c.prefixCacheHitRate).toEqual({ value: 0.4, exact: false });
+    expect(c.kvCacheUsage).toEqual({ mean: 0.5, max: 0.9 });
+    expect(c.preemptions).toBe(4);
+    expect(c.replicas.map((r) => [r.name, r.requests, r.promptTokens])).toEqual([["vllm-0", 40, 4000], ["vllm-1", 20, 2000]]);
+    expect(c.requestImbalance).toBeCloseTo((1.5 + 1) / 2);
+    expect(c.kvTier).toEqual({ name: "LMCache", hitTokens: 800, requestedTokens: 2000, hitRate: 0.4 });
+    expect(c.client).toMatchObject({ cpuSeconds: 200, wallSeconds: 200, cores: 1, saturated: true });
+    expect(c.routers).toEqual([{ name: "production-stack-router", scrapes: 16, failed: 0, error: null }]);
+    expect(c.notes).toEqual(["repeat 1: vllm-1: one page only"]);
+    expect(c.durationS).toBe(200);
+  });
+
+  it("says how many repeats the figures cover when a repeat has no evidence, and leaves a figure a repeat lacks empty", () => {
+    const c = combineEvidence([one, repeat(two, 3, { prefixCacheHitRate: null })], 3);
+    expect(c.prefixCacheHitRate).toBeNull();
+    expect(c.notes).toContain("engine metrics from 2 of 3 repeats (1, 3); the figures cover those");
+  });
+
+  it("the report's mean row shows the combined evidence and the Repeats part the hit rate of each repeat", () => {
+    const runs = [{ ...record("stack", 1, 900, one) }, { ...record("stack", 1, 1100, two), repeat: 2 }];
+    const md = buildReport({ records: runs, notes: [], skipped: [], ignored: [] }).markdown;
+    expect(md).toMatch(/\| 1 \| 200 \| 0 \|.*\| ≈40\.0 \|/);
+    expect(md).toContain("| 1 | 40.00 (20.00–60.00; n=2) |");
+    expect(md).toContain("- stack at {\"qps\":1}: repeat 1: vllm-1: one page only");
   });
 });
