@@ -2,8 +2,9 @@
 
 While a point runs, a background thread scrapes every engine's Prometheus /metrics (and the router's, where it
 exposes one) at the start, every --scrape-interval seconds, and at the end. The raw pages are written to
-<experiment>_evidence_<label>.json, which travels with the other results (log markers and bucket) and is read by
-benchmarks/evidence/ (format: benchmarks/evidence/types.ts, EvidenceFile).
+<experiment>_evidence_<label>.json (<experiment>_repeat<k>_evidence_<label>.json for repeat k > 1 of --repeats),
+which travels with the other results (log markers and bucket) and is read by benchmarks/evidence/ (format:
+benchmarks/evidence/types.ts, EvidenceFile).
 
 Engine pods are found through the Kubernetes API: GET /api/v1/namespaces/<ns>/pods?labelSelector=... with the
 pod's ServiceAccount token, which servelab binds to a Role that may only get and list pods in the experiment's
