@@ -17,6 +17,8 @@ import { createServing } from "./serving";
 import { ClusterClaims } from "./serving/clusterClaims";
 import { claimHolder, clusterInstalls } from "./serving/clusterInstalls";
 import { enginePods } from "./serving/enginePods";
+import { metricsTargets, scrapeArgs } from "./serving/metricsTargets";
+import { SCRAPE_INTERVAL_SECONDS } from "./benchmark/harness";
 import { dnsName, standardLabels } from "./util/labels";
 import { configWarnings } from "./validate";
 
@@ -125,6 +127,7 @@ export class Experiment extends pulumi.ComponentResource {
           imageRegistry: config.cluster.imageRegistry,
           hfTokenSecret: hfSecret?.metadata.name,
           env: weightsEnv(config.model),
+          scrapeArgs: scrapeArgs(metricsTargets(config, dnsName(stack)), SCRAPE_INTERVAL_SECONDS),
         },
         { parent: this, providers: [cluster.provider] },
       );

@@ -184,3 +184,50 @@ describe("benchmark.maxFailedRequests in the drivers", () => {
     expect(run.stdout).toContain("p: 3 of 10 requests failed, within benchmark.maxFailedRequests 5");
   });
 });
+
+describe("benchmark.repeats in the multi-round-qa driver", () => {
+  it("warms up once, then runs the sweep per repeat with user ids a million apart, naming repeat k's files <experiment>_repeat<k>_", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-mrqa-repeats-"));
+    // The vendored script is replaced by a recorder that writes the CSV and counts the driver expects.
+    const run = python(
+      "import json, sys, subprocess, servelab_common as c, multi_round_qa_sweep as q\n" +
+        "calls = []\n" +
+        "class Done:\n    returncode = 0\n" +
+        "def fake_run(command, cwd=None):\n" +
+        "    calls.append(command)\n" +
+        "    csv = command[command.index('--output') + 1]\n" +
+        "    open(csv, 'w').write('x')\n" +
+        "    json.dump({'launched': 1, 'completed': 1, 'failed': 0, 'cancelled': 0}, open(command[3], 'w'))\n" +
+        "    return Done()\n" +
+        "q.subprocess.run = fake_run\n" +
+        "c.wait_ready = lambda *a: None\n" +
+        "c.pip_install = lambda *a: None\n" +
+        "finished = {}\n" +
+        "c.finish = lambda args, harness, points, files, failures, started, failed_requests=None, repeat_failed_requests=None: finished.update(points=points, files=[f.rsplit('/', 1)[1] for f in files], failures=failures, failed=failed_requests, by_repeat=repeat_failed_requests)\n" +
+        `q.main(['--base-url', 'http://r/v1', '--model', 'm', '--experiment', 'exp', '--results-dir', '${dir}', '--ready-timeout', '1', '--repeats', '2', '--users', '2', '--rounds', '2', '--system-prompt-tokens', '10', '--history-tokens', '10', '--answer-tokens', '5', '--seconds-per-point', '1', '--pause-seconds', '0', '--warmup-seconds', '1', '--script', 'x.py', '--qps', '0.5', '1'])\n` +
+        "print(json.dumps({'ids': [(cmd[cmd.index('--init-user-id') + 1] if '--init-user-id' in cmd else None, cmd[cmd.index('--qps') + 1]) for cmd in calls], **finished}))",
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout.trim().split("\n").pop()!);
+    expect(out.ids).toEqual([[null, "2"], [null, "0.5"], [null, "1"], ["1000000", "0.5"], ["1000000", "1"]]);
+    expect(out.files).toEqual(["exp_output_0.5.csv", "exp_counts_0.5.json", "exp_output_1.csv", "exp_counts_1.json", "exp_repeat2_output_0.5.csv", "exp_repeat2_counts_0.5.json", "exp_repeat2_output_1.csv", "exp_repeat2_counts_1.json"]);
+    expect(out.points).toEqual([{ qps: 0.5 }, { qps: 1 }]);
+    expect(out.by_repeat).toEqual([[0, 0], [0, 0]]);
+    expect(out.failures).toEqual([]);
+  });
+
+  it("writes repeats into the manifest only when there is more than one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-manifest-"));
+    const code =
+      "import json, argparse, os, servelab_common as c\n" +
+      "c.emit_results = lambda paths, status: None\n" +
+      "for n in (1, 3):\n" +
+      `    args = argparse.Namespace(experiment='e', results_dir='${dir}', max_failed_requests=0, repeats=n)\n` +
+      "    c.finish(args, 'h', [{'qps': 1}], [], [], 's', failed_requests=[0], repeat_failed_requests=[[0]] * n)\n" +
+      `    m = json.load(open(os.path.join('${dir}', 'manifest.json')))\n` +
+      "    print(json.dumps([m.get('repeats'), m.get('repeatFailedRequests')]))";
+    const run = spawnSync("python3", ["-c", code], { cwd: SCRIPTS, encoding: "utf8", env: { ...process.env, PYTHONPATH: SCRIPTS, SERVELAB_RESULTS_BUCKET: "" } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim().split("\n").map((l) => JSON.parse(l))).toEqual([[null, null], [3, [[0], [0], [0]]]]);
+  });
+});

@@ -36,7 +36,7 @@ describe("multi-round-qa", () => {
     expect(run.args.join(" ")).not.toMatch(/https?:\/\//);
     expect(run.vendored).toEqual({ "multi-round-qa.py": "production-stack/multi-round-qa.py", "utils.py": "production-stack/utils.py" });
     const bundle = benchmarkScripts(run.scripts, run.vendored);
-    expect(Object.keys(bundle.files).sort()).toEqual(["mrqa_counted.py", "multi-round-qa.py", "multi_round_qa_sweep.py", "servelab_common.py", "utils.py"]);
+    expect(Object.keys(bundle.files).sort()).toEqual(["mrqa_counted.py", "multi-round-qa.py", "multi_round_qa_sweep.py", "servelab_common.py", "servelab_evidence.py", "utils.py"]);
     expect(bundle.files["multi-round-qa.py"]).toContain("from utils import");
     expect(MULTI_ROUND_QA.commit).toMatch(/^[0-9a-f]{40}$/);
     // The commit production-stack main held while the AIBrix v0.3.0 regression ran (2025-05-16..19).
@@ -106,15 +106,15 @@ describe("benchmark Job", () => {
 });
 
 describe("scripts shipped to the Job", () => {
-  it("every harness ships the driver its command runs, plus servelab_common.py, and nothing else", async () => {
+  it("every harness ships the driver its command runs, plus servelab_common.py and its /metrics scraper, and nothing else", async () => {
     const { benchmarkScripts } = await import("../components/benchmark/scripts.js");
     const { harnessRun } = await import("../components/benchmark/harnesses.js");
     const run = harnessRun(mrqa({}), ctx);
     const bundle = benchmarkScripts(run.scripts);
-    expect(Object.keys(bundle.files)).toEqual(["mrqa_counted.py", "multi_round_qa_sweep.py", "servelab_common.py"]);
+    expect(Object.keys(bundle.files)).toEqual(["mrqa_counted.py", "multi_round_qa_sweep.py", "servelab_common.py", "servelab_evidence.py"]);
     expect(run.command[1]).toBe(`/servelab/${run.scripts[0]}`);
     const other = benchmarkScripts(vllmBenchRun(bench({}), ctx).scripts);
-    expect(Object.keys(other.files)).toEqual(["servelab_common.py", "vllm_bench_sweep.py", "vllm_cli_on_cpu.py"]);
+    expect(Object.keys(other.files)).toEqual(["servelab_common.py", "servelab_evidence.py", "vllm_bench_sweep.py", "vllm_cli_on_cpu.py"]);
     expect(other.sha256).not.toBe(bundle.sha256);
   });
 });

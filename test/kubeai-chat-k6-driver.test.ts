@@ -37,7 +37,7 @@ function fixtures() {
   return { dir, sha };
 }
 
-async function runDriver(opts: { warmupRuns: number; maxFailed: number; failed: number; exit: number }) {
+async function runDriver(opts: { warmupRuns: number; maxFailed: number; failed: number; exit: number; repeats?: number }) {
   const { dir, sha } = fixtures();
   const engine = await startFakeEngine({ apiPrefix: "/openai/v1" });
   const work = join(dir, "work");
@@ -50,6 +50,7 @@ async function runDriver(opts: { warmupRuns: number; maxFailed: number; failed: 
     "--k6-archive", `file://${join(dir, "k6.tar.gz")}`, "--k6-js", `file://${join(dir, "k6.js")}`, "--k6-js-sha256", sha,
     "--sharegpt", `file://${join(dir, "sharegpt.json")}`, "--threads", "2000", "--vus", "4", "--iterations", "10",
     "--max-tokens", "10", "--max-duration-seconds", "60", "--warmup-runs", String(opts.warmupRuns),
+    ...(opts.repeats ? ["--repeats", String(opts.repeats)] : []),
   ];
   const env = { ...process.env, SERVELAB_K6_WORK_DIR: work, WORK_DIR: work, FAKE_LOG: log, FAKE_FAILED: String(opts.failed), FAKE_EXIT: String(opts.exit), SERVELAB_RESULTS_BUCKET: "" };
   const out = await new Promise<{ code: number; stdout: string }>((r) => {
@@ -95,5 +96,15 @@ describe("kubeai_chat_k6.py", () => {
     expect(tolerant.manifest).toMatchObject({ failures: [], failedRequests: [3], maxFailedRequests: 5 });
     const crashed = await runDriver({ warmupRuns: 0, maxFailed: 5, failed: 0, exit: 107 });
     expect(crashed.manifest.failures).toEqual(["k6 exited with 107 (99 = a threshold such as http_req_failed rate==0 failed)"]);
+  });
+
+  it("with benchmark.repeats: warms up once, then records one run per repeat, each in its own files", async () => {
+    const run = await runDriver({ warmupRuns: 1, maxFailed: 0, failed: 0, exit: 0, repeats: 2 });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.calls).toHaveLength(3);
+    expect(run.calls[1]).toMatch(/summary=.*\/results\/row_k6-summary\.json/);
+    expect(run.calls[2]).toMatch(/summary=.*\/results\/row_repeat2_k6-summary\.json/);
+    expect(run.results).toEqual(["manifest.json", "row_k6-summary.json", "row_k6.txt", "row_repeat2_k6-summary.json", "row_repeat2_k6.txt"]);
+    expect(run.manifest).toMatchObject({ repeats: 2, failedRequests: [0], repeatFailedRequests: [[0], [0]] });
   });
 });

@@ -1,6 +1,9 @@
 /** The KubeAI harnesses: k6 chat command, the 70B rows, and the drivers' pure helpers (run with python3). */
-import { execFileSync } from "node:child_process";
-import { resolve } from "node:path";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { readResults } from "../benchmarks/results/readResults";
 import { describe, expect, it } from "vitest";
 import { harnessRun } from "../components/benchmark/harnesses";
 import { KUBEAI_CHAT_K6 } from "../components/catalog/versions";
@@ -8,6 +11,7 @@ import { parseExperimentConfig } from "../components/validate";
 import { KubeAiChatK6Config } from "../components/config/schema";
 import { kubeAiModelManifest } from "../components/serving/kubeAiSpec";
 import { rawStackValues } from "./helpers/configs";
+import { startFakeEngine } from "./helpers/fakeEngine";
 import { admitKubeAiModel } from "./kubeaiCrd";
 
 const SCRIPTS = resolve(__dirname, "../benchmarks/scripts");
@@ -84,5 +88,45 @@ describe("kubeai-benchmark-serving driver", () => {
     expect(py("kubeai_benchmark_serving_sweep", `m.successful_requests("${block}")`)).toBe(7998);
     expect(py("kubeai_benchmark_serving_sweep", `m.successful_requests("no summary")`)).toBeNull();
     expect(py("kubeai_benchmark_serving_sweep", `m.common.server_root("http://kubeai.ns.svc.cluster.local/openai/v1")`)).toBe("http://kubeai.ns.svc.cluster.local/openai");
+  });
+
+  it("with benchmark.repeats and benchmark.slo: every repeat on the next --seed with --goodput, and the report reads each repeat's goodput line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-kubeai-bs-"));
+    // A stand-in for the image's benchmark_serving.py: records its argv, prints a summary block with the goodput line.
+    const script = join(dir, "benchmark_serving.py");
+    writeFileSync(
+      script,
+      "import json, os, sys\n" +
+        "open(os.environ['CALLS'], 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n" +
+        "seed = int(sys.argv[sys.argv.index('--seed') + 1])\n" +
+        "print('============ Serving Benchmark Result ============')\n" +
+        "print('Successful requests:                     4')\nprint('Benchmark duration (s):                  2.00')\n" +
+        "print(f'Request goodput (req/s):                 {seed / 10:.2f}')\nprint('==================================================')\n",
+    );
+    const engine = await startFakeEngine({ apiPrefix: "/openai/v1" });
+    const run = harnessRun(
+      parseExperimentConfig({ ...rawStackValues("kubeai_prefix_hash_8b_l4"), benchmark: { harness: "kubeai-benchmark-serving", points: [{ maxConcurrency: 2, requestRate: 4 }], numPrompts: 4, seed: 10, repeats: 2, slo: { ttftMs: 500, tpotMs: 50 } } }).benchmark!,
+      { experiment: "row", tokenizer: "org/tok" },
+    );
+    const results = join(dir, "results");
+    const values: Record<string, string> = { SERVELAB_BASE_URL: engine.baseUrl, SERVELAB_MODEL: "m", SERVELAB_EXPERIMENT: "row" };
+    const args = run.args.map((a) => a.replace(/\$\((\w+)\)/g, (_m, name: string) => values[name]).replace("/results", results).replace("/app/benchmark_serving.py", script));
+    const calls = join(dir, "calls.jsonl");
+    // Asynchronous: the fake engine answers the driver's readiness gate from this process's event loop.
+    const code = await new Promise<number>((done) => {
+      const child = spawn("python3", [join(SCRIPTS, "kubeai_benchmark_serving_sweep.py"), ...args], { env: { ...process.env, CALLS: calls, SERVELAB_RESULTS_BUCKET: "" }, stdio: "ignore" });
+      child.on("exit", (c) => done(c ?? 1));
+    });
+    await engine.close();
+    expect(code).toBe(0);
+    const argvs = readFileSync(calls, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
+    expect(argvs.map((a) => a[a.indexOf("--seed") + 1])).toEqual(["10", "11"]);
+    expect(argvs[0]).toEqual(expect.arrayContaining(["--goodput", "ttft:500", "tpot:50"]));
+    expect(readdirSync(results).sort()).toEqual(["manifest.json", "row_conc-2_rate-4.txt", "row_repeat2_conc-2_rate-4.txt"]);
+    const read = readResults([results], { slo: { ttftMs: 500, tpotMs: 50 } });
+    expect(read.records.map((r) => [r.repeat ?? 1, r.goodput])).toEqual([
+      [1, { slo: { ttftMs: 500, tpotMs: 50 }, requestsPerS: 1, met: null, from: "harness" }],
+      [2, { slo: { ttftMs: 500, tpotMs: 50 }, requestsPerS: 1.1, met: null, from: "harness" }],
+    ]);
   });
 });

@@ -109,6 +109,21 @@ export const LLMD_VALUES_SCHEMA = {
             resources,
           },
         },
+        // The EPP's /metrics without a token: servelab's benchmark Job scrapes it with a namespaced, read-only Role,
+        // which cannot grant the nonResourceURL /metrics the chart's default auth asks for.
+        monitoring: {
+          type: "object",
+          additionalProperties: false,
+          required: ["prometheus"],
+          properties: {
+            prometheus: {
+              type: "object",
+              additionalProperties: false,
+              required: ["auth"],
+              properties: { auth: { type: "object", additionalProperties: false, required: ["enabled"], properties: { enabled: { const: false } } } },
+            },
+          },
+        },
         proxy: {
           type: "object",
           additionalProperties: false,

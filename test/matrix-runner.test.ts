@@ -92,6 +92,8 @@ interface Setup {
   root?: string;
   /** The cluster stack a row's plan says it runs on; default: the matrix's --cluster. */
   clusterOf?: Record<string, string | undefined>;
+  /** The plans' estimates, by stack (the default plan has none). */
+  estimates?: Record<string, unknown>;
 }
 
 async function run(stacks: string[], setup: Setup = {}, options: { cluster?: string; keepCluster?: boolean; force?: boolean; abortWhen?: (rows: readonly Row[]) => boolean } = {}) {
@@ -110,8 +112,10 @@ async function run(stacks: string[], setup: Setup = {}, options: { cluster?: str
         driver.events.push(`plan ${stack}`);
         if (setup.badConfig?.includes(stack)) throw new Error("servelab:engine.replicas: 9 replicas need 9 GPUs, the pool has 8");
         const clusterStack = setup.clusterOf && stack in setup.clusterOf ? setup.clusterOf[stack] : options.cluster;
-        return clusterStack ? { stack, config: { clusterStack }, resources: [] } : { stack, resources: [] };
+        const estimate = setup.estimates?.[stack] ? { estimate: setup.estimates[stack], gpus: { type: "l4", perNode: 1, nodes: 4, total: 4 } } : {};
+        return { stack, ...(clusterStack ? { config: { clusterStack } } : {}), resources: [], ...estimate };
       },
+      ...(setup.estimates ? { clusterPlan: async (stack: string) => ({ stack, estimate: setup.estimates![stack], gpus: { type: "l4", perNode: 1, nodes: 8, total: 8 } }) } : {}),
       now: () => new Date((t += 1000)),
     },
     {
@@ -318,5 +322,17 @@ describe("runMatrix", () => {
     expect(markdown).toContain("| QPS | k8s_stack | ps_stack |");
     expect(markdown).toContain("| 1 | 250.00 | 250.00 |");
     expect(writeMatrixReport(mkdtempSync(join(tmpdir(), "sl-empty-")), ["a"])).toBeNull();
+  });
+
+  it("records the stack's $/hour from its plan in run.json, and on a shared cluster the cluster's price and when it came up", async () => {
+    const gke = { usdPerHour: 12.5, priceSource: "2025-06 (public GCP price list)", notes: [] };
+    const existing = { usdPerHour: null, priceSource: "2025-06", notes: ["existing cluster: servelab creates no machines"] };
+    const own = await run(["a"], { estimates: { a: gke } });
+    expect(runInfo(own.result.rows[0].dir!).cost).toEqual({ usdPerHour: 12.5, priceSource: "2025-06 (public GCP price list)", notes: [], gpus: { type: "l4", total: 4 } });
+    const shared = await run(["a"], { estimates: { a: existing, pool: gke } }, { cluster: "pool" });
+    const cost = runInfo(shared.result.rows[1].dir!).cost;
+    expect(cost.usdPerHour).toBeNull();
+    expect(cost.sharedCluster).toMatchObject({ stack: "pool", usdPerHour: 12.5, priceSource: "2025-06 (public GCP price list)", gpus: { type: "l4", total: 8 } });
+    expect(Date.parse(cost.sharedCluster.upAt)).toBeLessThan(Date.parse(runInfo(shared.result.rows[1].dir!).startedAt));
   });
 });

@@ -75,6 +75,27 @@ describe.each(stacks)("stack %s", (stack) => {
     }
   });
 
+  it("lets the benchmark list pods in its own namespace only (read-only Role), and scrapes the engine pods it selects", async () => {
+    const docs = parseAllDocuments((await plan(stack)).manifests).map((d) => d.toJS());
+    const job = docs.find((d) => d.kind === "Job");
+    if (!job) return;
+    const ns = job.metadata.namespace;
+    expect(docs.filter((d) => /^Cluster(Role|RoleBinding)$/.test(d.kind) && /benchmark/.test(d.metadata.name))).toEqual([]);
+    const role = docs.find((d) => d.kind === "Role" && d.metadata.name === "benchmark-pod-reader");
+    expect(role.metadata.namespace).toBe(ns);
+    expect(role.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }]);
+    const binding = docs.find((d) => d.kind === "RoleBinding" && d.metadata.name === "benchmark-pod-reader");
+    expect(binding).toMatchObject({ metadata: { namespace: ns }, roleRef: { kind: "Role", name: "benchmark-pod-reader" }, subjects: [{ kind: "ServiceAccount", name: job.spec.template.spec.serviceAccountName, namespace: ns }] });
+    expect(job.spec.template.spec.automountServiceAccountToken).toBe(true);
+    const args: string[] = job.spec.template.spec.containers[0].args;
+    const selector = args[args.indexOf("--scrape-engine-pods") + 1];
+    const wanted = Object.fromEntries(selector.split(",").map((t) => t.split("=")));
+    // Engine pods servelab renders itself must carry the labels (KubeAI's operator and production-stack's chart make theirs at deploy time).
+    const engines = docs.filter((d) => d.kind === "Deployment" && d.spec.template.spec.containers.some((c: any) => c.name === "vllm"));
+    const matched = engines.filter((d) => Object.entries(wanted).every(([k, v]) => d.spec.template.metadata.labels?.[k] === v));
+    expect(matched.length, `engine pod templates matching ${selector}`).toBe(engines.length);
+  });
+
   it("matches its reviewed plan (update with `npx vitest run -u` and review the diff)", async () => {
     // Locally vitest would write a missing golden file and pass; CI would fail. Fail the same way everywhere,
     // unless the run was asked to write them (-u).

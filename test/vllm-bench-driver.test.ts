@@ -12,6 +12,7 @@ import { ENV, RESULTS_DIR } from "../components/benchmark/harness";
 import { vllmBenchRun } from "../components/benchmark/vllmBench";
 import { benchmarkSchema, VllmBenchConfig } from "../components/config/schema";
 import { parseVllmBenchResult } from "../benchmarks/parsers/vllmBench";
+import { readResults } from "../benchmarks/results/readResults";
 import { startFakeEngine } from "./helpers/fakeEngine";
 
 const SCRIPTS = resolve(__dirname, "../benchmarks/scripts");
@@ -79,5 +80,29 @@ describe("vllm_bench_sweep.py on a node without a GPU", () => {
     await engine.close();
     expect(code, out).not.toBe(0);
     expect(out).toMatch(/rate-inf: 2 of 4 requests failed/);
+  });
+
+  it("with benchmark.repeats and benchmark.slo: runs the sweep again on the next seed, keeps the per-request lists without the answers, and the report counts goodput per repeat", async () => {
+    const engine = await startFakeEngine();
+    const dir = mkdtempSync(join(tmpdir(), "sl-vllm-bench-"));
+    const calls = join(dir, "calls.jsonl");
+    const results = join(dir, "results");
+    const { code, out } = await runDriver(jobCommand(config({ points: [{ requestRate: 2 }], seed: 7, repeats: 2, slo: { ttftMs: 60000, tpotMs: 1000 } }), engine.baseUrl, results), calls);
+    await engine.close();
+    expect(code, out).toBe(0);
+    const argvs = readFileSync(calls, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
+    const seedOf = (a: string[]) => a[a.indexOf("--seed") + 1];
+    expect(argvs.map(seedOf)).toEqual(["7", "8"]);
+    expect(argvs[0]).toEqual(expect.arrayContaining(["--save-detailed", "--goodput", "ttft:60000", "tpot:1000"]));
+    expect(readdirSync(results).filter((f) => f.startsWith("exp_")).sort()).toEqual(["exp_rate-2.json", "exp_repeat2_rate-2.json"]);
+    const saved = JSON.parse(readFileSync(join(results, "exp_repeat2_rate-2.json"), "utf8"));
+    expect(saved.ttfts).toHaveLength(4);
+    expect(saved.generated_texts).toBeUndefined();
+    const manifest = JSON.parse(readFileSync(join(results, "manifest.json"), "utf8"));
+    expect(manifest).toMatchObject({ points: [{ requestRate: 2 }], repeats: 2, failedRequests: [0], repeatFailedRequests: [[0], [0]] });
+    // The matrix runner stores plan.json (with benchmark.slo) beside these files; here the report is told the SLO.
+    const read = readResults([results], { slo: { ttftMs: 60000, tpotMs: 1000 } });
+    expect(read.records.map((r) => [r.repeat ?? 1, r.goodput?.met])).toEqual([[1, 4], [2, 4]]);
+    expect(read.notes).toEqual([]);
   });
 });

@@ -164,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
         collector: new LogOrBucketCollector(),
         store,
         plan: async (stack) => (await planStack(stack)).plan,
+        clusterPlan: async (stack) => (await planStack(stack)).plan,
         now: () => new Date(),
       },
       {

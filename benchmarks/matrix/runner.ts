@@ -10,6 +10,7 @@ import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { EngineRecord } from "../results/engineStartup";
 import { RunStatus } from "../results/runFolder";
+import { runCostFromPlan } from "../results/runCost";
 import { runIdAt } from "./bucketResults";
 import { clusterMismatch, plannedClusterStack } from "./clusterRows";
 import { CollectError, ResultsCollector } from "./collect";
@@ -55,6 +56,8 @@ export interface MatrixDeps {
   store: RunStore;
   /** The offline plan of a stack (stored with each run); throws on a bad config. */
   plan(stack: string): Promise<unknown>;
+  /** The shared cluster stack's plan, for its price (optional: without it the cluster is recorded unpriced). */
+  clusterPlan?(stack: string): Promise<unknown>;
   now(): Date;
 }
 
@@ -170,7 +173,17 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
   const runnable = experiments.filter((r) => plans.has(r));
 
   let clusterUp = false;
+  let clusterPrice: { stack: string; plan: unknown; upAt: string | null; error?: string } | undefined;
   if (cluster && runnable.length > 0 && !signal.aborted) {
+    clusterPrice = { stack: cluster.stack, plan: null, upAt: null, error: "no plan of the cluster stack was made" };
+    if (deps.clusterPlan) {
+      try {
+        clusterPrice = { stack: cluster.stack, plan: await deps.clusterPlan(cluster.stack), upAt: null };
+      } catch (err) {
+        clusterPrice.error = `the cluster stack does not plan (${message(err)})`;
+      }
+    }
+    clusterPrice.upAt = deps.now().toISOString();
     const logFile = join(store.clusterLogDir(), `${cluster.stack}-${runIdAt(deps.now())}.log`);
     const write = (text: string) => appendFileSync(logFile, text);
     cluster.dir = logFile;
@@ -214,6 +227,7 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
     const folder: RunFolder = store.begin(r.stack, runIdAt(started), started, plan);
     r.runId = folder.current.runId;
     r.dir = folder.dir;
+    folder.update({ cost: runCostFromPlan(plan, clusterPrice) });
     const problems: string[] = [];
     let outputs: StackOutputs | null = null;
     let collected: { source: string; jobStatus: "ok" | "failed" } | null = null;

@@ -67,6 +67,8 @@ function blockRecord(values: Map<string, number | null>, start: number, source: 
       totalTokensPerS: get("total token throughput (tok/s)"),
     },
     ...latencies,
+    // Printed only when the run was given --goodput (servelab passes benchmark.slo); the script counts it per request.
+    ...(values.has("request goodput (req/s)") ? { goodput: { slo: null, requestsPerS: get("request goodput (req/s)"), met: null, from: "harness" as const } } : {}),
     source: `${source}:${start}`,
   };
 }

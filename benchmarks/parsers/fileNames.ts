@@ -34,6 +34,17 @@ export function vllmPointName(name: string): NamedPoint | null {
   return { experiment: m[1], load };
 }
 
+const REPEAT = /^(.+)_repeat(\d+)$/;
+
+/**
+ * servelab's drivers name repeat k > 1 of a sweep `<experiment>_repeat<k>_...` (servelab_common.py
+ * repeat_prefix); the first repeat keeps the plain names, so a single run reads as before.
+ */
+export function splitRepeat(experiment: string): { experiment: string; repeat: number } {
+  const m = REPEAT.exec(experiment);
+  return m && Number(m[2]) >= 2 ? { experiment: m[1], repeat: Number(m[2]) } : { experiment, repeat: 1 };
+}
+
 /** The file name without its directory and last extension. */
 export function stem(name: string): string {
   const base = name.slice(name.lastIndexOf("/") + 1);

@@ -5,6 +5,7 @@
  * ITL is generation_time / generation_tokens per request (LMBenchmark's definition), over requests that
  * generated tokens. Failed requests never reach the CSV; servelab's Job counts them in a counts JSON.
  */
+import { Slo, countGoodput, tpotMs } from "./goodput";
 import { isRecord, parseJsonText } from "./jsonText";
 import { Load, ParseError, PointRecord, noLatency } from "./record";
 import { summarize } from "./stats";
@@ -89,6 +90,8 @@ export interface MrqaPointMeta {
   source: string;
   harness?: string;
   counts?: MrqaCounts;
+  /** Counts the rows that met it (goodput). */
+  slo?: Slo;
 }
 
 /** One load point from its CSV rows: latencies from the rows, throughput over the wall window of the point. */
@@ -122,6 +125,16 @@ export function mrqaRecord(rows: readonly MrqaRow[], meta: MrqaPointMeta): Point
     tpotMs: noLatency(),
     itlMs: summarize(generating.map((r) => r.generationTimeS / r.generationTokens), 1000),
     e2eMs: summarize(rows.map((r) => r.ttftS + r.generationTimeS), 1000),
+    ...(meta.slo
+      ? {
+          goodput: countGoodput(
+            rows.map((r) => ({ ttftMs: r.ttftS * 1000, tpotMs: tpotMs(r.generationTimeS, r.generationTokens) })),
+            meta.slo,
+            window,
+            "from each CSV row: TTFT, and generation_time / (generation_tokens - 1) as TPOT, over the point's wall window",
+          ),
+        }
+      : {}),
     source: meta.source,
     ...(notes.length > 0 ? { notes } : {}),
   };

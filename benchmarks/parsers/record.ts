@@ -2,6 +2,8 @@
  * The normalized result of one load point (benchmarks/README.md), whatever harness produced it.
  * A statistic the harness does not report is null, never zero.
  */
+import type { PointEvidence } from "../evidence/types";
+import type { Goodput } from "./goodput";
 
 export interface Latency {
   mean: number | null;
@@ -35,10 +37,16 @@ export interface PointRecord {
   tpotMs: Latency;
   itlMs: Latency;
   e2eMs: Latency;
+  /** With a service-level objective (benchmark.slo, or the report's --slo-ttft-ms/--slo-tpot-ms): the requests that met it. */
+  goodput?: Goodput;
+  /** With benchmark.repeats: which run of the sweep (1-based); absent for a single run. */
+  repeat?: number;
   /** Where the numbers came from: "file" or "file:line". */
   source: string;
   /** Facts a reader of the table should know (interrupted iterations, count mismatches, ...). */
   notes?: string[];
+  /** What the engines and routers showed during the point (run folders whose Job scraped /metrics). */
+  evidence?: PointEvidence;
 }
 
 export const NO_LATENCY: Latency = Object.freeze({ mean: null, median: null, p90: null, p99: null });

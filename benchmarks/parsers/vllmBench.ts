@@ -3,6 +3,7 @@
  * KubeAI's among them, lack `failed` and spell one key `"request_goodput:"`; both read the same here.
  * Latencies are `<mean|median|p90|p99>_<ttft|tpot|itl|e2el>_ms`; p90 exists only with --metric-percentiles 90.
  */
+import { Goodput, RequestTiming, Slo, countGoodput, goodputUnknown, tpotMs } from "./goodput";
 import { isRecord, parseJsonText } from "./jsonText";
 import { Latency, Load, ParseError, PointRecord, noLatency } from "./record";
 
@@ -36,6 +37,38 @@ export interface VllmBenchMeta {
   fallbackExperiment: string;
   load?: Load;
   harness?: string;
+  /** Counts the requests that met it from the per-request lists `--save-detailed` keeps (goodput). */
+  slo?: Slo;
+}
+
+/**
+ * Per-request timings from a `--save-detailed` result: ttfts (s), itls (lists of s), output_lens and errors
+ * (vllm/benchmarks/serve.py, kept with --save-detailed). The saved result has no per-request latency, so
+ * latency - ttft is the sum of the request's inter-token gaps. null when the lists are missing or uneven.
+ */
+export function vllmRequestTimings(result: Record<string, unknown>): RequestTiming[] | null {
+  const { ttfts, itls, output_lens: lens, errors } = result;
+  if (!Array.isArray(ttfts) || !Array.isArray(itls) || !Array.isArray(lens)) return null;
+  const n = ttfts.length;
+  if (itls.length !== n || lens.length !== n || (Array.isArray(errors) && errors.length !== n)) return null;
+  const out: RequestTiming[] = [];
+  for (let i = 0; i < n; i++) {
+    const error = Array.isArray(errors) ? errors[i] : "";
+    if (typeof error === "string" && error !== "") continue;
+    const ttft = ttfts[i];
+    const gaps = itls[i];
+    const len = lens[i];
+    if (typeof ttft !== "number" || typeof len !== "number" || !Array.isArray(gaps) || !gaps.every((g) => typeof g === "number")) return null;
+    const decode = (gaps as number[]).reduce((a, g) => a + g, 0);
+    out.push({ ttftMs: ttft * 1000, tpotMs: tpotMs(decode, len) });
+  }
+  return out;
+}
+
+function vllmGoodput(result: Record<string, unknown>, slo: Slo, duration: number): Goodput {
+  const timings = vllmRequestTimings(result);
+  if (timings === null) return goodputUnknown(slo, "the result has no per-request lists (a run without --save-detailed): requests meeting the SLO cannot be counted");
+  return countGoodput(timings, slo, duration, "from the --save-detailed per-request lists: TTFT, and the sum of the inter-token gaps / (output tokens - 1) as TPOT");
 }
 
 export function vllmBenchRecordFromValue(result: unknown, source: string, meta: VllmBenchMeta): PointRecord {
@@ -67,6 +100,7 @@ export function vllmBenchRecordFromValue(result: unknown, source: string, meta: 
     tpotMs: lat("tpot"),
     itlMs: lat("itl"),
     e2eMs: lat("e2el"),
+    ...(meta.slo ? { goodput: vllmGoodput(result, meta.slo, duration) } : {}),
     source,
   };
 }

@@ -8,10 +8,14 @@
 import { Latency, PointRecord } from "../parsers/record";
 import { ExperimentEngine, ReadResult, REPORT_MARK } from "../results/readResults";
 import { loadKey } from "../results/loads";
+import { costSection } from "./costSection";
 import { engineMismatches, engineTable } from "./engineFacts";
+import { evidenceCharts, evidenceColumns, evidenceNotes, hitRateCell, pairLines, whatRanSection } from "./evidenceReport";
 import { ChartSeries, renderLineChart } from "./lineChart";
 import { Axis, axisOf, compareX, loadCell, loadHeader, secondaryKeys, xOf } from "./loadAxis";
 import { MISSING, count, fixed, table } from "./markdown";
+import { RepeatedPoint, collapseRepeats } from "./repeats";
+import { RepeatMetric, repeatsSection } from "./repeatsSection";
 
 export interface ReportFile {
   name: string;
@@ -112,6 +116,7 @@ function charts(group: Group): Array<ReportFile & { title: string }> {
     const s = series(group, (r) => r.throughput[throughput], unit);
     out.push({ name: `throughput-vs-${group.axis.slug}.svg`, title, content: renderLineChart({ title, xLabel: group.axis.label, yLabel: `${what.toLowerCase()} (${unit})`, series: s }) });
   }
+  out.push(...evidenceCharts(group));
   return out;
 }
 
@@ -140,54 +145,93 @@ function detailTable(group: Group, experiment: string): string {
       columns.push({ header: `${stat} ${LATENCY_NAMES[field]} (ms)`, cell: (r) => fixed((r[field] as Latency)[stat]) });
     }
   }
+  if (records.some((r) => r.goodput)) columns.push({ header: "goodput (req/s)", cell: (r) => fixed(r.goodput?.requestsPerS) });
   columns.push(
     { header: "requests/s", cell: (r) => fixed(r.throughput.requestsPerS) },
     { header: "output tok/s", cell: (r) => fixed(r.throughput.outputTokensPerS) },
     { header: "total tok/s", cell: (r) => fixed(r.throughput.totalTokensPerS) },
+    ...evidenceColumns(records),
   );
   const harnesses = [...new Set(records.map((r) => r.harness))].join(", ");
   return `#### ${experiment}\n\n${harnesses}\n\n${table(columns.map((c) => c.header), records.map((r) => columns.map((c) => c.cell(r))))}`;
 }
 
-function groupSection(group: Group, chartFiles: Array<ReportFile & { title: string }>, engines: readonly ExperimentEngine[]): string {
+/** "TTFT ≤ 2000 ms and TPOT ≤ 100 ms" for the group's objectives, or what the harness was given. */
+function sloText(records: readonly PointRecord[]): string {
+  const slos = [...new Set(records.map((r) => (r.goodput?.slo ? `TTFT ≤ ${r.goodput.slo.ttftMs} ms and TPOT ≤ ${r.goodput.slo.tpotMs} ms` : null)).filter((s): s is string => s !== null))];
+  return slos.length > 0 ? slos.join(" / ") : "the harness's own objectives";
+}
+
+function repeatMetrics(group: Group): RepeatMetric[] {
+  const metrics: RepeatMetric[] = [];
+  const latency = latencyMetric(group.records);
+  if (latency) metrics.push({ title: `Mean ${LATENCY_NAMES[latency]} (ms)`, value: (r) => r[latency].mean });
+  const throughput = throughputMetric(group.records);
+  if (throughput) metrics.push({ title: `${THROUGHPUT_NAMES[throughput].title} (${THROUGHPUT_NAMES[throughput].unit})`, value: (r) => r.throughput[throughput] });
+  if (has(group.records, (r) => r.goodput?.requestsPerS ?? null)) metrics.push({ title: "Goodput (requests/s)", value: (r) => r.goodput?.requestsPerS ?? null });
+  const hitRate = (r: PointRecord) => (r.evidence?.prefixCacheHitRate ? 100 * r.evidence.prefixCacheHitRate.value : null);
+  if (has(group.records, hitRate)) metrics.push({ title: "Prefix-cache hit rate (%, from the engines' metrics)", value: hitRate });
+  return metrics;
+}
+
+function groupSection(group: Group, chartFiles: Array<ReportFile & { title: string }>, engines: readonly ExperimentEngine[], repeated: readonly RepeatedPoint[]): string {
   const parts: string[] = [`## Against ${group.axis.label}`];
   parts.push(`${group.experiments.length} experiment${group.experiments.length === 1 ? "" : "s"}, ${group.loads.length} load point${group.loads.length === 1 ? "" : "s"}.`);
   for (const warning of engineMismatches(group.experiments, engines)) parts.push(`**Warning:** ${warning} (see Engines).`);
   for (const chart of chartFiles) parts.push(`![${chart.title}](${chart.name})`);
   const latency = latencyMetric(group.records);
+  parts.push(...pairLines(group));
   if (latency) parts.push(comparisonTable(group, `Mean ${LATENCY_NAMES[latency]} (ms)`, (r) => fixed(r[latency].mean)));
   const throughput = throughputMetric(group.records);
   if (throughput) parts.push(comparisonTable(group, `${THROUGHPUT_NAMES[throughput].title} (${THROUGHPUT_NAMES[throughput].unit})`, (r) => fixed(r.throughput[throughput])));
+  if (group.records.some((r) => r.goodput)) {
+    parts.push(comparisonTable(group, `Goodput: requests/s that met ${sloText(group.records)}`, (r) => (r.goodput ? fixed(r.goodput.requestsPerS) : "")));
+  }
   if (has(group.records, (r) => r.requests.failed)) parts.push(comparisonTable(group, "Failed requests", failures));
+  if (has(group.records, (r) => r.evidence?.prefixCacheHitRate?.value ?? null)) {
+    parts.push(comparisonTable(group, "Prefix-cache hit rate (%, ≈ = approximation)", (r) => hitRateCell(r.evidence)));
+  }
+  const spread = repeatsSection(group.axis, group.records, repeated, repeatMetrics(group));
+  if (spread) parts.push(spread);
   parts.push(`### Per experiment`);
   for (const e of group.experiments) parts.push(detailTable(group, e));
   return parts.join("\n\n");
 }
 
 export function buildReport(result: ReadResult, options: ReportOptions = {}): Report {
-  const groups = groupRecords(result.records);
+  // Points measured in several repeats are shown by their mean; the spread goes to each group's Repeats part.
+  const { records, repeated } = collapseRepeats(result.records);
+  const groups = groupRecords(records);
   const allCharts: ReportFile[] = [];
   const sections: string[] = [];
   for (const group of groups) {
     const files = charts(group);
     allCharts.push(...files.map(({ name, content }) => ({ name, content })));
-    sections.push(groupSection(group, files, result.engines ?? []));
+    sections.push(groupSection(group, files, result.engines ?? [], repeated));
   }
-  const experiments = new Set(result.records.map((r) => r.experiment)).size;
+  const experiments = new Set(records.map((r) => r.experiment)).size;
   const head = [
     REPORT_MARK,
     `# ${options.title ?? "Benchmark report"}`,
-    `${result.records.length} load points of ${experiments} experiment${experiments === 1 ? "" : "s"}` +
+    `${records.length} load points of ${experiments} experiment${experiments === 1 ? "" : "s"}` +
+      (repeated.length > 0 ? ` (${repeated.length} of them measured in repeats: tables show the mean over the repeats, counts summed)` : "") +
       (options.inputs && options.inputs.length > 0 ? `, read from ${options.inputs.map((i) => `\`${i}\``).join(", ")}.` : "."),
     `Latencies in ms, throughput per second, two decimals as the harnesses print them. ${MISSING} = not reported by the harness ` +
       "(multi-round-qa's CSV cannot show failed requests: servelab's Job counts them beside it).",
   ];
+  const goodputNotes = new Set(records.filter((r) => r.goodput?.requestsPerS === null && r.goodput.note).map((r) => `${r.experiment}: goodput not counted: ${r.goodput!.note}`));
   const notes = [
-    ...result.records.flatMap((r) => (r.notes ?? []).map((n) => `${r.experiment} at ${JSON.stringify(r.load)}: ${n}`)),
+    ...records.flatMap((r) => (r.notes ?? []).map((n) => `${r.experiment} at ${JSON.stringify(r.load)}: ${n}`)),
+    ...evidenceNotes(records),
+    ...goodputNotes,
     ...result.notes,
   ];
   const engines = engineTable(result.engines ?? []);
+  const whatRan = whatRanSection(records);
+  if (whatRan) sections.unshift(whatRan);
   if (engines) sections.unshift(engines);
+  const cost = costSection(result.runs ?? [], result.records);
+  if (cost) sections.push(cost);
   const tail: string[] = [];
   if (notes.length > 0) tail.push(`## Notes\n\n${notes.map((n) => `- ${n}`).join("\n")}`);
   if (result.skipped.length > 0) tail.push(`## Skipped files\n\n${result.skipped.map((s) => `- \`${s.path}\`: ${s.reason}`).join("\n")}`);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PointRecord } from "../parsers/record";
 import { REPORT_JSON_KEY } from "../results/readResults";
 import { Report } from "./buildReport";
+import { ExportedReport } from "./benchmarkReport";
 
 export const REPORT_FILE = "report.md";
 export const REPORT_DATA_FILE = "report.json";
@@ -16,4 +17,14 @@ export function writeReport(dir: string, report: Report, records: readonly Point
   report.charts.forEach((c, i) => writeFileSync(paths[i + 1], c.content));
   writeFileSync(paths[paths.length - 1], `${JSON.stringify({ [REPORT_JSON_KEY]: 1, records }, null, 2)}\n`);
   return paths;
+}
+
+/** Writes one Benchmark Report JSON per load point; returns the paths. */
+export function writeBenchmarkReports(dir: string, reports: readonly ExportedReport[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  return reports.map((r) => {
+    const path = join(dir, r.name);
+    writeFileSync(path, `${JSON.stringify(r.report, null, 2)}\n`);
+    return path;
+  });
 }

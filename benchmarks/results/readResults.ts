@@ -9,8 +9,12 @@
  * Output that is recognised but broken (a truncated CSV, a result block without its end) is an error;
  * a file that is no harness output at all (a plot script, a README) is listed as skipped.
  */
+import { deriveEvidence } from "../evidence/derive";
+import { EVIDENCE_FILE, engineSummary, evidenceFromValue } from "../evidence/readEvidence";
+import { PointEvidence } from "../evidence/types";
 import { TextBlock, hasBenchmarkServingBlock, parseBenchmarkServingText } from "../parsers/benchmarkServing";
-import { mrqaCountsName, mrqaOutputName, stem, vllmPointName } from "../parsers/fileNames";
+import { mrqaCountsName, mrqaOutputName, splitRepeat, stem, vllmPointName } from "../parsers/fileNames";
+import { Slo, goodputUnknown } from "../parsers/goodput";
 import { isRecord, parseJsonText } from "../parsers/jsonText";
 import { hasK6TextSummary, parseK6Text } from "../parsers/k6Text";
 import { k6RecordFromValue, looksLikeK6Summary } from "../parsers/k6Summary";
@@ -33,6 +37,29 @@ export interface ReadResult {
   ignored: string[];
   /** What each run folder's engine reported at start-up (run.json), one entry per experiment read from a run folder. */
   engines?: ExperimentEngine[];
+  /** The run folder each experiment's records come from: times, price, and what the plan deployed. */
+  runs?: ExperimentRun[];
+}
+
+export interface ExperimentRun {
+  experiment: string;
+  dir: string;
+  info: RunInfo | null;
+  manifest: RunManifest;
+  /** plan.json of the run, when the folder has one. */
+  plan: RunPlan | null;
+}
+
+/** The parts of plan.json the report uses (components/plan/planFiles.ts Plan). */
+export interface RunPlan {
+  config: { model?: { name?: string }; engine?: Record<string, unknown>; router?: Record<string, unknown>; kvCache?: Record<string, unknown>; benchmark?: Record<string, unknown> };
+  gpus?: { type: string; perNode: number; nodes: number; total: number };
+  estimate?: { usdPerHour: number | null; priceSource: string; notes: string[] };
+}
+
+export interface ReadOptions {
+  /** Objectives for raw harness output (a run folder's own benchmark.slo wins). */
+  slo?: Slo;
 }
 
 export interface ExperimentEngine {
@@ -53,7 +80,24 @@ const PICTURES = new Set(["png", "svg", "jpg", "jpeg", "gif", "pdf"]);
 const extension = (name: string) => (name.includes(".") ? name.slice(name.lastIndexOf(".") + 1).toLowerCase() : "");
 
 interface FolderResult extends ReadResult {
-  run: { manifest: RunManifest; info: RunInfo | null; dir: string } | null;
+  run: { manifest: RunManifest; info: RunInfo | null; dir: string; plan: RunPlan | null } | null;
+}
+
+function readPlan(file: InputFile | undefined): RunPlan | null {
+  if (!file) return null;
+  const value = parseJsonText(file.read().toString("utf8"), file.path);
+  return isRecord(value) && isRecord(value.config) ? (value as unknown as RunPlan) : null;
+}
+
+function planSlo(plan: RunPlan | null): Slo | undefined {
+  const slo = plan?.config.benchmark?.slo;
+  return isRecord(slo) && typeof slo.ttftMs === "number" && typeof slo.tpotMs === "number" ? { ttftMs: slo.ttftMs, tpotMs: slo.tpotMs } : undefined;
+}
+
+/** `<experiment>_repeat<k>_...` names repeat k (servelab_common.py repeat_prefix); other names are repeat 1. */
+function fileRepeat(name: string): number {
+  const m = /_repeat(\d+)_/.exec(name);
+  return m && Number(m[1]) >= 2 ? Number(m[1]) : 1;
 }
 
 function readRunInfo(file: InputFile | undefined): RunInfo | null {
@@ -70,18 +114,24 @@ function textBlocks(file: InputFile, text: string): TextBlock[] {
   return blocks.sort((a, b) => a.line - b.line);
 }
 
-function readFolder(dir: string, files: InputFile[]): FolderResult {
+function readFolder(dir: string, files: InputFile[], options: ReadOptions): FolderResult {
   const out: FolderResult = { records: [], notes: [], skipped: [], ignored: [], run: null };
   const byName = new Map(files.map((f) => [f.name, f]));
   const manifestFile = byName.get(RUN_FILES.manifest);
   const manifest = manifestFile ? parseRunManifest(manifestFile.read().toString("utf8"), manifestFile.path) : null;
   const info = readRunInfo(byName.get(RUN_FILES.run));
-  if (manifest) out.run = { manifest, info, dir };
+  const plan = manifest ? readPlan(byName.get(RUN_FILES.plan)) : null;
+  const slo = planSlo(plan) ?? options.slo;
+  if (manifest) out.run = { manifest, info, dir, plan };
   const runFolder = manifest !== null || info !== null;
   if (info && !manifest) out.notes.push(`${dir}: run ${info.runId} of ${info.stack} ended "${info.status}" without results${info.error ? `: ${info.error}` : ""}`);
   const consumed = new Set<string>(runFolder ? [RUN_FILES.manifest, RUN_FILES.run, RUN_FILES.plan, RUN_FILES.log] : []);
   const dirName = dir.slice(dir.replace(/[/!]+$/, "").lastIndexOf("/") + 1).replace(/!$/, "");
-  const add = (record: PointRecord) => {
+  const add = (record: PointRecord, fileName: string) => {
+    const named = splitRepeat(record.experiment);
+    const repeat = Math.max(fileRepeat(fileName), named.repeat);
+    record.experiment = named.experiment;
+    if (repeat > 1) record.repeat = repeat;
     if (manifest) {
       record.experiment = manifest.experiment;
       record.harness = manifest.harness;
@@ -89,13 +139,16 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
       if (index >= 0) {
         record.load = manifest.points[index];
         // The Job's own count, for harnesses whose output cannot show lost requests (KubeAI's benchmark_serving).
-        const failed = manifest.failedRequests?.[index];
+        const failed = repeat === 1 ? manifest.failedRequests?.[index] : manifest.repeatFailedRequests?.[repeat - 1]?.[index];
         if (record.requests.failed === null && failed !== undefined && failed !== null) record.requests.failed = failed;
       }
     }
+    if (slo && record.goodput?.slo === null) record.goodput.slo = slo;
+    if (slo && !record.goodput) record.goodput = goodputUnknown(slo, `${record.harness}'s output holds no per-request timings (k6 cannot measure time to first token)`);
     out.records.push(record);
   };
 
+  const evidence: PointEvidence[] = [];
   for (const file of files) {
     const ext = extension(file.name);
     // In a run folder, logs are the pod's and Pulumi's: the results are the files the Job emitted.
@@ -115,7 +168,9 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
         counts = parseMrqaCounts(countsFile.read().toString("utf8"), countsFile.path);
         consumed.add(countsFile.name);
       }
-      add(mrqaRecord(rows, { experiment: named.experiment, load: named.load, source: file.path, counts }));
+      add(mrqaRecord(rows, { experiment: named.experiment, load: named.load, source: file.path, counts, slo }), file.name);
+    } else if (ext === "json" && EVIDENCE_FILE.test(file.name)) {
+      evidence.push(deriveEvidence(evidenceFromValue(parseJsonText(file.read().toString("utf8"), file.path), file.path)));
     } else if (ext === "json") {
       const counted = mrqaCountsName(file.name);
       if (counted && !byName.has(`${counted.experiment}_output_${counted.qps}.csv`)) {
@@ -124,14 +179,16 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
         continue;
       }
       if (counted) continue;
+      // This report's own Benchmark Report exports (--format br), written into the input folder by default.
+      if (file.name.endsWith(".br.json")) continue;
       const value = parseJsonText(file.read().toString("utf8"), file.path);
       if (isRecord(value) && REPORT_JSON_KEY in value) continue;
       if (looksLikeVllmBenchResult(value)) {
         const named = vllmPointName(file.name);
         const fromResult = vllmResultLoad(value);
-        add(vllmBenchRecordFromValue(value, file.path, { experiment: named?.experiment, fallbackExperiment: dirName, load: "requestRate" in fromResult ? fromResult : named?.load }));
+        add(vllmBenchRecordFromValue(value, file.path, { experiment: named?.experiment, fallbackExperiment: dirName, load: "requestRate" in fromResult ? fromResult : named?.load, slo }), file.name);
       } else if (looksLikeK6Summary(value)) {
-        add({ ...k6RecordFromValue(value, file.path), experiment: stem(file.name) });
+        add({ ...k6RecordFromValue(value, file.path), experiment: stem(file.name) }, file.name);
       } else {
         out.skipped.push({ path: file.path, reason: isRecord(value) ? "JSON that is neither a vllm bench result nor a k6 summary" : "JSON that is not an object" });
       }
@@ -145,21 +202,31 @@ function readFolder(dir: string, files: InputFile[]): FolderResult {
       }
       blocks.forEach((block, i) => {
         const name = blocks.length === 1 ? stem(file.name) : (block.heading ?? `${stem(file.name)} #${i + 1}`);
-        add({ ...block.record, experiment: name });
+        add({ ...block.record, experiment: name }, file.name);
       });
     } else if (!PICTURES.has(ext)) {
       out.ignored.push(file.path);
     }
   }
 
+  // Evidence belongs to the result of the same point in the same repeat (servelab_evidence.py writes "repeat").
+  for (const e of evidence) {
+    const record = out.records.find((r) => sameLoad(r.load, e.load) && (r.repeat ?? 1) === (e.repeat ?? 1));
+    if (info) e.engine = engineSummary(info.engine?.facts);
+    if (record) record.evidence = e;
+    else out.notes.push(`${e.experiment}: engine metrics for the point ${JSON.stringify(e.load)}${e.repeat ? ` of repeat ${e.repeat}` : ""} in ${dir} have no result beside them`);
+  }
   if (manifest) {
-    for (const point of manifest.points) {
-      if (!out.records.some((r) => sameLoad(r.load, point))) {
-        out.notes.push(`${manifest.experiment}: no result for the point ${JSON.stringify(point)} in ${dir}`);
+    for (let repeat = 1; repeat <= manifest.repeats; repeat++) {
+      const which = manifest.repeats > 1 ? ` of repeat ${repeat}` : "";
+      for (const point of manifest.points) {
+        if (!out.records.some((r) => sameLoad(r.load, point) && (r.repeat ?? 1) === repeat)) {
+          out.notes.push(`${manifest.experiment}: no result for the point ${JSON.stringify(point)}${which} in ${dir}`);
+        }
       }
     }
     for (const failure of manifest.failures) out.notes.push(`${manifest.experiment}: the Job reported: ${failure}`);
-    const lost = (manifest.failedRequests ?? []).reduce<number>((sum, n) => sum + (n ?? 0), 0);
+    const lost = (manifest.repeatFailedRequests ?? [manifest.failedRequests ?? []]).flat().reduce<number>((sum, n) => sum + (n ?? 0), 0);
     if (lost > 0 && manifest.failures.length === 0) {
       out.notes.push(`${manifest.experiment}: ${lost} requests failed across the points, within benchmark.maxFailedRequests ${manifest.maxFailedRequests} a point`);
     }
@@ -173,10 +240,10 @@ function runRank(run: NonNullable<FolderResult["run"]>): string {
   return `${complete} ${run.manifest.finishedAt ?? run.manifest.startedAt ?? ""} ${run.dir}`;
 }
 
-export function readFiles(files: readonly InputFile[]): ReadResult {
+export function readFiles(files: readonly InputFile[], options: ReadOptions = {}): ReadResult {
   const folders = new Map<string, InputFile[]>();
   for (const file of files) folders.set(file.dir, [...(folders.get(file.dir) ?? []), file]);
-  const results = [...folders].map(([dir, list]) => readFolder(dir, list));
+  const results = [...folders].map(([dir, list]) => readFolder(dir, list, options));
 
   const newestRun = new Map<string, FolderResult>();
   for (const r of results) {
@@ -186,7 +253,8 @@ export function readFiles(files: readonly InputFile[]): ReadResult {
   }
 
   const engines: ExperimentEngine[] = [];
-  const out: ReadResult = { records: [], notes: [], skipped: [], ignored: [], engines };
+  const runs: ExperimentRun[] = [];
+  const out: ReadResult = { records: [], notes: [], skipped: [], ignored: [], engines, runs };
   const seen = new Map<string, string>();
   for (const r of results) {
     if (r.run && newestRun.get(r.run.manifest.experiment) !== r) {
@@ -194,14 +262,15 @@ export function readFiles(files: readonly InputFile[]): ReadResult {
       continue;
     }
     if (r.run?.info) engines.push({ experiment: r.run.manifest.experiment, record: r.run.info.engine ?? null });
+    if (r.run) runs.push({ experiment: r.run.manifest.experiment, dir: r.run.dir, info: r.run.info, manifest: r.run.manifest, plan: r.run.plan });
     out.notes.push(...r.notes);
     out.skipped.push(...r.skipped);
     out.ignored.push(...r.ignored);
     for (const record of r.records) {
-      const key = `${record.experiment}\n${loadKey(record.load)}`;
+      const key = `${record.experiment}\n${loadKey(record.load)}\n${record.repeat ?? 1}`;
       const first = seen.get(key);
       if (first !== undefined) {
-        out.notes.push(`${record.experiment} ${JSON.stringify(record.load)}: ${record.source} repeats a point already read from ${first}; kept the first`);
+        out.notes.push(`${record.experiment} ${JSON.stringify(record.load)}${record.repeat ? ` (repeat ${record.repeat})` : ""}: ${record.source} repeats a point already read from ${first}; kept the first`);
         continue;
       }
       seen.set(key, record.source);
@@ -211,6 +280,6 @@ export function readFiles(files: readonly InputFile[]): ReadResult {
   return out;
 }
 
-export function readResults(inputs: readonly string[]): ReadResult {
-  return readFiles(listInputFiles(inputs));
+export function readResults(inputs: readonly string[], options: ReadOptions = {}): ReadResult {
+  return readFiles(listInputFiles(inputs), options);
 }

@@ -1,4 +1,5 @@
 import { EngineRecord } from "./engineStartup";
+import type { RunCost } from "./runCost";
 
 /**
  * The files of one run folder, `results/<stack>/<run id>/`: the raw result files the Job printed (with its
@@ -34,6 +35,8 @@ export interface RunInfo {
   outputs: Record<string, string | undefined>;
   /** What one engine reported at start-up (vLLM version, V0/V1, attention backend); absent in runs from before it was read. */
   engine?: EngineRecord | null;
+  /** $/hour of the stack (and of the shared cluster) from the plan at the run's start; absent in older runs. */
+  cost?: RunCost | null;
 }
 
 export function isRunInfo(value: unknown): value is RunInfo {

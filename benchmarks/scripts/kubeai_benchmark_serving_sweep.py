@@ -41,38 +41,51 @@ def main(argv):
     bench = args.bench_args
     num_prompts = common.flag_value(bench, "--num-prompts", int)
 
-    failures, files, points, failed = [], [], [], []
-    for spec in args.point:
-        label, concurrency, rate = spec.split(":")
-        command = [
-            sys.executable, args.script, *bench,
-            "--base-url", common.server_root(args.base_url),
-            "--model", args.model,
-            "--max-concurrency", concurrency,
-            "--request-rate", rate,
-        ]
-        common.log(f"{label}: {' '.join(command)}")
-        proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=None, text=True)
-        sys.stdout.write(proc.stdout)
-        sys.stdout.flush()
-        path = os.path.join(args.results_dir, f"{args.experiment}_{label}.txt")
-        with open(path, "w") as f:
-            f.write(proc.stdout)
-        files.append(path)
-        points.append({"maxConcurrency": int(concurrency), "requestRate": float(rate)})
-        ok = successful_requests(proc.stdout)
-        lost = num_prompts - ok if ok is not None and num_prompts is not None else None
-        failed.append(lost)
-        if proc.returncode != 0:
-            failures.append(f"{label}: benchmark_serving exited with {proc.returncode}")
-        elif ok is None:
-            failures.append(f"{label}: no 'Successful requests' line in the output")
-        else:
-            failure = common.lost_requests_failure(args, label, lost, num_prompts)
-            if failure:
-                failures.append(failure)
+    seed = common.flag_value(bench, "--seed", int) or 0
+    failures, files, points, failed, by_repeat = [], [], [], [], []
+    for repeat in range(1, args.repeats + 1):
+        prefix = common.repeat_prefix(args.experiment, repeat)
+        # A new seed samples other conversations; the pool is the same, so a conversation may come up again.
+        run_bench = bench if repeat == 1 else common.with_flag(bench, "--seed", seed + repeat - 1)
+        repeat_points, repeat_failed = [], []
+        for spec in args.point:
+            label, concurrency, rate = spec.split(":")
+            shown = label if args.repeats == 1 else f"repeat {repeat} {label}"
+            command = [
+                sys.executable, args.script, *run_bench,
+                "--base-url", common.server_root(args.base_url),
+                "--model", args.model,
+                "--max-concurrency", concurrency,
+                "--request-rate", rate,
+            ]
+            common.log(f"{shown}: {' '.join(command)}")
+            point = {"maxConcurrency": int(concurrency), "requestRate": float(rate)}
+            evidence = common.point_evidence(args, label, point, repeat)
+            proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=None, text=True)
+            files += [p for p in [evidence.finish()] if p]
+            sys.stdout.write(proc.stdout)
+            sys.stdout.flush()
+            path = os.path.join(args.results_dir, f"{prefix}_{label}.txt")
+            with open(path, "w") as f:
+                f.write(proc.stdout)
+            files.append(path)
+            repeat_points.append(point)
+            ok = successful_requests(proc.stdout)
+            lost = num_prompts - ok if ok is not None and num_prompts is not None else None
+            repeat_failed.append(lost)
+            if proc.returncode != 0:
+                failures.append(f"{shown}: benchmark_serving exited with {proc.returncode}")
+            elif ok is None:
+                failures.append(f"{shown}: no 'Successful requests' line in the output")
+            else:
+                failure = common.lost_requests_failure(args, shown, lost, num_prompts)
+                if failure:
+                    failures.append(failure)
+        if repeat == 1:
+            points, failed = repeat_points, repeat_failed
+        by_repeat.append(repeat_failed)
 
-    common.finish(args, "kubeai-benchmark-serving", points, files, failures, started, failed_requests=failed)
+    common.finish(args, "kubeai-benchmark-serving", points, files, failures, started, failed_requests=failed, repeat_failed_requests=by_repeat)
 
 
 if __name__ == "__main__":

@@ -126,19 +126,28 @@ def main(argv):
         warm = run_k6(k6, k6_js, env, os.path.join(WORK, f"warmup-{i}-summary.json"))
         common.log(f"warm-up run {i} ended with exit code {warm.returncode}")
 
-    common.log("measured run")
-    summary = os.path.join(args.results_dir, f"{args.experiment}_k6-summary.json")
-    text = os.path.join(args.results_dir, f"{args.experiment}_k6.txt")
-    proc = run_k6(k6, k6_js, env, summary)
-    with open(text, "w") as f:
-        f.write(proc.stdout)
-
-    has_summary = os.path.exists(summary)
-    failed = failed_requests(summary) if has_summary else None
-    failures = run_failures(args, proc.returncode, failed, has_summary)
-    files = [text, summary] if has_summary else [text]
+    # Repeats are further measured runs after the first, each starting from the cache the run before left:
+    # the state KubeAI's warm-up runs create on purpose (the same threads, replayed), so nothing is reset.
     points = [{"vus": args.vus, "iterations": args.iterations, "maxTokens": args.max_tokens}]
-    common.finish(args, "kubeai-chat-k6", points, files, failures, started, failed_requests=[failed])
+    files, failures, by_repeat = [], [], []
+    for repeat in range(1, args.repeats + 1):
+        prefix = common.repeat_prefix(args.experiment, repeat)
+        common.log("measured run" if args.repeats == 1 else f"measured run, repeat {repeat} of {args.repeats}")
+        summary = os.path.join(args.results_dir, f"{prefix}_k6-summary.json")
+        text = os.path.join(args.results_dir, f"{prefix}_k6.txt")
+        evidence = common.point_evidence(args, "measured", points[0], repeat)
+        proc = run_k6(k6, k6_js, env, summary)
+        evidence_file = evidence.finish()
+        with open(text, "w") as f:
+            f.write(proc.stdout)
+        has_summary = os.path.exists(summary)
+        failed = failed_requests(summary) if has_summary else None
+        failures += run_failures(args, proc.returncode, failed, has_summary)
+        files += [text, summary] if has_summary else [text]
+        files += [p for p in [evidence_file] if p]
+        by_repeat.append([failed])
+
+    common.finish(args, "kubeai-chat-k6", points, files, failures, started, failed_requests=by_repeat[0], repeat_failed_requests=by_repeat)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,11 @@ Runs the pinned multi-round-qa.py (shipped beside this driver with its utils.py)
 the endpoint serves the model, runs the warm-up, then one run per QPS point for a fixed time with a
 pause between points (one CSV per point, named <experiment>_output_<qps>.csv like AIBrix's published
 results), and fails the Job when a point wrote no CSV or lost more requests than --max-failed-requests.
+
+With --repeats N the sweep (not the warm-up) runs N times. Repeat k starts the script's user ids at
+(k - 1) * REPEAT_USER_ID_STRIDE (--init-user-id): a user's prompt carries its id ahead of its history, so
+no repeat finds the histories an earlier one cached; the shared system prompt is the same for every user
+and point by design, and the warm-up caches it before the first repeat.
 """
 import argparse
 import json
@@ -16,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servelab_common as common  # noqa: E402
 
 WORK_DIR = "/tmp/multi-round-qa"
+REPEAT_USER_ID_STRIDE = 1000000
 
 
 def parse_args(argv):
@@ -35,7 +41,7 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def run_point(args, script, users, rounds, qps, seconds, csv_path, counts_path):
+def run_point(args, script, users, rounds, qps, seconds, csv_path, counts_path, init_user_id=0):
     command = [
         sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "mrqa_counted.py"), script, counts_path, "--",
         "--num-users", str(users),
@@ -50,6 +56,8 @@ def run_point(args, script, users, rounds, qps, seconds, csv_path, counts_path):
         "--log-interval", "30",
         "--time", str(seconds),
     ]
+    if init_user_id:
+        command += ["--init-user-id", str(init_user_id)]
     common.log(f"qps {qps}: {users} users, {rounds} rounds, {seconds}s")
     completed = subprocess.run(command, cwd=WORK_DIR)
     counts = {}
@@ -89,20 +97,29 @@ def main(argv):
         if failure:
             failures.append(failure)
 
-    files, points, failed = [], [], []
-    for qps in args.qps:
-        csv_path = os.path.join(args.results_dir, f"{args.experiment}_output_{qps}.csv")
-        counts_path = os.path.join(args.results_dir, f"{args.experiment}_counts_{qps}.json")
-        code, counts = run_point(args, script, args.users, args.rounds, qps, args.seconds_per_point, csv_path, counts_path)
-        failure = point_failure(args, f"qps {qps}", code, counts, csv_path)
-        if failure:
-            failures.append(failure)
-        files += [p for p in (csv_path, counts_path) if os.path.exists(p)]
-        points.append({"qps": float(qps)})
-        failed.append(counts.get("failed"))
-        time.sleep(args.pause_seconds)
+    files, points, failed, by_repeat = [], [], [], []
+    for repeat in range(1, args.repeats + 1):
+        prefix = common.repeat_prefix(args.experiment, repeat)
+        repeat_points, repeat_failed = [], []
+        for qps in args.qps:
+            label = f"qps {qps}" if args.repeats == 1 else f"repeat {repeat} qps {qps}"
+            csv_path = os.path.join(args.results_dir, f"{prefix}_output_{qps}.csv")
+            counts_path = os.path.join(args.results_dir, f"{prefix}_counts_{qps}.json")
+            evidence = common.point_evidence(args, f"qps-{qps}", {"qps": float(qps)}, repeat)
+            code, counts = run_point(args, script, args.users, args.rounds, qps, args.seconds_per_point, csv_path, counts_path, (repeat - 1) * REPEAT_USER_ID_STRIDE)
+            files += [p for p in [evidence.finish()] if p]
+            failure = point_failure(args, label, code, counts, csv_path)
+            if failure:
+                failures.append(failure)
+            files += [p for p in (csv_path, counts_path) if os.path.exists(p)]
+            repeat_points.append({"qps": float(qps)})
+            repeat_failed.append(counts.get("failed"))
+            time.sleep(args.pause_seconds)
+        if repeat == 1:
+            points, failed = repeat_points, repeat_failed
+        by_repeat.append(repeat_failed)
 
-    common.finish(args, "multi-round-qa", points, files, failures, started, failed_requests=failed)
+    common.finish(args, "multi-round-qa", points, files, failures, started, failed_requests=failed, repeat_failed_requests=by_repeat)
 
 
 if __name__ == "__main__":

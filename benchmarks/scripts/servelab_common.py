@@ -4,6 +4,7 @@
 - emit_results: prints every result file between servelab's log markers (gzip + base64), so results
   survive in the pod log without any bucket (format: benchmarks/results/logMarkers.ts).
 - upload_results: copies the files to servelab:results.bucket when set.
+- point_evidence: scrapes the engines' and routers' /metrics while a load point runs (servelab_evidence.py).
 """
 import base64
 import gzip
@@ -16,6 +17,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import servelab_evidence  # noqa: E402
 
 RESULT_BEGIN = "::servelab-result-begin::"
 RESULT_END = "::servelab-result-end::"
@@ -172,6 +176,30 @@ def add_common_args(parser):
     parser.add_argument("--results-dir", required=True)
     parser.add_argument("--ready-timeout", type=int, required=True)
     parser.add_argument("--max-failed-requests", type=int, default=0, help="lost requests a load point may have (benchmark.maxFailedRequests)")
+    parser.add_argument("--repeats", type=int, default=1, help="runs of the whole sweep (benchmark.repeats)")
+    servelab_evidence.add_args(parser)
+
+
+def repeat_prefix(experiment, repeat):
+    """File-name prefix of one repeat's results: the experiment for the first, <experiment>_repeat<k> after it
+    (read back by benchmarks/parsers/fileNames.ts splitRepeat)."""
+    return experiment if repeat == 1 else f"{experiment}_repeat{repeat}"
+
+
+def point_evidence(args, label, load, repeat=1):
+    """Starts scraping for one load point of one repeat; call .finish() when the point ends (the evidence file's
+    path, <repeat prefix>_evidence_<label>.json, or None)."""
+    return servelab_evidence.PointEvidence(args, label, load, repeat, repeat_prefix(args.experiment, repeat))
+
+
+def with_flag(args, name, value):
+    """A copy of an argument list with `name`'s value replaced (or appended when absent)."""
+    out = list(args)
+    if name in out:
+        out[out.index(name) + 1] = str(value)
+    else:
+        out += [name, str(value)]
+    return out
 
 
 def lost_requests_failure(args, label, failed, total=None):
@@ -186,11 +214,12 @@ def lost_requests_failure(args, label, failed, total=None):
     return None
 
 
-def finish(args, harness, points, files, failures, started, failed_requests=None):
+def finish(args, harness, points, files, failures, started, failed_requests=None, repeat_failed_requests=None):
     """Writes the manifest, prints and uploads everything, and exits non-zero when any point failed.
 
     failed_requests: lost requests per point, in the order of `points` (None where unknown), for
-    harnesses whose own output cannot show them.
+    harnesses whose own output cannot show them. With --repeats N > 1, `points` and `failed_requests`
+    are the first repeat's and repeat_failed_requests holds one such list per repeat.
     """
     manifest_value = {
         "experiment": args.experiment,
@@ -203,6 +232,10 @@ def finish(args, harness, points, files, failures, started, failed_requests=None
     }
     if failed_requests is not None:
         manifest_value["failedRequests"] = failed_requests
+    if getattr(args, "repeats", 1) > 1:
+        manifest_value["repeats"] = args.repeats
+        if repeat_failed_requests is not None:
+            manifest_value["repeatFailedRequests"] = repeat_failed_requests
     manifest = write_json(os.path.join(args.results_dir, "manifest.json"), manifest_value)
     paths = [manifest, *files]
     status = "failed" if failures else "ok"

@@ -3,7 +3,10 @@
 requests than --max-failed-requests.
 
 Points come as --point=<label>:<request rate>:<max concurrency or empty>; everything after `--` is
-passed to every `vllm bench serve` run.
+passed to every `vllm bench serve` run. With --repeats N the sweep runs N times; repeat k uses --seed + k - 1,
+so its prompts (random tokens, sampled conversations) differ from the earlier repeats' and find no prefix
+they cached. With --save-detailed (benchmark.slo) the per-request lists are kept but generated_texts is
+dropped from the saved file: the report needs timings and lengths, not the answers.
 """
 import argparse
 import json
@@ -55,6 +58,16 @@ def bench_command(bench, base_url, model, rate, concurrency, results_dir, filena
     return command
 
 
+def drop_generated_texts(path):
+    """Rewrites a --save-detailed result without the answers' text (the largest part of it)."""
+    with open(path) as f:
+        result = json.load(f)
+    if "generated_texts" in result:
+        del result["generated_texts"]
+        with open(path, "w") as f:
+            json.dump(result, f)
+
+
 def lost_requests(result, num_prompts):
     failed = result.get("failed")
     if failed is None and num_prompts is not None:
@@ -70,31 +83,44 @@ def main(argv):
     bench = ensure_dataset(args.bench_args, args.dataset_fallback_url, tempfile.gettempdir())
     num_prompts = common.flag_value(bench, "--num-prompts", int)
 
-    failures, files, points, failed = [], [], [], []
-    for spec in args.point:
-        label, rate, concurrency = spec.split(":")
-        filename = f"{args.experiment}_{label}.json"
-        command = bench_command(bench, args.base_url, args.model, rate, concurrency, args.results_dir, filename)
-        common.log(f"{label}: {' '.join(command)}")
-        code = subprocess.run(command).returncode
-        path = os.path.join(args.results_dir, filename)
-        point = {"requestRate": rate if rate == "inf" else float(rate)}
-        if concurrency:
-            point["maxConcurrency"] = int(concurrency)
-        points.append(point)
-        if code != 0 or not os.path.exists(path):
-            failed.append(None)
-            failures.append(f"{label}: vllm bench serve exited with {code}{'' if os.path.exists(path) else ' and saved no result'}")
-            continue
-        files.append(path)
-        with open(path) as f:
-            lost = lost_requests(json.load(f), num_prompts)
-        failed.append(lost)
-        failure = common.lost_requests_failure(args, label, lost, num_prompts)
-        if failure:
-            failures.append(failure)
+    seed = common.flag_value(bench, "--seed", int) or 0
+    failures, files, points, failed, by_repeat = [], [], [], [], []
+    for repeat in range(1, args.repeats + 1):
+        prefix = common.repeat_prefix(args.experiment, repeat)
+        run_bench = bench if repeat == 1 else common.with_flag(bench, "--seed", seed + repeat - 1)
+        repeat_points, repeat_failed = [], []
+        for spec in args.point:
+            label, rate, concurrency = spec.split(":")
+            shown = label if args.repeats == 1 else f"repeat {repeat} {label}"
+            filename = f"{prefix}_{label}.json"
+            command = bench_command(run_bench, args.base_url, args.model, rate, concurrency, args.results_dir, filename)
+            point = {"requestRate": rate if rate == "inf" else float(rate)}
+            if concurrency:
+                point["maxConcurrency"] = int(concurrency)
+            common.log(f"{shown}: {' '.join(command)}")
+            evidence = common.point_evidence(args, label, point, repeat)
+            code = subprocess.run(command).returncode
+            files += [p for p in [evidence.finish()] if p]
+            path = os.path.join(args.results_dir, filename)
+            repeat_points.append(point)
+            if code != 0 or not os.path.exists(path):
+                repeat_failed.append(None)
+                failures.append(f"{shown}: vllm bench serve exited with {code}{'' if os.path.exists(path) else ' and saved no result'}")
+                continue
+            if "--save-detailed" in run_bench:
+                drop_generated_texts(path)
+            files.append(path)
+            with open(path) as f:
+                lost = lost_requests(json.load(f), num_prompts)
+            repeat_failed.append(lost)
+            failure = common.lost_requests_failure(args, shown, lost, num_prompts)
+            if failure:
+                failures.append(failure)
+        if repeat == 1:
+            points, failed = repeat_points, repeat_failed
+        by_repeat.append(repeat_failed)
 
-    common.finish(args, "vllm-bench", points, files, failures, started, failed_requests=failed)
+    common.finish(args, "vllm-bench", points, files, failures, started, failed_requests=failed, repeat_failed_requests=by_repeat)
 
 
 if __name__ == "__main__":

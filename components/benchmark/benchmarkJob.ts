@@ -4,8 +4,9 @@ import { Placement } from "../cluster/types";
 import { BenchmarkConfig } from "../config/schema";
 import type { ResultsAccess } from "../results/access";
 import { ServingStack } from "../serving/types";
+import { withDriverArgs } from "./harness";
 import { harnessRun } from "./harnesses";
-import { benchmarkJob, benchmarkServiceAccount, scriptsConfigMap } from "./jobManifest";
+import { benchmarkJob, benchmarkServiceAccount, podReaderBinding, podReaderRole, scriptsConfigMap } from "./jobManifest";
 import { benchmarkScripts } from "./scripts";
 
 export interface BenchmarkJobArgs {
@@ -24,6 +25,8 @@ export interface BenchmarkJobArgs {
   hfTokenSecret?: pulumi.Input<string>;
   /** Env of the model's weights source the clients need too (HF_ENDPOINT for tokenizer downloads through a mirror). */
   env?: Record<string, string>;
+  /** Driver arguments that make it scrape the engines' and router's /metrics at every load point (serving/metricsTargets.ts). */
+  scrapeArgs?: string[];
 }
 
 /** Time Pulumi waits beyond the Job's own deadline (pod scheduling, image pull). */
@@ -42,11 +45,18 @@ export class BenchmarkJob extends pulumi.ComponentResource {
     super("servelab:benchmark:BenchmarkJob", name, {}, opts);
     const { benchmark } = args;
     const base = harnessRun(benchmark, { experiment: args.experiment, tokenizer: args.tokenizer, offlineTokenizer: args.offlineTokenizer });
-    const run = { ...base, env: { ...base.env, ...args.env } };
+    const scrapeArgs = args.scrapeArgs ?? [];
+    const run = withDriverArgs({ ...base, env: { ...base.env, ...args.env } }, scrapeArgs);
+    const listsPods = scrapeArgs.includes("--scrape-engine-pods") || scrapeArgs.includes("--scrape-router-pods");
     this.timeoutSeconds = run.timeoutSeconds;
     const scripts = benchmarkScripts(run.scripts, run.vendored);
     const configMap = new k8s.core.v1.ConfigMap(`${name}-scripts`, scriptsConfigMap(args, scripts.files), { parent: this });
     const account = new k8s.core.v1.ServiceAccount(`${name}-account`, benchmarkServiceAccount(args), { parent: this });
+    const rbac: pulumi.Resource[] = [];
+    if (listsPods) {
+      const role = new k8s.rbac.v1.Role(`${name}-pod-reader`, podReaderRole(args), { parent: this });
+      rbac.push(role, new k8s.rbac.v1.RoleBinding(`${name}-pod-reader-binding`, podReaderBinding(args), { parent: this, dependsOn: [role, account] }));
+    }
     const wait = `${Math.ceil(run.timeoutSeconds / 60) + AWAIT_SLACK_MINUTES}m`;
     this.job = new k8s.batch.v1.Job(
       `${name}-job`,
@@ -58,10 +68,11 @@ export class BenchmarkJob extends pulumi.ComponentResource {
         baseUrl: args.serving.baseUrl,
         servedModel: args.serving.servedModel,
         scriptsSha256: scripts.sha256,
+        listsPods,
       }),
       {
         parent: this,
-        dependsOn: [configMap, account, ...args.serving.ready, ...(args.resultsAccess?.dependsOn ?? [])],
+        dependsOn: [configMap, account, ...rbac, ...args.serving.ready, ...(args.resultsAccess?.dependsOn ?? [])],
         // Fixed name: the old Job must go before its replacement can be created.
         deleteBeforeReplace: true,
         customTimeouts: { create: wait, update: wait, delete: "10m" },

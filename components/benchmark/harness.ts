@@ -57,7 +57,14 @@ export const RESULTS_DIR = "/results";
 /** Margin on derived Job bounds, for slow pip mirrors, image pulls and a loaded router. */
 export const TIME_MARGIN = 1.2;
 
-export function commonDriverArgs(b: { readyTimeoutMinutes: number; maxFailedRequests: number }): string[] {
+/** benchmark.repeats, 1 when omitted. */
+export function repeatsOf(b: { repeats?: number }): number {
+  return b.repeats ?? 1;
+}
+
+export function commonDriverArgs(b: { readyTimeoutMinutes: number; maxFailedRequests: number; repeats?: number }): string[] {
+  // Repeats are passed only when asked for, so a single-run Job (and its plan) stays as it was.
+  const repeats = repeatsOf(b) > 1 ? ["--repeats", String(repeatsOf(b))] : [];
   return [
     "--base-url", `$(${ENV.baseUrl})`,
     "--model", `$(${ENV.model})`,
@@ -65,5 +72,14 @@ export function commonDriverArgs(b: { readyTimeoutMinutes: number; maxFailedRequ
     "--results-dir", RESULTS_DIR,
     "--ready-timeout", String(b.readyTimeoutMinutes * 60),
     "--max-failed-requests", String(b.maxFailedRequests),
+    ...repeats,
   ];
+}
+
+/** Seconds between two scrapes of every engine's /metrics within a load point (besides its start and end). */
+export const SCRAPE_INTERVAL_SECONDS = 15;
+
+/** `extra` driver arguments put first, so they stay out of a trailing list option (`--qps 0.5 1`) and before `--`. */
+export function withDriverArgs(run: HarnessRun, extra: readonly string[]): HarnessRun {
+  return extra.length === 0 ? run : { ...run, args: [...extra, ...run.args] };
 }

@@ -33,7 +33,17 @@ const secretArgs: HarnessRule = (benchmark, _config, _facts, out) => {
   if ("extraArgs" in benchmark) out.push(...secretArgProblems(benchmark.extraArgs, "servelab:benchmark.extraArgs"));
 };
 
-export const BENCHMARK_RULES: readonly HarnessRule[] = [clientFit, secretArgs];
+/** Goodput needs each request's time to first token; k6 receives each response whole. */
+const sloMeasurable: HarnessRule = (benchmark, _config, _facts, out) => {
+  if (benchmark.slo && benchmark.harness === "kubeai-chat-k6") {
+    out.push({
+      path: "servelab:benchmark.slo",
+      message: "kubeai-chat-k6 cannot measure time to first token (k6 receives each response whole), so no request can be checked against the SLO; remove benchmark.slo, or use multi-round-qa, vllm-bench, sonnet or kubeai-benchmark-serving",
+    });
+  }
+};
+
+export const BENCHMARK_RULES: readonly HarnessRule[] = [clientFit, secretArgs, sloMeasurable];
 
 const qpsRange: HarnessRule<MultiRoundQaConfig> = (benchmark, _config, _facts, out) => {
   if (Array.isArray(benchmark.qps)) return;

@@ -4,7 +4,7 @@
  */
 import { ConfigRule } from "../cluster/facts";
 import { BenchmarkConfig } from "../config/schema";
-import { HarnessContext, HarnessRun, withOfflineTokenizer } from "./harness";
+import { HarnessContext, HarnessRun, repeatsOf, withOfflineTokenizer } from "./harness";
 import { BENCHMARK_RULES, HarnessRule, MULTI_ROUND_QA_RULES, SONNET_RULES, VLLM_BENCH_RULES } from "./harnessRules";
 import { kubeAiBenchmarkServingRun } from "./kubeaiBenchmarkServing";
 import { kubeAiChatK6Run } from "./kubeaiChatK6";
@@ -40,7 +40,8 @@ export const HARNESSES: { [H in Harness]: HarnessModule<Variant<H>> } = {
     rules: MULTI_ROUND_QA_RULES,
     sweepSeconds: (b) => {
       const points = qpsPoints(b).length;
-      return b.warmupSeconds + points * b.secondsPerPoint + (points - 1) * b.pauseSeconds;
+      // The warm-up runs once, before the first repeat.
+      return b.warmupSeconds + repeatsOf(b) * (points * b.secondsPerPoint + (points - 1) * b.pauseSeconds);
     },
     // No tokenizer: multi-round-qa.py imports none and builds its prompts from dummy text (benchmarks/vendor/production-stack/multi-round-qa.py gen_dummy_text).
     rehearsal: {
@@ -57,7 +58,7 @@ export const HARNESSES: { [H in Harness]: HarnessModule<Variant<H>> } = {
   "vllm-bench": {
     run: (b, ctx) => vllmBenchRun(b, ctx),
     rules: VLLM_BENCH_RULES,
-    sweepSeconds: (b) => sum(b.points.map((p) => (p.requestRate === "inf" ? 0 : b.numPrompts / p.requestRate))),
+    sweepSeconds: (b) => repeatsOf(b) * sum(b.points.map((p) => (p.requestRate === "inf" ? 0 : b.numPrompts / p.requestRate))),
     rehearsal: {
       tokenizer: true,
       scale: (b, f) => ({
@@ -70,7 +71,7 @@ export const HARNESSES: { [H in Harness]: HarnessModule<Variant<H>> } = {
   "kubeai-benchmark-serving": {
     run: kubeAiBenchmarkServingRun,
     rules: [],
-    sweepSeconds: (b) => sum(b.points.map((p) => b.numPrompts / p.requestRate)),
+    sweepSeconds: (b) => repeatsOf(b) * sum(b.points.map((p) => b.numPrompts / p.requestRate)),
     // Its ShareGPT threads are inside the image (/app/sharegpt_16_messages_or_more.json): nothing to download but the tokenizer.
     rehearsal: {
       tokenizer: true,
@@ -95,7 +96,7 @@ export const HARNESSES: { [H in Harness]: HarnessModule<Variant<H>> } = {
   sonnet: {
     run: sonnetRun,
     rules: SONNET_RULES,
-    sweepSeconds: (b) => sonnetPrompts(b) / b.requestRate,
+    sweepSeconds: (b) => (repeatsOf(b) * sonnetPrompts(b)) / b.requestRate,
     // sonnet.txt is in the vLLM image (the driver downloads it only when the image lacks it).
     rehearsal: { tokenizer: true, scale: (b, f) => ({ ...b, numPrompts: scaled(sonnetPrompts(b), f) }) },
   },

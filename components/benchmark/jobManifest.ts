@@ -9,6 +9,8 @@ import { ENV, HarnessRun, RESULTS_DIR, SCRIPTS_DIR } from "./harness";
 export const JOB_NAME = "benchmark";
 export const SCRIPTS_CONFIGMAP = "benchmark-scripts";
 export const SERVICE_ACCOUNT = "benchmark";
+/** The Role that lets the benchmark find the engine pods it scrapes: get and list pods, in its own namespace only. */
+export const POD_READER_ROLE = "benchmark-pod-reader";
 
 export interface BenchmarkJobInput {
   namespace: pulumi.Input<string>;
@@ -28,6 +30,8 @@ export interface BenchmarkJobInput {
   imageRegistry?: string;
   /** Secret (key `token`) holding servelab:hfToken: clients load gated tokenizers (meta-llama/*) from Hugging Face. */
   hfTokenSecret?: pulumi.Input<string>;
+  /** The driver lists engine pods through the Kubernetes API: the pod gets its ServiceAccount token. */
+  listsPods?: boolean;
 }
 
 export function scriptsConfigMap(input: Pick<BenchmarkJobInput, "namespace" | "labels">, files: Record<string, string>): k8s.types.input.core.v1.ConfigMap {
@@ -39,6 +43,29 @@ export function benchmarkServiceAccount(input: Pick<BenchmarkJobInput, "namespac
   const annotations = input.resultsAccess?.serviceAccountAnnotations ?? {};
   if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
   return { apiVersion: "v1", kind: "ServiceAccount", metadata };
+}
+
+/**
+ * Read-only and namespaced: the driver lists the engine pods to scrape their /metrics and read their image digests.
+ * A Role (not a ClusterRole) can never reach another namespace; no verb writes.
+ */
+export function podReaderRole(input: Pick<BenchmarkJobInput, "namespace" | "labels">): k8s.types.input.rbac.v1.Role {
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name: POD_READER_ROLE, namespace: input.namespace, labels: input.labels },
+    rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }],
+  };
+}
+
+export function podReaderBinding(input: Pick<BenchmarkJobInput, "namespace" | "labels">): k8s.types.input.rbac.v1.RoleBinding {
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: POD_READER_ROLE, namespace: input.namespace, labels: input.labels },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: POD_READER_ROLE },
+    subjects: [{ kind: "ServiceAccount", name: SERVICE_ACCOUNT, namespace: input.namespace }],
+  };
 }
 
 export function benchmarkJob(input: BenchmarkJobInput): k8s.types.input.batch.v1.Job {
@@ -77,7 +104,7 @@ export function benchmarkJob(input: BenchmarkJobInput): k8s.types.input.batch.v1
         spec: {
           restartPolicy: "Never",
           serviceAccountName: SERVICE_ACCOUNT,
-          automountServiceAccountToken: input.resultsAccess?.automountServiceAccountToken ?? false,
+          automountServiceAccountToken: input.listsPods === true || (input.resultsAccess?.automountServiceAccountToken ?? false),
           nodeSelector: input.placement.nodeSelector,
           tolerations: input.placement.tolerations,
           containers: [

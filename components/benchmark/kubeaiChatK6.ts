@@ -5,7 +5,7 @@
  */
 import { KUBEAI_CHAT_K6 } from "../catalog/versions";
 import { KubeAiChatK6Config } from "../config/schema";
-import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs } from "./harness";
+import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs, repeatsOf } from "./harness";
 
 /** KubeAI's k6.js at the pinned commit, shipped in the scripts ConfigMap (benchmarks/vendor/PROVENANCE.md); still checked by sha256. */
 export const KUBEAI_CHAT_K6_VENDORED = { "k6.js": "kubeai/k6.js" };
@@ -16,7 +16,7 @@ const SETUP_SECONDS = 900;
 const STOP_SECONDS = 60;
 
 export function kubeAiChatK6Run(b: KubeAiChatK6Config, _ctx: HarnessContext): HarnessRun {
-  const runs = b.warmupRuns + 1;
+  const runs = b.warmupRuns + repeatsOf(b);
   const derived = (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + runs * (b.maxDurationSeconds + STOP_SECONDS)) * TIME_MARGIN;
   return {
     harness: "kubeai-chat-k6",

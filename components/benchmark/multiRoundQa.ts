@@ -4,7 +4,7 @@
  */
 import { IMAGES, MULTI_ROUND_QA } from "../catalog/versions";
 import { MultiRoundQaConfig } from "../config/schema";
-import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs } from "./harness";
+import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs, repeatsOf } from "./harness";
 
 /** Tokens of one generated question ("Here's question #k: can you tell me a new long story ..."). */
 export const QUESTION_TOKENS = 20;
@@ -43,7 +43,7 @@ export function multiRoundQaRun(b: MultiRoundQaConfig, ctx: HarnessContext): Har
   const points = qpsPoints(b);
   const warmup = b.warmupSeconds > 0 ? b.warmupSeconds + PER_POINT_OVERHEAD_SECONDS : 0;
   const derived =
-    (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + warmup + points.length * (b.secondsPerPoint + b.pauseSeconds + PER_POINT_OVERHEAD_SECONDS) + EMIT_SECONDS) *
+    (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + warmup + repeatsOf(b) * points.length * (b.secondsPerPoint + b.pauseSeconds + PER_POINT_OVERHEAD_SECONDS) + EMIT_SECONDS) *
     TIME_MARGIN;
   return {
     harness: "multi-round-qa",

@@ -11,6 +11,8 @@ export const SCRIPTS_SOURCE_DIR = resolve(__dirname, "../../benchmarks/scripts")
 export const VENDOR_SOURCE_DIR = resolve(__dirname, "../../benchmarks/vendor");
 /** Imported by every driver. */
 export const COMMON_SCRIPT = "servelab_common.py";
+/** Imported by servelab_common.py: the per-point /metrics scraper. */
+export const EVIDENCE_SCRIPT = "servelab_evidence.py";
 
 export interface ScriptBundle {
   files: Record<string, string>;
@@ -23,7 +25,7 @@ export function benchmarkScripts(names: readonly string[], vendored: Record<stri
   const files: Record<string, string> = {};
   const hash = createHash("sha256");
   const sources = new Map<string, string>();
-  for (const name of new Set([COMMON_SCRIPT, ...names])) sources.set(name, join(SCRIPTS_SOURCE_DIR, name));
+  for (const name of new Set([COMMON_SCRIPT, EVIDENCE_SCRIPT, ...names])) sources.set(name, join(SCRIPTS_SOURCE_DIR, name));
   for (const [key, file] of Object.entries(vendored)) {
     if (sources.has(key)) throw new Error(`servelab: the scripts ConfigMap would hold two files named ${key}`);
     sources.set(key, join(VENDOR_SOURCE_DIR, file));

@@ -36,6 +36,8 @@ export function sonnetAsVllmBench(b: SonnetConfig): VllmBenchConfig {
     cpu: b.cpu,
     memory: b.memory,
     maxFailedRequests: b.maxFailedRequests,
+    ...(b.slo ? { slo: b.slo } : {}),
+    ...(b.repeats !== undefined ? { repeats: b.repeats } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 /** `vllm bench serve` at each (request rate, max concurrency) point, one saved JSON per point. */
 import { VllmBenchConfig } from "../config/schema";
-import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs, tokenizerOf } from "./harness";
+import { HarnessContext, HarnessRun, SCRIPTS_DIR, TIME_MARGIN, commonDriverArgs, repeatsOf, tokenizerOf } from "./harness";
 
 const ENDPOINT: Record<VllmBenchConfig["backend"], string> = {
   "openai-chat": "/v1/chat/completions",
@@ -31,6 +31,16 @@ function datasetArgs(b: VllmBenchConfig): string[] {
   return args;
 }
 
+/**
+ * With benchmark.slo: `--save-detailed` keeps the per-request ttfts, itls, output_lens and errors in the saved
+ * result (the report counts the requests that met the SLO from them), and `--goodput` makes vLLM compute its
+ * own request_goodput beside them. Both flags exist in `vllm bench serve` from v0.9 (docs.vllm.ai v0.9.1 and
+ * v0.11.0, vllm/benchmarks/serve.py); the driver drops generated_texts from the saved file to keep it small.
+ */
+export function sloArgs(slo: VllmBenchConfig["slo"]): string[] {
+  return slo ? ["--save-detailed", "--goodput", `ttft:${slo.ttftMs}`, `tpot:${slo.tpotMs}`] : [];
+}
+
 const SETUP_SECONDS = 120;
 const PER_POINT_SLACK_SECONDS = 300;
 const UNBOUNDED_POINT_SECONDS = 1800;
@@ -40,7 +50,7 @@ export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext, driverArgs
   const pointSeconds = b.points.map((p) =>
     p.requestRate === "inf" ? UNBOUNDED_POINT_SECONDS : b.numPrompts / p.requestRate + PER_POINT_SLACK_SECONDS,
   );
-  const derived = (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + pointSeconds.reduce((a, s) => a + s, 0)) * TIME_MARGIN;
+  const derived = (b.readyTimeoutMinutes * 60 + SETUP_SECONDS + repeatsOf(b) * pointSeconds.reduce((a, s) => a + s, 0)) * TIME_MARGIN;
   const benchArgs = [
     "--backend", b.backend,
     "--endpoint", ENDPOINT[b.backend],
@@ -50,6 +60,7 @@ export function vllmBenchRun(b: VllmBenchConfig, ctx: HarnessContext, driverArgs
     "--seed", String(b.seed),
     "--percentile-metrics", "ttft,tpot,itl,e2el",
     "--metric-percentiles", b.percentiles.join(","),
+    ...sloArgs(b.slo),
     ...b.extraArgs,
   ];
   return {

@@ -305,6 +305,9 @@ export const kvCacheSchema = z.strictObject({
 const qpsRange = z.strictObject({ from: z.number().positive(), to: z.number().positive(), step: z.number().positive() });
 const QPS_FORMS = "a list of rates such as [0.5, 1, 2], or a range such as { from: 0.1, to: 4.1, step: 0.4 }";
 
+/** Upper bound of benchmark.repeats (the report's t table covers it). */
+export const MAX_REPEATS = 20;
+
 const benchmarkCommon = {
   /** Package index for the Job's pip installs (PIP_INDEX_URL), e.g. a PyPI mirror near the cluster; omitted = PyPI. */
   pipIndexUrl: httpUrl.optional(),
@@ -316,6 +319,10 @@ const benchmarkCommon = {
   memory: memoryAtLeast("256Mi", "the benchmark client is a Python process").default("8Gi"),
   /** Lost requests a load point may have before the Job fails (0: any lost request fails it); for long stress runs. */
   maxFailedRequests: int(0).default(0),
+  /** Service-level objective: the report counts the requests per second that met both (goodput), from per-request data. */
+  slo: z.strictObject({ ttftMs: z.number().positive(), tpotMs: z.number().positive() }).optional(),
+  /** Runs the whole sweep this many times, each repeat on fresh prompts (benchmarks/README.md, Repeats); omitted = 1. */
+  repeats: int(1).max(MAX_REPEATS).optional(),
 };
 
 const multiRoundQa = z.strictObject({

@@ -182,6 +182,9 @@ export function renderLlmdValues({ config, systemPlacement, hfTokenSecret }: Llm
         pluginsCustomConfig: { [file]: llmdEppConfig(routing, config.rehearsal ? INFERENCE_SIM.image : config.engine.image, precise ? llmdPreciseInputs(config) : undefined) },
       },
       ...(precise ? { tokenizer: llmdTokenizerValues(config, hfTokenSecret) } : {}),
+      // Without a token (routerlib renders --metrics-endpoint-auth=false): servelab's benchmark Job scrapes the EPP's
+      // /metrics on port 9090, and a namespaced Role cannot grant the nonResourceURL the default auth checks.
+      monitoring: { prometheus: { auth: { enabled: false } } },
       proxy: {
         enabled: true,
         proxyType: "envoy",

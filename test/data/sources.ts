@@ -30,6 +30,7 @@ const KUBEAI_CHART = { repo: "kubeai-project/kubeai", commit: "f442a2cd620cc0c90
 const GAIE = { repo: "kubernetes-sigs/gateway-api-inference-extension", commit: "df9f8909fe06fe2dfd4a6fc0bd0c01a0acabf849", licence: "Apache-2.0" }; // tag v1.5.0
 const LLMD_ROUTER = { repo: "llm-d/llm-d-router", commit: "71f4f0999f95b96c49a9d0c4afbd18dfdb943c26", licence: "Apache-2.0" }; // tag v0.10.0
 const AIBRIX = { repo: "vllm-project/aibrix", commit: "ecc3529f58997a99b6bf08a1ef5badff365bd8df", licence: "Apache-2.0" }; // tag v0.3.0
+const LLMD_BENCHMARK = { repo: "llm-d/llm-d-benchmark", commit: "8bc9f1ddd873a24f1657d6cca2e0d0fb6947dd36", licence: "Apache-2.0" }; // main of 2026-08 (the schema file last changed in d61bdbc8)
 
 export const TEST_DATA_SOURCES: TestDataSource[] = [
   { ...PRODUCTION_STACK, file: "upstream/production-stack-0.1.12/values.schema.json", path: "helm/values.schema.json", derive: "json-schema", note: "the chart's values schema, descriptions removed" },
@@ -43,6 +44,8 @@ export const TEST_DATA_SOURCES: TestDataSource[] = [
   { ...LLMD_ROUTER, file: "upstream/llm-d-router-v0.10.0/standalone-values.json", path: "config/charts/llm-d-router-standalone/values.yaml", derive: "yaml-to-json", note: "the llm-d-router-standalone chart's default values as JSON" },
   { ...LLMD_ROUTER, file: "upstream/llm-d-router-v0.10.0/epp-precise-prefix-cache-config.json", path: "deploy/config/epp-precise-prefix-cache-config.yaml", derive: "yaml-to-json", note: "the sample EndpointPickerConfig of precise prefix-cache routing as JSON" },
   { ...AIBRIX, file: "samples/aibrix-v0.2.1-multi-round-qa-output.zip", path: "benchmarks/scenarios/ps-experiment/llama-8b-v0.2.1/benchmark_output_20250323.zip", derive: "copy", note: "multi-round-qa CSV output as published (unchanged)" },
+  { ...AIBRIX, file: "samples/aibrix-v0.3.0-multi-round-qa-output.zip", path: "benchmarks/scenarios/ps-experiment/llama-8b-v0.3.0/benchmark_output_20250519.zip", derive: "copy", note: "multi-round-qa CSV output of the v0.3.0 regression as published (unchanged)" },
+  { ...LLMD_BENCHMARK, file: "upstream/llm-d-benchmark/br-v0.2.1-schema.json", path: "llmdbenchmark/analysis/benchmark_report/br_v0_2_1_json_schema.json", derive: "json-schema", note: "the Benchmark Report v0.2.1 JSON schema, descriptions removed" },
   {
     repo: "kubeai-project/kubeai", commit: "771cad39ce099974e8eaf78d7cb855c97b41a0a1", licence: "Apache-2.0", fetch: "pull/360/head",
     file: "published/kubeai-chat-70b-8r-results.md", path: "benchmarks/chat/scenarios/least-load-vs-prefix-hash-70b-8r/README.md", derive: "copy",

@@ -34,6 +34,10 @@ export interface FakeEngineOptions {
   delayMs?: number;
   /** The text of /metrics for a state; defaults to vLLM V1 names. */
   metrics?: (state: FakeEngineState, model: string) => string;
+  /** Loopback address to listen on (default 127.0.0.1): replicas of one "Deployment" share a port on 127.0.0.x. */
+  host?: string;
+  /** Port to listen on (default: any free one). */
+  port?: number;
 }
 
 export interface FakeEngine {
@@ -140,8 +144,9 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
     req.on("data", (d) => (raw += d));
     req.on("end", () => handle(req, res, raw));
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((r) => server.listen(options.port ?? 0, host, r));
+  const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
   return {
     server,
     origin,
