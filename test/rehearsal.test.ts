@@ -174,7 +174,11 @@ describe.each(rehearsable)("rehearsal of %s", (row) => {
     const run = harnessRun(composed.benchmark!, { experiment: rehearsalName(row), tokenizer: "unused", offlineTokenizer: OFFLINE_TOKENIZER_DIR });
     expect(job(p).command).toEqual(run.command);
     expect(job(p).command.slice(-job(rowPlan).command.length)).toEqual(job(rowPlan).command);
-    expect(job(p).args).toEqual(run.args);
+    // The driver's own arguments, after the evidence scrape's (the same engine pods; the record names the simulator).
+    expect(job(p).args.slice(-run.args.length)).toEqual(run.args);
+    expect(job(p).args.slice(0, -run.args.length)).toContain(`engineImage=${INFERENCE_SIM.image}`);
+    const scrapeSelector = (q: StackPlan) => job(q).args[job(q).args.indexOf("--scrape-engine-pods") + 1];
+    expect(scrapeSelector(p)).toBe(scrapeSelector(rowPlan));
     // The load generator's own arguments name nothing to download (sonnet's fallback URL is the driver's, used only when the image lacks sonnet.txt).
     expect(job(p).args.slice(job(p).args.indexOf("--")).join(" ")).not.toMatch(/https?:|meta-llama\/|neuralmagic\//i);
     const loadsTokenizer = job(rowPlan).args.includes("--tokenizer");

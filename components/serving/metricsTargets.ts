@@ -16,6 +16,7 @@
  *   servelab renders it without token auth (llmdSpec.ts).
  * - k8s-service: no router process.
  */
+import { runningEngineImage } from "../engine/runningImage";
 import { AIBRIX } from "../catalog/versions";
 import { ExperimentConfig } from "../config/schema";
 import { VLLM_PORT } from "../engine/vllmArgs";
@@ -48,7 +49,7 @@ export function metricsTargets(config: ExperimentConfig, namespace: string): Met
   const serving: Record<string, string> = {
     router: config.router.routing ? `${router} (${config.router.routing})` : router,
     kvTier: config.kvCache.tier,
-    engineImage: config.engine.image,
+    engineImage: runningEngineImage(config),
   };
   if (config.router.version) serving.routerVersion = config.router.version;
   const base = { engineSelector: enginePods(config, namespace).selector, enginePort: VLLM_PORT, routers: [], routerPods: [], unscraped: null, serving };

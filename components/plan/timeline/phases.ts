@@ -8,6 +8,7 @@ import { ClusterConfig, EngineConfig, ExperimentConfig, KvCacheConfig, ModelConf
 import { LOAD_GB_PER_SECOND, WARMUP_SECONDS, hfRepo, isEightBitCheckpoint, modelSizeGb } from "../../engine/sizing";
 import { HF_GB_PER_SECOND, OBJECT_STORE_GB_PER_SECOND, downloadGbPerSecond, weightsSource } from "../../engine/weights";
 import { usesWeightsCache } from "../../engine/weightsCache";
+import { runningEngineImage } from "../../engine/runningImage";
 import { benchmarkRun } from "./benchmarkRun";
 import {
   CLUSTER_CREATE, CLUSTER_DELETE, DRIVER_INSTALL, ENGINE_IMAGE_GB, ENGINE_IMAGE_GB_SOURCE, IMAGE_PULL_GB_PER_SECOND, IMAGE_REUSE_SOURCE, JOB_OVERHEAD, JOB_OVERHEAD_K6,
@@ -81,11 +82,6 @@ export function weightsGb(model: ModelConfig): { gb: number; source: string } {
   return { gb: UNKNOWN_MODEL_GB, source: `servelab assumption: ${UNKNOWN_MODEL_GB} GB for a model of unknown size; set servelab:model.sizeGb` };
 }
 
-/** The image the engine pods run: an AIBrix KV tier swaps the default vLLM for its KV-cache build (kvcache/aibrixKvCache.ts). */
-export function engineImage(engine: Pick<EngineConfig, "image">, kvCache: Pick<KvCacheConfig, "tier">): string {
-  return kvCache.tier.startsWith("aibrix") && engine.image === IMAGES.vllm ? IMAGES.aibrixKvcacheVllm : engine.image;
-}
-
 function imageGb(image: string): number {
   return ENGINE_IMAGE_GB[image] ?? UNKNOWN_IMAGE_GB;
 }
@@ -121,7 +117,7 @@ export function rowPhases(row: RowInput, nodes: NodeState): Phase[] {
   const p = (kind: PhaseKind, seconds: number, detail: string, source: string, inside = false): Phase => ({ kind, row: row.name, seconds, gpuBilled: true, inside, detail, source });
   const phases: Phase[] = [p("row-install", ROW_INSTALL.seconds, "", ROW_INSTALL.source)];
 
-  const image = engineImage(engine, kvCache);
+  const image = runningEngineImage({ engine, kvCache });
   if (nodes.images.has(image)) {
     phases.push(p("image-pull", 0, `${image} already on the nodes`, IMAGE_REUSE_SOURCE));
   } else {
