@@ -41,12 +41,9 @@ def main(argv):
     bench = args.bench_args
     num_prompts = common.flag_value(bench, "--num-prompts", int)
 
-    seed = common.flag_value(bench, "--seed", int) or 0
     failures, files, points, failed, by_repeat = [], [], [], [], []
-    for repeat in range(1, args.repeats + 1):
-        prefix = common.repeat_prefix(args.experiment, repeat)
-        # A new seed samples other conversations; the pool is the same, so a conversation may come up again.
-        run_bench = bench if repeat == 1 else common.with_flag(bench, "--seed", seed + repeat - 1)
+    # A new seed samples other conversations; the pool is the same, so a conversation may come up again.
+    for repeat, prefix, run_bench in common.seeded_repeats(args, bench):
         repeat_points, repeat_failed = [], []
         for spec in args.point:
             label, concurrency, rate = spec.split(":")

@@ -202,6 +202,14 @@ def with_flag(args, name, value):
     return out
 
 
+def seeded_repeats(args, bench):
+    """(repeat, file prefix, load generator arguments) for each of args.repeats: a repeat after the first gets
+    --seed <seed + k - 1>, so it samples other prompts."""
+    seed = flag_value(bench, "--seed", int) or 0
+    for repeat in range(1, args.repeats + 1):
+        yield repeat, repeat_prefix(args.experiment, repeat), bench if repeat == 1 else with_flag(bench, "--seed", seed + repeat - 1)
+
+
 def lost_requests_failure(args, label, failed, total=None):
     """The failure message when a point lost more requests than --max-failed-requests allows; a loss
     within the limit is only logged (the manifest and the report still show it)."""

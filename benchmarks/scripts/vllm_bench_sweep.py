@@ -83,11 +83,8 @@ def main(argv):
     bench = ensure_dataset(args.bench_args, args.dataset_fallback_url, tempfile.gettempdir())
     num_prompts = common.flag_value(bench, "--num-prompts", int)
 
-    seed = common.flag_value(bench, "--seed", int) or 0
     failures, files, points, failed, by_repeat = [], [], [], [], []
-    for repeat in range(1, args.repeats + 1):
-        prefix = common.repeat_prefix(args.experiment, repeat)
-        run_bench = bench if repeat == 1 else common.with_flag(bench, "--seed", seed + repeat - 1)
+    for repeat, prefix, run_bench in common.seeded_repeats(args, bench):
         repeat_points, repeat_failed = [], []
         for spec in args.point:
             label, rate, concurrency = spec.split(":")
