@@ -21,12 +21,15 @@ import { metricsTargets, scrapeArgs } from "./serving/metricsTargets";
 import { SCRAPE_INTERVAL_SECONDS } from "./benchmark/harness";
 import { dnsName, standardLabels } from "./util/labels";
 import { configWarnings } from "./validate";
+import { WEIGHTS_CREDENTIALS_KEY } from "./engine/weightsCredentials";
 
 export interface ExperimentArgs {
   /** The stack name: names the namespace, the results and the GKE cluster. */
   stack: string;
   config: ExperimentConfig;
   hfToken?: pulumi.Output<string>;
+  /** servelab:weightsCredentials: the keys of the Secret model.weights.credentialsSecret names (engine/weightsCredentials.ts). */
+  weightsCredentials?: pulumi.Output<Record<string, string>>;
   /** The cluster stack the row runs on (config.clusterStack), read through this reference. */
   clusterStack?: pulumi.StackReference;
 }
@@ -80,6 +83,7 @@ export class Experiment extends pulumi.ComponentResource {
           inCluster,
         )
       : undefined;
+    this.weightsCredentials(name, config, namespace.metadata.name, labels, inCluster, args.weightsCredentials);
     // A rehearsal downloads nothing from Hugging Face: no token, no warning.
     if (!args.hfToken && !config.rehearsal) {
       pulumi.log.warn("servelab:hfToken is not set: gated models (such as meta-llama/*) will fail to download. Set it with `pulumi config set --secret servelab:hfToken <token>`.", this);
@@ -148,5 +152,25 @@ export class Experiment extends pulumi.ComponentResource {
     this.engineContainer = pods.container;
     this.weightsCacheContainer = usesWeightsCache(config) ? pulumi.output(WEIGHTS_CACHE_CONTAINER) : undefined;
     this.registerOutputs({ kubeconfig: this.kubeconfig, namespace: this.namespace, baseUrl: this.baseUrl, servedModel: this.servedModel });
+  }
+
+  /** The object-storage copy's Secret, from servelab:weightsCredentials; without it the Secret must exist already. */
+  private weightsCredentials(
+    name: string,
+    config: ExperimentConfig,
+    namespace: pulumi.Output<string>,
+    labels: Record<string, string>,
+    opts: pulumi.CustomResourceOptions,
+    credentials?: pulumi.Output<Record<string, string>>,
+  ): void {
+    const secretName = config.model.weights?.from ? config.model.weights.credentialsSecret : undefined;
+    if (credentials && secretName) {
+      new k8s.core.v1.Secret(`${name}-weights-credentials`, { metadata: { name: secretName, namespace, labels }, type: "Opaque", stringData: credentials }, opts);
+    } else if (secretName) {
+      pulumi.log.warn(
+        `the weights copy reads the Secret ${secretName}, which servelab does not create without ${WEIGHTS_CREDENTIALS_KEY}: the engine pods wait until it exists in the row's namespace. Set it with \`pulumi config set --secret ${WEIGHTS_CREDENTIALS_KEY} '{"AWS_ACCESS_KEY_ID": "...", "AWS_SECRET_ACCESS_KEY": "..."}'\``,
+        this,
+      );
+    }
   }
 }

@@ -7,6 +7,9 @@ import { Experiment } from "./experiment";
 import { ClusterStackSource, loadStackValues, parseClusterStackConfig, parseExperimentConfig, rejectMissingKubeconfig } from "./validate";
 import { gcpSdk } from "./util/cloudSdk";
 import { composeRehearsal } from "./rehearsal/compose";
+import { weightsCredentialsSecret } from "./engine/weightsCredentials";
+import { ConfigError } from "./config/problems";
+import { ExperimentConfig } from "./config/schema";
 
 /** The stack outputs every experiment exports (the matrix runner reads them by these names). */
 export interface ServelabOutputs {
@@ -55,7 +58,7 @@ function fileDrift(name: ClusterStackName, upSection: unknown): string | undefin
 
 /** The whole program: read the stack config, declare the cluster stack or the experiment, return its outputs. */
 export async function servelab(): Promise<ServelabOutputs | ClusterStackProgramOutputs> {
-  const { raw, hfToken, clusterStack } = loadStackValues();
+  const { raw, hfToken, weightsCredentials, clusterStack } = loadStackValues();
   const stack = pulumi.getStack();
   if (clusterStack) {
     const config = parseClusterStackConfig(raw);
@@ -73,7 +76,14 @@ export async function servelab(): Promise<ServelabOutputs | ClusterStackProgramO
   const { reference, source } = await clusterStackReference(parseConfigShape(raw));
   const config = parseExperimentConfig(raw, source);
   rejectMissingKubeconfig(config.cluster);
-  return experimentOutputs(new Experiment("servelab", { stack, config, hfToken, clusterStack: reference }));
+  if (weightsCredentials) rejectUnusedWeightsCredentials(config);
+  return experimentOutputs(new Experiment("servelab", { stack, config, hfToken, weightsCredentials, clusterStack: reference }));
+}
+
+/** servelab:weightsCredentials fills the Secret the row's weights copy names; a row without one cannot use it. */
+function rejectUnusedWeightsCredentials(config: ExperimentConfig): void {
+  const { problem } = weightsCredentialsSecret(config.model);
+  if (problem) throw new ConfigError([problem]);
 }
 
 function experimentOutputs(experiment: Experiment): ServelabOutputs {

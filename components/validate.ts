@@ -26,6 +26,7 @@ import { ENGINE_RULES, ENGINE_WARNINGS } from "./engine/rules";
 import { KV_TIER_REHEARSAL, KV_TIER_RULES } from "./kvcache/tierRules";
 import { RESULTS_RULES } from "./results/rules";
 import { ROUTER_RULES, routerRehearsalRefusal } from "./serving";
+import { WEIGHTS_CREDENTIALS_KEY, parseWeightsCredentials } from "./engine/weightsCredentials";
 
 function rulesFor(config: ExperimentConfig): ConfigRule[] {
   const rules = [
@@ -154,7 +155,12 @@ export function editDistance(a: string, b: string): number {
  * Problems of the flat stack config before the schema sees it: a misspelled servelab namespace (every setting under
  * it would be dropped silently) and a Hugging Face token that is not a Pulumi secret.
  */
-export function stackValueProblems(values: Record<string, string>, isSecret: (key: string) => boolean): ConfigProblem[] {
+export function stackValueProblems(
+  values: Record<string, string>,
+  isSecret: (key: string) => boolean,
+  /** Offline, an encrypted value is a placeholder: only its being a secret can be checked. */
+  readable: (key: string) => boolean = () => true,
+): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   for (const key of Object.keys(values)) {
     const [namespace, ...rest] = key.split(":");
@@ -170,6 +176,15 @@ export function stackValueProblems(values: Record<string, string>, isSecret: (ke
       path: token,
       message: `is ${kind} in the stack file; it must be a Pulumi secret string: remove the line and run \`pulumi config set --secret servelab:hfToken <token>\` (it is stored encrypted as secure: ...)`,
     });
+  }
+  const credentials = values[WEIGHTS_CREDENTIALS_KEY];
+  if (credentials !== undefined) {
+    if (!isSecret(WEIGHTS_CREDENTIALS_KEY)) {
+      out.push({ path: WEIGHTS_CREDENTIALS_KEY, message: "is plain text in the stack file; it must be a Pulumi secret: remove the line and set it with `pulumi config set --secret`" });
+    } else if (readable(WEIGHTS_CREDENTIALS_KEY)) {
+      const { problem } = parseWeightsCredentials(credentials);
+      if (problem) out.push({ path: WEIGHTS_CREDENTIALS_KEY, message: problem });
+    }
   }
   return out;
 }
@@ -216,12 +231,20 @@ export function rejectMissingKubeconfig(cluster: ClusterConfig): void {
  * Reads every servelab:* key of the running stack (never the secret's value), refusing a misspelled namespace or a
  * plain-text token; says whether the stack is a cluster stack. The caller parses it (program.ts).
  */
-export function loadStackValues(): { raw: Record<string, unknown>; hfToken?: pulumi.Output<string>; clusterStack: boolean } {
+export function loadStackValues(): {
+  raw: Record<string, unknown>;
+  hfToken?: pulumi.Output<string>;
+  weightsCredentials?: pulumi.Output<Record<string, string>>;
+  clusterStack: boolean;
+} {
   const all = pulumi.runtime.allConfig();
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret: (k: string) => boolean }).isConfigSecret;
   const early = stackValueProblems(all, isSecret);
   if (early.length > 0) throw new ConfigError(early);
   const raw = servelabValues(all);
   const hfToken = new pulumi.Config(NAMESPACE).getSecret("hfToken");
-  return { raw, hfToken, clusterStack: isClusterStackValues(raw) };
+  // Checked above: a secret holding a JSON object of environment variables.
+  const credentials = all[WEIGHTS_CREDENTIALS_KEY];
+  const weightsCredentials = credentials === undefined ? undefined : pulumi.secret(parseWeightsCredentials(credentials).env!);
+  return { raw, hfToken, weightsCredentials, clusterStack: isClusterStackValues(raw) };
 }

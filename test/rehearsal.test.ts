@@ -189,7 +189,8 @@ describe.each(rehearsable)("rehearsal of %s", (row) => {
 
   it("declares the same objects and charts as the row, apart from the documented differences", async () => {
     const [p, rowPlan] = await Promise.all([plan(rehearsalName(row)), plan(row)]);
-    const rowDocs = docs(rowPlan).filter((d) => !(d.kind === "Secret" && d.metadata.name === "hf-token"));
+    const rowSecrets = ["hf-token", (rowPlan.plan.config as ExperimentConfig).model.weights?.credentialsSecret];
+    const rowDocs = docs(rowPlan).filter((d) => !(d.kind === "Secret" && rowSecrets.includes(d.metadata.name)));
     const rehearsalDocs = docs(p).map((d) => parse(asRow(JSON.stringify(d), row)) as Doc);
     // The same objects; their order in manifests.yaml is the order the program's outputs resolved in.
     expect(rehearsalDocs.map(key).sort()).toEqual(rowDocs.map(key).sort());

@@ -483,7 +483,7 @@ export const KEY_SCHEMAS = {
 } as const;
 
 export const REQUIRED_KEYS = ["cluster", "model"] as const;
-export const SECRET_KEYS = ["hfToken"] as const;
+export const SECRET_KEYS = ["hfToken", "weightsCredentials"] as const;
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type StackClusterConfig = z.infer<typeof stackCluster>;

@@ -3,6 +3,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveClusterFacts } from "../cluster/facts";
 import { ExperimentConfig } from "../config/schema";
+import { ClusterStackConfig } from "../config/parse";
+import { WEIGHTS_CREDENTIALS_KEY } from "../engine/weightsCredentials";
 import { asOfflinePlan, machineWarnings } from "../validate";
 import { withRowsDir } from "../rehearsal/compose";
 import { servelab } from "../program";
@@ -31,7 +33,14 @@ export interface StackPlan {
 const PLAN_DEFAULTS: Record<string, string> = {
   "gcp:project": "your-gcp-project",
   "servelab:hfToken": "hf_plan_placeholder",
+  [WEIGHTS_CREDENTIALS_KEY]: JSON.stringify({ AWS_ACCESS_KEY_ID: "plan_placeholder", AWS_SECRET_ACCESS_KEY: "plan_placeholder" }),
 };
+
+/** The secrets a stack's program reads: the token for every row, the weights credentials where a copy names their Secret. */
+function planSecrets(config: ExperimentConfig | ClusterStackConfig): string[] {
+  if (!("model" in config)) return [];
+  return config.model.weights?.from && config.model.weights.credentialsSecret ? ["servelab:hfToken", WEIGHTS_CREDENTIALS_KEY] : ["servelab:hfToken"];
+}
 
 export async function planStack(stack: string, stacksDir = STACKS_DIR): Promise<StackPlan> {
   // A rehearsal reads its row (and the row its cluster stack) from the same folder.
@@ -42,20 +51,24 @@ async function planStackIn(stack: string, stacksDir: string): Promise<StackPlan>
   const { values, secretKeys, config } = readStackInput(stack, stacksDir);
   const facts = resolveClusterFacts(config.cluster).facts!;
   const planDefaults: Record<string, string> = {};
+  const secrets = planSecrets(config);
   const all = { ...values };
   for (const [key, value] of Object.entries(PLAN_DEFAULTS)) {
     // gcp:project: a row on a GKE cluster stack needs it too (a gs:// results bucket's project).
     if (key.startsWith("gcp:") && config.cluster.provider !== "gke") continue;
-    if (key === "servelab:hfToken" && !("model" in config)) continue;
-    if (all[key] === undefined || secretKeys.includes(key)) {
+    const secret = key.startsWith("servelab:");
+    // An encrypted value in the file cannot be read here: the placeholder stands in for it.
+    const encrypted = secretKeys.includes(key);
+    if (secret && !encrypted && !secrets.includes(key)) continue;
+    if (all[key] === undefined || encrypted) {
       all[key] = value;
-      if (key !== "servelab:hfToken") planDefaults[key] = value;
+      if (!secret) planDefaults[key] = value;
     }
   }
   // A row's cluster stack answers its StackReference with what its file would export once up.
   const clusterStack = (name: string) => stackReferenceState(name, plannedClusterStackOutputs(name, stacksDir, PLAN_DEFAULTS["gcp:project"]));
   const { resources, outputs } = await asOfflinePlan(() =>
-    runUnderMocks(stack, all, [...new Set([...secretKeys, ...("model" in config ? ["servelab:hfToken"] : [])])], servelab, undefined, clusterStack),
+    runUnderMocks(stack, all, [...new Set([...secretKeys, ...secrets])], servelab, undefined, clusterStack),
   );
   const plan = buildPlan(stack, config, facts, resources, estimateCost(config.cluster, facts, (config as Partial<ExperimentConfig>).clusterStack), outputs, planDefaults);
   return { plan, resources, manifests: manifestsYaml(resources), charts: chartFiles(resources), remote: remoteManifests(resources), tree: resourceTree(resources), warnings: machineWarnings(config) };

@@ -14,7 +14,7 @@ import { STACKS_DIR, StackConfig, readStackConfig } from "./stackFile";
  */
 export function readStackInput(stack: string, dir = STACKS_DIR): StackConfig & { config: ExperimentConfig | ClusterStackConfig } {
   const { values, secretKeys } = readStackConfig(stack, dir);
-  const early = stackValueProblems(values, (key) => secretKeys.includes(key));
+  const early = stackValueProblems(values, (key) => secretKeys.includes(key), (key) => !secretKeys.includes(key));
   if (early.length > 0) throw new ConfigError(early);
   const raw = servelabValues(values);
   const config = isClusterStackValues(raw) ? parseClusterStackConfig(raw) : raw.rehearsal !== undefined ? composeRehearsal(raw, (row) => readStackConfig(row, dir).values, dir).config : parseExperimentConfig(raw, clusterStackFiles(dir));

@@ -27,7 +27,7 @@ export const REHEARSAL_DIFFERENCES = [
   "engines: ghcr.io/llm-d/llm-d-inference-sim at the pinned tag with arguments from the engine spec, CPU-sized requests, no GPU, no weights download, copy or weights cache (its init container and node volume)",
   "benchmark: the row's harness and driver with counts and durations × loadScale (rates unchanged), the Job sized by rehearsal.benchmarkCpu/benchmarkMemory; where the load generator loads a tokenizer, offline_tokenizer.py writes one that needs no download first",
   "llm-d: the endpoint picker reads the simulator's metric names (vllm:kv_cache_usage_perc)",
-  "no Hugging Face token Secret, no results bucket: results come back through the Job log's markers",
+  "no Hugging Face token Secret, no weights credentials Secret, no results bucket: results come back through the Job log's markers",
   "benchmark.pipIndexUrl: rehearsal.pipIndexUrl when set (a row's cloud-internal mirror may be out of a laptop's reach)",
 ] as const;
 
