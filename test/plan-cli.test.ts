@@ -20,7 +20,11 @@ describe("npm run plan", () => {
     // The modelled timeline: each phase with its source, GPU-hours, dollars and the share outside the Job's run.
     expect(a.stdout).toMatch(/\n  weights download\s+2\.7 min\s+\[\d+\]\s+16\.1 GB from Hugging Face at 0\.1 GB\/s/);
     expect(a.stdout).toMatch(/\n  benchmark run \(inside\)\s+23\.3 min\s+\[(\d+)\]/);
-    expect(a.stdout).toMatch(/total: [\d.]+ min, GPU nodes up [\d.]+ min = [\d.]+ GPU-hours \(8 × h100\), cost about \$\d+; outside the Job's run: [\d.]+ %/);
+    // k8s_stack runs on its cluster stack: its own phases on the up cluster, then warm, then as a one-off.
+    expect(a.stdout).toContain("timeline (modelled; k8s_stack on cluster stack cluster-gke-h100x8 once it is up");
+    expect(a.stdout).not.toMatch(/\n  cluster control plane /);
+    expect(a.stdout).toMatch(/total: [\d.]+ min, GPU time of the row [\d.]+ min = [\d.]+ GPU-hours \(8 × h100\), cost about \$\d+; outside the Job's run: [\d.]+ %/);
+    expect(a.stdout).toMatch(/as a one-off with its own cluster of this shape \(today's flow\): [\d.]+ min, [\d.]+ GPU-hours, cost about \$\d+, [\d.]+ % outside/);
     expect(a.stdout).toMatch(/sources:\n\s+\[1\] servelab assumption: /);
     expect(b.stdout).not.toContain("timeline (modelled");
     expect(readdirSync(join(outA, "k8s_stack")).sort()).toEqual(["charts", "manifests.yaml", "plan.json", "remote.txt"]);

@@ -12,6 +12,7 @@ import { readClusterStack } from "../components/plan/clusterStack";
 import { StackFileError } from "../components/plan/stackFile";
 import { benchmarkRun } from "../components/plan/timeline/benchmarkRun";
 import { ClusterInput, perRowFlow, sharedFlow } from "../components/plan/timeline/flows";
+import { formatRowTimeline } from "../components/plan/timeline/format";
 import { Phase, PhaseKind, RowInput } from "../components/plan/timeline/phases";
 import { parseExperimentConfig } from "../components/validate";
 import { rawStackFileValues, rawStackValues } from "./helpers/configs";
@@ -132,6 +133,20 @@ describe("benchmark run from the harness settings", () => {
       raw.benchmark = { harness: "kubeai-chat-k6", warmupRuns: 1, maxDurationSeconds: 300 };
     });
     expect(benchmarkRun(r.config.benchmark!)).toMatchObject({ seconds: 600, bound: "at most" });
+  });
+});
+
+describe("a row's timeline in npm run plan", () => {
+  it("times an inline-cluster row with its cluster, and a row on a cluster stack on the up cluster", () => {
+    const own = row("vllm_405b_h200");
+    const inline = formatRowTimeline(own, clusterOf(own));
+    expect(inline).toContain("vllm_405b_h200 on its own cluster");
+    expect(inline).toMatch(/\n  cluster control plane\s+6\.0 min\s+no GPU/);
+    const k8s = row("k8s_stack");
+    const shared = formatRowTimeline(k8s, { ...clusterOf(k8s), name: "cluster-gke-h100x8" }, "cluster-gke-h100x8");
+    expect(shared).not.toMatch(/cluster control plane|node pools/);
+    expect(shared).toMatch(/weights download\s+[\d.]+ min\s+\[\d+\]\s+16\.1 GB from Hugging Face at 0\.1 GB\/s; fills the weights cache/);
+    expect(shared).toMatch(/as a one-off with its own cluster of this shape/);
   });
 });
 

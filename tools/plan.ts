@@ -135,7 +135,8 @@ function rowTimeline(result: StackPlan): string {
   const { stack, config } = result.plan;
   // A stack without a model (a cluster-only stack) runs no row: nothing to time but the cluster.
   if (!("model" in config)) return "timeline: no row (no servelab:model); plan rows on this cluster with --matrix";
-  return formatRowTimeline({ name: stack, config }, { name: stack, cluster: config.cluster, facts: resolveClusterFacts(config.cluster).facts! });
+  const clusterName = config.clusterStack ?? stack;
+  return formatRowTimeline({ name: stack, config }, { name: clusterName, cluster: config.cluster, facts: resolveClusterFacts(config.cluster).facts! }, config.clusterStack);
 }
 
 /** --matrix: no program run, only the configs (validated as the plan validates them) and the timeline model. */

@@ -111,6 +111,11 @@ export function sharedFlow(rows: readonly RowInput[], c: ClusterInput, options: 
   return flow("shared", phases, rows, c);
 }
 
+/** A row on a shared cluster that is up but holds nothing of it yet (the first row of its image and model). */
+export function coldRowFlow(row: RowInput, c: ClusterInput): Flow {
+  return flow("shared", rowPhases(row, freshNodes(nodeWeightsCachePath(c.cluster) !== undefined)), [row], c);
+}
+
 /** A row on a shared cluster that is up and already holds its engine image and model (the best case). */
 export function warmRowFlow(row: RowInput, c: ClusterInput): Flow {
   const nodes = freshNodes(true);

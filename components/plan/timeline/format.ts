@@ -1,6 +1,6 @@
 /** The timeline as the plan prints it: phases with numbered sources, totals, and both flows side by side. */
 import { nodeWeightsCachePath, usesWeightsCache } from "../../engine/weightsCache";
-import { ClusterInput, Flow, Totals, perRowFlow, sharedFlow, warmRowFlow } from "./flows";
+import { ClusterInput, Flow, Totals, coldRowFlow, perRowFlow, sharedFlow, warmRowFlow } from "./flows";
 import { PHASE_LABELS, Phase, PhaseKind, RowInput } from "./phases";
 
 /** The issue's goal for a shared cluster: at most this share of GPU time outside the Jobs' runs. */
@@ -46,20 +46,32 @@ function phaseLabel(p: Phase): string {
   return p.inside ? `${PHASE_LABELS[p.kind]} (inside)` : PHASE_LABELS[p.kind];
 }
 
-/** `npm run plan -- <row>`: the row on its own cluster, phase by phase, and the same row on a warm shared cluster. */
-export function formatRowTimeline(row: RowInput, c: ClusterInput): string {
-  const flow = perRowFlow([row], c);
+/**
+ * `npm run plan -- <row>`: a row with its own cluster, phase by phase, then the same row on a warm shared cluster; a
+ * row on a cluster stack, phase by phase on that cluster once it is up, then warm, then as a one-off with its own.
+ */
+export function formatRowTimeline(row: RowInput, c: ClusterInput, clusterStack?: string): string {
+  const flow = clusterStack ? coldRowFlow(row, c) : perRowFlow([row], c);
   const sources = new Sources();
-  const lines = [`timeline (modelled; ${row.name} on its own cluster; inside = the Job's measured run, the harness's warm-up and pauses included):`];
+  const where = clusterStack ? `on cluster stack ${clusterStack} once it is up, the first row of its engine image and model` : "on its own cluster";
+  const lines = [`timeline (modelled; ${row.name} ${where}; inside = the Job's measured run, the harness's warm-up and pauses included):`];
   const table = flow.phases.map((p) => [`  ${phaseLabel(p)}`, minutes(p.seconds), p.gpuBilled ? "" : "no GPU", sources.ref(p.source), p.detail]);
   lines.push(...pad(table, "lrlll"));
   const t = flow.totals;
+  const billed = clusterStack ? "GPU time of the row" : "GPU nodes up";
   lines.push(
-    `  total: ${minutes(t.wallSeconds)}, GPU nodes up ${minutes(t.gpuNodeSeconds)} = ${t.gpuHours.toFixed(1)} GPU-hours (${c.facts.gpu.total} × ${c.facts.gpu.type}), cost ${costText(t, c)}; outside the Job's run: ${percent(t.outsideShare)} (largest: ${flow.dominantOutside.label}, ${minutes(flow.dominantOutside.seconds)})`,
+    `  total: ${minutes(t.wallSeconds)}, ${billed} ${minutes(t.gpuNodeSeconds)} = ${t.gpuHours.toFixed(1)} GPU-hours (${c.facts.gpu.total} × ${c.facts.gpu.type}), cost ${costText(t, c)}; outside the Job's run: ${percent(t.outsideShare)} (largest: ${flow.dominantOutside.label}, ${minutes(flow.dominantOutside.seconds)})`,
   );
   const warm = warmRowFlow(row, c).totals;
   const holding = usesWeightsCache(row.config) ? "its engine image and model (weights cache hit)" : "its engine image (no weights cache for this row: it downloads its model)";
   lines.push(`  on a shared cluster already up, holding ${holding}: ${minutes(warm.outsideSeconds)} outside, ${percent(warm.outsideShare)} of its GPU time`);
+  if (clusterStack) {
+    const own = perRowFlow([row], c).totals;
+    lines.push(
+      `  as a one-off with its own cluster of this shape (today's flow): ${minutes(own.wallSeconds)}, ${own.gpuHours.toFixed(1)} GPU-hours, cost ${costText(own, c)}, ${percent(own.outsideShare)} outside`,
+      `  the cluster stack is billed from its up to its destroy, whether or not a row runs: npm run plan -- --matrix ${clusterStack} <rows…> shows a sequence of rows`,
+    );
+  }
   lines.push(...sources.lines());
   return lines.join("\n");
 }
