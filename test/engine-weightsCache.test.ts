@@ -43,6 +43,17 @@ describe("the engine with the cluster's weights cache", () => {
     expect(vllm.args[vllm.args.indexOf("--served-model-name") + 1]).toBe("Qwen/Qwen2.5-0.5B-Instruct");
   });
 
+  it("a Hugging Face fill gets the engine's memory, not 4Gi: hf_xet buffers gigabytes and a 4Gi limit is OOM-killed", () => {
+    const { pod } = deployment(withCache(minimalRaw()));
+    const [init] = pod.initContainers;
+    const engineMemory = pod.containers[0].resources.requests.memory;
+    expect(engineMemory).not.toBe("4Gi");
+    expect(init.resources).toEqual({ requests: { cpu: "2", memory: engineMemory }, limits: { cpu: "2", memory: engineMemory } });
+    // The object-storage copy (AWS CLI) keeps its own small size.
+    const { pod: copied } = deployment(withCache(rawStackValues("k8s_stack_vke")));
+    expect(copied.initContainers[0].resources.limits.memory).toBe("4Gi");
+  });
+
   it("object storage: the row's copy fills the folder instead of the pod's own model cache (no copy-weights container)", () => {
     const { pod } = deployment(withCache(rawStackValues("k8s_stack_vke"), { kind: "nodeDisk", path: "/mnt/weights" }));
     expect(pod.initContainers.map((c: any) => c.name)).toEqual(["weights-cache"]);

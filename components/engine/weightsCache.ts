@@ -63,6 +63,20 @@ export interface CacheFill {
   script: string;
   env: k8s.types.input.core.v1.EnvVar[];
   envFrom?: k8s.types.input.core.v1.EnvFromSource[];
+  /** The container's requests and limits, where the fill needs more than COPY_RESOURCES. */
+  resources?: k8s.types.input.core.v1.ResourceRequirements;
+}
+
+/**
+ * Memory of a Hugging Face fill: vLLM's images install huggingface_hub with hf_xet (vLLM requirements/common.txt
+ * `huggingface-hub[hf_xet]` since vllm-project/vllm#15873, in v0.8.5), whose chunked downloads buffer gigabytes:
+ * pods limited to about 4 GiB are OOM-killed on models of 8 GB and more (huggingface/huggingface_hub#3300,
+ * kserve/kserve#5326). The fill gets the engine container's memory, which the pod requests anyway (an init
+ * container's request only counts where it exceeds the sum of the app containers').
+ */
+export function hubFillResources(engineMemory: string): k8s.types.input.core.v1.ResourceRequirements {
+  const r = { cpu: COPY_RESOURCES.limits.cpu, memory: engineMemory };
+  return { requests: r, limits: r };
 }
 
 /**
@@ -70,7 +84,7 @@ export interface CacheFill {
  * the engine image) downloads the repository without `original/`, where Meta's repositories keep a second copy of the
  * weights in their own format that vLLM does not load.
  */
-export function cacheFill(model: ModelConfig, engineImage: string, imageRegistry: string | undefined, region: string | undefined, hfTokenSecret?: pulumi.Input<string>): CacheFill {
+export function cacheFill(model: ModelConfig, engineImage: string, imageRegistry: string | undefined, region: string | undefined, hfTokenSecret?: pulumi.Input<string>, engineMemory?: string): CacheFill {
   if (model.weights?.from) {
     const copy = objectStorageCopy(model, imageRegistry, region, ".");
     return { image: copy.image, script: `${copy.setup}${shellWords(copy.argv)}`, env: copy.env, ...(copy.envFrom ? { envFrom: copy.envFrom } : {}) };
@@ -81,7 +95,7 @@ export function cacheFill(model: ModelConfig, engineImage: string, imageRegistry
   if (model.weights?.hfEndpoint) env.push({ name: "HF_ENDPOINT", value: model.weights.hfEndpoint });
   // huggingface_hub 0.34 added `hf` beside `huggingface-cli`, and 1.0 keeps only `hf`; both take these arguments.
   const cli = 'cli=huggingface-cli; if command -v hf >/dev/null 2>&1; then cli=hf; fi; "$cli" ';
-  return { image: engineImage, script: `${cli}${shellWords(argv)}`, env };
+  return { image: engineImage, script: `${cli}${shellWords(argv)}`, env, ...(engineMemory ? { resources: hubFillResources(engineMemory) } : {}) };
 }
 
 /**
@@ -146,7 +160,7 @@ export function weightsCacheContainer(model: ModelConfig, fill: CacheFill): Cont
     command: ["sh", "-c", weightsCacheScript(weightsCacheKey(model), fill.script)],
     env: fill.env,
     ...(fill.envFrom ? { envFrom: fill.envFrom } : {}),
-    resources: COPY_RESOURCES,
+    resources: fill.resources ?? COPY_RESOURCES,
     volumeMounts: [{ name: WEIGHTS_CACHE_VOLUME, mountPath: WEIGHTS_CACHE_MOUNT }],
   };
 }
