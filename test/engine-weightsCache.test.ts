@@ -1,6 +1,6 @@
 /** servelab:cluster.weightsCache: the engines load the model from a folder on the node, filled by the first that misses. */
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -41,6 +41,17 @@ describe("the engine with the cluster's weights cache", () => {
     expect(vllm.volumeMounts).toContainEqual({ name: "weights-cache", mountPath: WEIGHTS_CACHE_MOUNT });
     expect(vllm.args[vllm.args.indexOf("--model") + 1]).toBe("/weights-cache/Qwen--Qwen2.5-0.5B-Instruct--main");
     expect(vllm.args[vllm.args.indexOf("--served-model-name") + 1]).toBe("Qwen/Qwen2.5-0.5B-Instruct");
+  });
+
+  it("a Hugging Face fill gets the engine's memory, not 4Gi: hf_xet buffers gigabytes and a 4Gi limit is OOM-killed", () => {
+    const { pod } = deployment(withCache(minimalRaw()));
+    const [init] = pod.initContainers;
+    const engineMemory = pod.containers[0].resources.requests.memory;
+    expect(engineMemory).not.toBe("4Gi");
+    expect(init.resources).toEqual({ requests: { cpu: "2", memory: engineMemory }, limits: { cpu: "2", memory: engineMemory } });
+    // The object-storage copy (AWS CLI) keeps its own small size.
+    const { pod: copied } = deployment(withCache(rawStackValues("k8s_stack_vke")));
+    expect(copied.initContainers[0].resources.limits.memory).toBe("4Gi");
   });
 
   it("object storage: the row's copy fills the folder instead of the pod's own model cache (no copy-weights container)", () => {
@@ -107,19 +118,91 @@ describe("the weights-cache script, run in a shell against a folder standing in 
     root = mkdtempSync(join(tmpdir(), "node-cache-"));
     const failed = run("echo part > a.safetensors; exit 3");
     expect(failed.status).not.toBe(0);
-    expect(existsSync(join(root, "org--model--main"))).toBe(false);
+    // Nothing left behind: neither a folder that would count as whole nor a fill folder the next try would wait on.
+    expect(readdirSync(root)).toEqual([]);
     expect(weightsCacheOutcome(run("echo ok > a.safetensors").stdout)).toBe("miss");
     expect(existsSync(join(root, "org--model--main", "a.safetensors"))).toBe(true);
   });
 
-  it("the loser of two concurrent fills keeps the winner's folder and succeeds", () => {
+  // Fast timing for the shell under test; the deployed script polls every 10 s (CACHE_FILL_TIMING).
+  const FAST = { pollSeconds: 0.05, heartbeatSeconds: 0.2, staleSeconds: 300 };
+  const start = (fill: string, env: NodeJS.ProcessEnv = process.env) => {
+    const script = weightsCacheScript("org--model--main", fill, FAST).replaceAll(WEIGHTS_CACHE_MOUNT, root);
+    const child = spawn("sh", ["-c", script], { env });
+    const out = { stdout: "", stderr: "", status: null as number | null };
+    child.stdout.on("data", (d) => (out.stdout += d));
+    child.stderr.on("data", (d) => (out.stderr += d));
+    const done = new Promise<typeof out>((resolve) => child.on("close", (code) => resolve({ ...out, status: code })));
+    return { out, done };
+  };
+  const until = async (what: () => boolean) => {
+    while (!what()) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it("of four pods on a node that miss at once, one downloads and three wait for its folder; all four start", async () => {
     root = mkdtempSync(join(tmpdir(), "node-cache-"));
-    // The winner renames its folder into place while the loser is still filling.
-    const loser = run(`echo loser > a.safetensors; mkdir -p '${root}/org--model--main' && echo winner > '${root}/org--model--main/a.safetensors'`);
-    expect(loser.status).toBe(0);
-    expect(loser.stdout).toContain("another pod filled org--model--main first");
-    expect(readFileSync(join(root, "org--model--main", "a.safetensors"), "utf8")).toBe("winner\n");
-    expect(execFileSync("ls", ["-A", root], { encoding: "utf8" }).trim()).toBe("org--model--main");
+    const fills = join(root, "..", `${root.split("/").pop()}-fills`);
+    const release = `${fills}.release`;
+    // Each fill counts itself, then holds until the test has seen the others waiting.
+    const fill = `echo fill >> '${fills}'; while [ ! -e '${release}' ]; do sleep 0.05; done; echo weights > model.safetensors`;
+    const pods = [0, 1, 2, 3].map(() => start(fill));
+    const fillCount = () => (existsSync(fills) ? readFileSync(fills, "utf8").split("\n").length - 1 : 0);
+    // Until three pods wait, or a second fill has started (the defect this guards against).
+    await until(() => fillCount() > 1 || (fillCount() === 1 && pods.filter((p) => p.out.stdout.includes("waiting for it")).length === 3));
+    writeFileSync(release, "");
+    const results = await Promise.all(pods.map((p) => p.done));
+    const fillsRun = fillCount();
+    rmSync(fills, { force: true });
+    rmSync(release, { force: true });
+    expect(fillsRun).toBe(1);
+    expect(results.map((r) => r.stdout).join("").match(/another pod on this node filled org--model--main/g)).toHaveLength(3);
+    for (const r of results) {
+      expect(r.status).toBe(0);
+      expect(weightsCacheOutcome(r.stdout)).toBe("miss");
+    }
+    expect(readFileSync(join(root, "org--model--main", "model.safetensors"), "utf8")).toBe("weights\n");
+    expect(readdirSync(root)).toEqual(["org--model--main"]);
+  });
+
+  it("a fill whose pod died (its folder untouched past staleSeconds) is taken over from scratch", () => {
+    root = mkdtempSync(join(tmpdir(), "node-cache-"));
+    const lock = join(root, ".fill-org--model--main");
+    mkdirSync(lock);
+    writeFileSync(join(lock, "half.safetensors"), "half");
+    // Older than staleSeconds (300), younger than the sweep of other models' dead fills (10 minutes).
+    const sevenMinutesAgo = new Date(Date.now() - 420_000);
+    utimesSync(lock, sevenMinutesAgo, sevenMinutesAgo);
+    const r = spawnSync("sh", ["-c", weightsCacheScript("org--model--main", "echo whole > a.safetensors", FAST).replaceAll(WEIGHTS_CACHE_MOUNT, root)], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("the fill of org--model--main stopped; taking it over");
+    expect(readdirSync(join(root, "org--model--main"))).toEqual(["a.safetensors"]);
+    expect(readdirSync(root)).toEqual(["org--model--main"]);
+  });
+
+  it("a live fill keeps its folder fresh, so waiting pods never take it over however long the download", () => {
+    root = mkdtempSync(join(tmpdir(), "node-cache-"));
+    // The fill ages its own folder by an hour, then checks the heartbeat has touched it again.
+    const fill = `touch -d '1 hour ago' .; sleep 0.6; [ $(( $(date +%s) - $(stat -c %Y .) )) -lt 60 ] || { echo stale >&2; exit 9; }; echo w > a.safetensors`;
+    const r = spawnSync("sh", ["-c", weightsCacheScript("org--model--main", fill, FAST).replaceAll(WEIGHTS_CACHE_MOUNT, root)], { encoding: "utf8" });
+    expect(r.stderr).not.toContain("stale");
+    expect(r.status).toBe(0);
+  });
+
+  it("when the fill folder cannot be made (disk full, read-only), the container fails instead of starting vLLM on a missing folder", () => {
+    root = mkdtempSync(join(tmpdir(), "node-cache-"));
+    const bin = join(root, "..", `${root.split("/").pop()}-bin`);
+    mkdirSync(bin);
+    writeFileSync(join(bin, "mkdir"), "#!/bin/sh\necho 'mkdir: cannot create directory: No space left on device' >&2\nexit 1\n");
+    chmodSync(join(bin, "mkdir"), 0o755);
+    const ran = join(bin, "fill-ran");
+    const script = weightsCacheScript("org--model--main", `touch '${ran}'`, FAST).replaceAll(WEIGHTS_CACHE_MOUNT, root);
+    const r = spawnSync("sh", ["-c", script], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:/usr/bin:/bin` } });
+    rmSync(bin, { recursive: true, force: true });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("No space left on device");
+    expect(r.stdout).not.toContain("filled");
+    expect(existsSync(ran)).toBe(false);
+    expect(readdirSync(root)).toEqual([]);
   });
 });
 

@@ -35,10 +35,11 @@ export function engineManifestInput(ctx: EngineContext, naming: EngineNaming, op
   const region = ctx.config.cluster.provider === "vke" ? ctx.config.cluster.region : undefined;
   const image = withRegistry(engine.image, ctx.config.cluster.imageRegistry);
   const cachePath = usesWeightsCache(ctx.config) ? nodeWeightsCachePath(ctx.config.cluster) : undefined;
+  const resources = engineResources(engine, ctx.facts.gpu);
   // With the cluster's cache the weights-cache container fetches (on a miss) and vLLM loads the cached folder;
   // without it, the object-storage copy (if any) lands in the pod's own model cache.
   const fetch = cachePath
-    ? weightsCacheContainer(model, cacheFill(model, image, ctx.config.cluster.imageRegistry, region, ctx.hfTokenSecret))
+    ? weightsCacheContainer(model, cacheFill(model, image, ctx.config.cluster.imageRegistry, region, ctx.hfTokenSecret, resources.memory))
     : weightsCopyContainer(model, ctx.config.cluster.imageRegistry, region);
   const args = cachePath ? withModelDir(rendered.args, weightsCacheDir(model)) : withLocalModel(rendered.args, model);
   return {
@@ -50,7 +51,7 @@ export function engineManifestInput(ctx: EngineContext, naming: EngineNaming, op
     spec: { ...rendered, args, env: { ...rendered.env, ...weightsEnv(model) } },
     ...(fetch ? { initContainers: [fetch] } : {}),
     ...(cachePath ? { extraVolumes: [{ volume: weightsCacheVolume(cachePath), mountPath: WEIGHTS_CACHE_MOUNT }] } : {}),
-    resources: engineResources(engine, ctx.facts.gpu),
+    resources,
     placement: ctx.gpuPlacement,
     hfTokenSecret: ctx.hfTokenSecret,
     shmSize: engine.shmSize,

@@ -3,8 +3,9 @@
  * hostPath) with one folder per model. Before vLLM starts, the `weights-cache` init container finds the model's
  * folder (a hit) or fills it from the row's weights source (a miss: Hugging Face or its mirror through the engine
  * image's Hugging Face CLI, or the object-storage copy of weights.ts) into a temporary folder that is renamed into
- * place only when complete, so a folder that exists is whole; two pods that miss at once both download and the
- * second rename loses. It logs one line, "weights-cache: hit <key>" or "weights-cache: miss <key>", which the matrix
+ * place only when complete, so a folder that exists is whole; of the pods on a node that miss at once, one fills and
+ * the others wait for its folder (weightsCacheScript). It logs "weights-cache: hit <key>" or "weights-cache: miss
+ * <key>" first (a pod that waited for another's fill missed too: its start included the download), which the matrix
  * collector records in run.json (benchmarks/results/weightsCacheLog.ts). vLLM then loads the folder (--model).
  *
  * The folders stay on the node when a row is destroyed: they belong to the cluster and go with its nodes.
@@ -62,6 +63,20 @@ export interface CacheFill {
   script: string;
   env: k8s.types.input.core.v1.EnvVar[];
   envFrom?: k8s.types.input.core.v1.EnvFromSource[];
+  /** The container's requests and limits, where the fill needs more than COPY_RESOURCES. */
+  resources?: k8s.types.input.core.v1.ResourceRequirements;
+}
+
+/**
+ * Memory of a Hugging Face fill: vLLM's images install huggingface_hub with hf_xet (vLLM requirements/common.txt
+ * `huggingface-hub[hf_xet]` since vllm-project/vllm#15873, in v0.8.5), whose chunked downloads buffer gigabytes:
+ * pods limited to about 4 GiB are OOM-killed on models of 8 GB and more (huggingface/huggingface_hub#3300,
+ * kserve/kserve#5326). The fill gets the engine container's memory, which the pod requests anyway (an init
+ * container's request only counts where it exceeds the sum of the app containers').
+ */
+export function hubFillResources(engineMemory: string): k8s.types.input.core.v1.ResourceRequirements {
+  const r = { cpu: COPY_RESOURCES.limits.cpu, memory: engineMemory };
+  return { requests: r, limits: r };
 }
 
 /**
@@ -69,7 +84,7 @@ export interface CacheFill {
  * the engine image) downloads the repository without `original/`, where Meta's repositories keep a second copy of the
  * weights in their own format that vLLM does not load.
  */
-export function cacheFill(model: ModelConfig, engineImage: string, imageRegistry: string | undefined, region: string | undefined, hfTokenSecret?: pulumi.Input<string>): CacheFill {
+export function cacheFill(model: ModelConfig, engineImage: string, imageRegistry: string | undefined, region: string | undefined, hfTokenSecret?: pulumi.Input<string>, engineMemory?: string): CacheFill {
   if (model.weights?.from) {
     const copy = objectStorageCopy(model, imageRegistry, region, ".");
     return { image: copy.image, script: `${copy.setup}${shellWords(copy.argv)}`, env: copy.env, ...(copy.envFrom ? { envFrom: copy.envFrom } : {}) };
@@ -80,23 +95,61 @@ export function cacheFill(model: ModelConfig, engineImage: string, imageRegistry
   if (model.weights?.hfEndpoint) env.push({ name: "HF_ENDPOINT", value: model.weights.hfEndpoint });
   // huggingface_hub 0.34 added `hf` beside `huggingface-cli`, and 1.0 keeps only `hf`; both take these arguments.
   const cli = 'cli=huggingface-cli; if command -v hf >/dev/null 2>&1; then cli=hf; fi; "$cli" ';
-  return { image: engineImage, script: `${cli}${shellWords(argv)}`, env };
+  return { image: engineImage, script: `${cli}${shellWords(argv)}`, env, ...(engineMemory ? { resources: hubFillResources(engineMemory) } : {}) };
 }
 
-/** The shell of the init container: hit or fill, then one marker line either way. */
-export function weightsCacheScript(key: string, fill: string): string {
+/**
+ * How often a waiting pod looks again, how often the filling pod touches its folder, and how long a folder may go
+ * untouched before it counts as a fill that died with its pod (SIGKILL, OOM, node reboot) and is taken over.
+ */
+export const CACHE_FILL_TIMING = { pollSeconds: 10, heartbeatSeconds: 30, staleSeconds: 300 } as const;
+export type CacheFillTiming = { pollSeconds: number; heartbeatSeconds: number; staleSeconds: number };
+
+/**
+ * The shell of the init container (POSIX sh: dash in the Ubuntu-based vLLM images). A hit exits at once. On a miss,
+ * one pod per node and model fills: `mkdir` of the fill folder is the lock, so the engine pods of one row on one node
+ * (8 at once on cluster-gke-h100x8) download once and the others wait for the folder instead of each downloading a
+ * copy onto the boot disk. A failed fill removes its folder (the next try misses again at once); a killed one stops
+ * touching it and is taken over after staleSeconds. Every step that must succeed is a simple command, so `set -e`
+ * stops the container on its failure: sh ignores -e for all but the last command of an && or || list.
+ */
+export function weightsCacheScript(key: string, fill: string, timing: CacheFillTiming = CACHE_FILL_TIMING): string {
   const dir = `${WEIGHTS_CACHE_MOUNT}/${key}`;
+  const lock = `${WEIGHTS_CACHE_MOUNT}/.fill-${key}`;
+  const staleMinutes = Math.ceil((2 * timing.staleSeconds) / 60);
   return [
     "set -eu",
-    `if [ -d '${dir}' ]; then echo 'weights-cache: hit ${key}'; exit 0; fi`,
+    `dir='${dir}'`,
+    `lock='${lock}'`,
+    `if [ -d "$dir" ]; then echo 'weights-cache: hit ${key}'; exit 0; fi`,
     `echo 'weights-cache: miss ${key}'`,
-    // Folders of fills that died with their pod; a live fill touches its folder far more often than this.
-    `find '${WEIGHTS_CACHE_MOUNT}' -maxdepth 1 -name '.fill-*' -mmin +240 -exec rm -rf {} + || true`,
-    `tmp='${WEIGHTS_CACHE_MOUNT}/.fill-${key}-'"$(cat /etc/hostname)"`,
-    'rm -rf "$tmp" && mkdir -p "$tmp" && cd "$tmp"',
+    // Fills of other models whose pods died and never came back.
+    `find '${WEIGHTS_CACHE_MOUNT}' -maxdepth 1 -name '.fill-*' -mmin +${staleMinutes} -exec rm -rf {} + 2>/dev/null || true`,
+    "waiting=",
+    `until mkdir "$lock" 2>/dev/null; do`,
+    `  if [ -d "$dir" ]; then echo 'weights-cache: another pod on this node filled ${key}'; exit 0; fi`,
+    // The lock went between the two looks: take it, or fail here with mkdir's own error (disk full, read-only).
+    '  if [ ! -d "$lock" ]; then mkdir "$lock"; break; fi',
+    '  age=$(( $(date +%s) - $(stat -c %Y "$lock" 2>/dev/null || date +%s) ))',
+    `  if [ "$age" -gt ${timing.staleSeconds} ]; then`,
+    `    echo 'weights-cache: the fill of ${key} stopped; taking it over'`,
+    '    stale="$lock.stale-$(cat /etc/hostname)"',
+    '    if mv -T "$lock" "$stale" 2>/dev/null; then rm -rf "$stale"; fi',
+    "  else",
+    `    if [ -z "$waiting" ]; then echo 'weights-cache: another pod on this node fills ${key}; waiting for it'; waiting=1; fi`,
+    `    sleep ${timing.pollSeconds}`,
+    "  fi",
+    "done",
+    `if [ -d "$dir" ]; then rmdir "$lock"; echo 'weights-cache: another pod on this node filled ${key}'; exit 0; fi`,
+    `( while sleep ${timing.heartbeatSeconds} && [ -d "$lock" ]; do touch -c "$lock"; done ) >/dev/null 2>&1 &`,
+    "beat=$!",
+    `trap 'kill "$beat" 2>/dev/null; rm -rf "$lock"' EXIT`,
+    'cd "$lock"',
     fill,
     "cd /",
-    `mv -T "$tmp" '${dir}' || { echo 'weights-cache: another pod filled ${key} first'; rm -rf "$tmp"; }`,
+    'kill "$beat" 2>/dev/null || true',
+    'mv -T "$lock" "$dir"',
+    "trap - EXIT",
   ].join("\n");
 }
 
@@ -107,7 +160,7 @@ export function weightsCacheContainer(model: ModelConfig, fill: CacheFill): Cont
     command: ["sh", "-c", weightsCacheScript(weightsCacheKey(model), fill.script)],
     env: fill.env,
     ...(fill.envFrom ? { envFrom: fill.envFrom } : {}),
-    resources: COPY_RESOURCES,
+    resources: fill.resources ?? COPY_RESOURCES,
     volumeMounts: [{ name: WEIGHTS_CACHE_VOLUME, mountPath: WEIGHTS_CACHE_MOUNT }],
   };
 }
