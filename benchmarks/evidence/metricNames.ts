@@ -102,11 +102,18 @@ export const METRIC_NAME_SETS: readonly MetricNameSet[] = [
 /** LMCache's own hit counters (tokens), when the page has them. */
 export const LMCACHE_COUNTERS = { requested: "lmcache:num_requested_tokens_total", hit: "lmcache:num_hit_tokens_total" } as const;
 
-/** AIBrix's KV cache tier: tokens asked and fetched by get-like ops (histogram sums, differenced like counters). */
+/**
+ * AIBrix's KV cache tier: tokens asked and fetched by get-like ops (histogram sums, differenced like counters), of the
+ * cache manager only. Every layer exports these series under its own cache_type label (vllm-project/aibrix@v0.3.0:
+ * python/aibrix_kvcache/aibrix_kvcache/metrics.py, BaseCacheMetricsExporter.export): "cachemgr" is what the engine
+ * asked for (the manager's acquire, cache_manager.py), "l1cache" / "l2cache" count the same tokens again (or, behind
+ * an L1, only its misses), so a sum over layers would not be the tier's hit rate.
+ */
 export const AIBRIX_KV_COUNTERS = {
   requested: "vllm:kv_cache_ol_iteration_tokens_sum",
   hit: "vllm:kv_cache_ol_iteration_fetched_tokens_sum",
   opTypes: ["get", "acquire"],
+  cacheType: "cachemgr",
 } as const;
 
 /** The set a page's names belong to, or null when the page is not a vLLM engine's. */
