@@ -88,6 +88,12 @@ def _pod_target(pod, role, name_prefix, port):
     }
 
 
+def _live(pod):
+    """A pod that can serve: not finished (an evicted engine stays listed as Failed until garbage-collected, and its
+    old IP may belong to another pod by now) and not being deleted (the old pods of a rollout)."""
+    return pod.get("status", {}).get("phase") not in ("Succeeded", "Failed") and not pod.get("metadata", {}).get("deletionTimestamp")
+
+
 def _split(spec, sep):
     name, _, rest = spec.partition(sep)
     if not name or not rest:
@@ -109,9 +115,13 @@ def discover(args):
         try:
             api = KubeApi()
             for role, prefix, selector, port in selectors:
-                pods = api.pods(selector)
+                listed = api.pods(selector)
+                pods = [p for p in listed if _live(p)]
+                gone = [f"{p['metadata']['name']} ({p.get('status', {}).get('phase') or '?'}{', deleting' if p['metadata'].get('deletionTimestamp') else ''})" for p in listed if not _live(p)]
+                if gone:
+                    notes.append(f"not scraped, finished or being deleted: {', '.join(gone)}")
                 if not pods:
-                    notes.append(f"no pod matches {selector} in {api.namespace}")
+                    notes.append(f"no live pod matches {selector} in {api.namespace}")
                 targets += [_pod_target(p, role, prefix, port) for p in pods]
         except Exception as err:  # noqa: BLE001 (evidence never fails a benchmark: the file says what went wrong)
             detail = err.read().decode(errors="replace")[:200] if hasattr(err, "read") else str(err)
