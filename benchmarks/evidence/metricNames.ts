@@ -26,8 +26,9 @@
  *   KVCacheMetricsExporter's "kv_cache_ol_" (python/aibrix_kvcache/aibrix_kvcache/metrics.py): histograms
  *   `iteration_tokens` (every op) and `iteration_fetched_tokens` (get-like ops only) labelled op_type = put, get or
  *   acquire. Their `_sum` series are token counters: fetched / asked over get and acquire is the tier's hit rate.
- * Which tag counts blocks rather than tokens is unverified at the tag; the set is recognised from the names a page
- * has, not from the image tag.
+ * V1 counted blocks until vllm-project/vllm#18003 ("Change prefix caching metric from counting blocks to counting
+ * tokens", opened 2025-05-12, after v0.8.5 was released in April 2025), so v0.8.5 counts blocks. The set is recognised
+ * from the names a page has, not from the image tag.
  */
 
 export type Quantity = "prefixCacheHitRate" | "kvCacheUsage" | "running" | "waiting" | "preemptions" | "requests" | "promptTokens" | "generationTokens";
