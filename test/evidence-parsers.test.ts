@@ -83,6 +83,15 @@ describe("evidence per pinned engine build", () => {
     expect(e.kvTier).toEqual({ name: "AIBrix KV cache", hitTokens: 1200, requestedTokens: 2000, hitRate: 0.6 });
   });
 
+  it("llm-d-inference-sim (rehearsals): its Go counters without `_total`, differenced, exact", () => {
+    const e = deriveEvidence(evidence([pages("llm-d-inference-sim-v0.10.2.prom")]));
+    expect(e.metricSet).toBe("llm-d-inference-sim");
+    // (1600 − 100) / (3000 − 1000)
+    expect(e.prefixCacheHitRate).toEqual({ value: 0.75, exact: true });
+    expect(e.kvCacheUsage!.max).toBe(0.3);
+    expect(e.replicas[0]).toMatchObject({ requests: 20, promptTokens: 2000, generationTokens: 200 });
+  });
+
   it("vLLM v0.8.5 V1: block counters differenced, marked approximate (a block rate)", () => {
     const e = deriveEvidence(evidence([pages("vllm-v0.8.5-v1.prom")]));
     expect(e.metricSet).toBe("vllm-v1-blocks");

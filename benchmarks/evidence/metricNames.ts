@@ -26,6 +26,10 @@
  *   KVCacheMetricsExporter's "kv_cache_ol_" (python/aibrix_kvcache/aibrix_kvcache/metrics.py): histograms
  *   `iteration_tokens` (every op) and `iteration_fetched_tokens` (get-like ops only) labelled op_type = put, get or
  *   acquire. Their `_sum` series are token counters: fetched / asked over get and acquire is the tier's hit rate.
+ * - llm-d-inference-sim (rehearsals, ghcr.io/llm-d/llm-d-inference-sim:v0.10.2): Go CounterVecs named
+ *   `vllm:prefix_cache_queries` / `vllm:prefix_cache_hits` (llm-d/llm-d-inference-sim@v0.10.2:
+ *   pkg/llm-d-inference-sim/metrics.go), which client_golang's text format exposes without `_total` (its tests read
+ *   `<name>{model_name=...}`, pkg/tests/test_utils_test.go getCountMetricPrefix); tokens of its own KV-cache model.
  * V1 counted blocks until vllm-project/vllm#18003 ("Change prefix caching metric from counting blocks to counting
  * tokens", opened 2025-05-12, after v0.8.5 was released in April 2025), so v0.8.5 counts blocks. The set is recognised
  * from the names a page has, not from the image tag.
@@ -43,7 +47,7 @@ export interface MetricRow {
 }
 
 export interface MetricNameSet {
-  id: "vllm-v0" | "vllm-v1-blocks" | "vllm-v1";
+  id: "vllm-v0" | "vllm-v1-blocks" | "vllm-v1" | "llm-d-inference-sim";
   label: string;
   /** The pinned builds that export this set. */
   builds: string;
@@ -82,6 +86,15 @@ export const METRIC_NAME_SETS: readonly MetricNameSet[] = [
         how: "hits / queries differenced over the point; 0.8-era releases count blocks, so it is the block hit rate (a token rate up to partial blocks)",
       },
       ...COMMON_ROWS(["vllm:gpu_cache_usage_perc"]),
+    ],
+  },
+  {
+    id: "llm-d-inference-sim",
+    label: "llm-d-inference-sim (rehearsals)",
+    builds: "ghcr.io/llm-d/llm-d-inference-sim:v0.10.2",
+    rows: [
+      { quantity: "prefixCacheHitRate", names: ["vllm:prefix_cache_queries", "vllm:prefix_cache_hits"], exact: true, how: "hits / queries in tokens of the simulator's KV-cache model, both differenced over the point" },
+      ...COMMON_ROWS(["vllm:kv_cache_usage_perc"]),
     ],
   },
   {
@@ -125,7 +138,9 @@ export function nameSetFor(names: ReadonlySet<string>): MetricNameSet {
       ? "vllm-v1-blocks"
       : names.has("vllm:gpu_prefix_cache_hit_rate")
         ? "vllm-v0"
-        : "vllm-v1";
+        : names.has("vllm:prefix_cache_queries")
+          ? "llm-d-inference-sim"
+          : "vllm-v1";
   return METRIC_NAME_SETS.find((s) => s.id === id)!;
 }
 
