@@ -86,6 +86,10 @@ beforeAll(async () => {
     { name: "vllm-0", ip: "127.0.0.1", labels: LABELS, imageID: DIGEST },
     { name: "vllm-1", ip: "127.0.0.2", labels: LABELS, imageID: DIGEST },
     { name: "other", ip: "127.0.0.3", labels: { app: "other" } },
+    // Still listed by the API but not serving: an evicted replica (Failed, kept until garbage-collected) whose old
+    // IP now answers for vllm-0, and an old pod of a rollout being deleted.
+    { name: "vllm-evicted", ip: "127.0.0.1", labels: LABELS, phase: "Failed" },
+    { name: "vllm-old", ip: "127.0.0.2", labels: LABELS, deleting: true },
   ]);
   run = await runDriver(driverArgv({}, replicas[0].baseUrl, port, join(dir, "results")), sa);
 }, 60_000);
@@ -110,6 +114,7 @@ describe("evidence scraped by the real driver", () => {
     expect(run.out).toMatch(/::servelab-result-begin:: name=exp_evidence_rate-inf_conc-2\.json/);
     const raw = JSON.parse(readFileSync(join(dir, "results", files[0]), "utf8"));
     expect(raw.targets.map((t: { name: string }) => t.name)).toEqual(["vllm-0", "vllm-1", "gone-router"]);
+    expect(raw.discovery.notes).toEqual(["not scraped, finished or being deleted: vllm-evicted (Failed), vllm-old (Running, deleting)"]);
     expect(raw.snapshots.filter((s: { target: string; phase: string }) => s.target === "vllm-1" && s.phase === "end")).toHaveLength(1);
     expect(raw.client.cpuSeconds).toBeGreaterThanOrEqual(0);
   });

@@ -74,12 +74,22 @@ describe("evidence per pinned engine build", () => {
     expect(e.kvTier).toBeNull();
   });
 
-  it("AIBrix's KV-cache build: the offloading connector's fetched / asked tokens over get ops, beside V0's figures", () => {
+  it("AIBrix's KV-cache build: the cache manager's fetched / asked tokens over get-like ops (not its layers'), beside V0's figures", () => {
     const e = deriveEvidence(evidence([pages("aibrix-kvcache-v0.8.5.prom")]));
     expect(e.metricSet).toBe("vllm-v0");
     expect(e.prefixCacheHitRate!.value).toBeCloseTo(0.65, 10);
-    // (1400 − 200) / (3000 − 1000); the put ops' tokens are not asked-for tokens.
+    // (1400 − 200) / (3000 − 1000) of cache_type="cachemgr"; the put ops' tokens are not asked-for tokens, and the
+    // l1cache layer's own acquire series (the same tokens again) are not added to the manager's.
     expect(e.kvTier).toEqual({ name: "AIBrix KV cache", hitTokens: 1200, requestedTokens: 2000, hitRate: 0.6 });
+  });
+
+  it("llm-d-inference-sim (rehearsals): its Go counters without `_total`, differenced, exact", () => {
+    const e = deriveEvidence(evidence([pages("llm-d-inference-sim-v0.10.2.prom")]));
+    expect(e.metricSet).toBe("llm-d-inference-sim");
+    // (1600 − 100) / (3000 − 1000)
+    expect(e.prefixCacheHitRate).toEqual({ value: 0.75, exact: true });
+    expect(e.kvCacheUsage!.max).toBe(0.3);
+    expect(e.replicas[0]).toMatchObject({ requests: 20, promptTokens: 2000, generationTokens: 200 });
   });
 
   it("vLLM v0.8.5 V1: block counters differenced, marked approximate (a block rate)", () => {

@@ -41,6 +41,17 @@ describe("parseLogResults", () => {
     expect(() => parseLogResults(lines.join("\n"), "pod log")).toThrow("pod log:1: result manifest.json is corrupt (sha256 mismatch)");
   });
 
+  it("rejects a log that lost its first files to kubelet's rotation (the run-end line counts them)", () => {
+    const full = markerLog([{ name: "manifest.json", content: manifest }, { name: "k8s_stack_output_0.1.csv", content: csv }], "ok");
+    const lines = full.split("\n");
+    // The log API serves only the newest file after a rotation: here it starts inside manifest.json's payload.
+    const rotated = lines.slice(lines.findIndex((l) => l.includes("::servelab-result-end:: name=manifest.json"))).join("\n");
+    expect(() => parseLogResults(rotated, "pod log of Job ns/benchmark")).toThrow(
+      "pod log of Job ns/benchmark: the run-end line announces 2 result files but the log holds 1",
+    );
+    expect(parseLogResults(full, "pod log").files).toHaveLength(2);
+  });
+
   it("finds nothing in a log without markers", () => {
     expect(parseLogResults("just\nengine\nchatter\n")).toEqual({ files: [], status: null });
   });

@@ -140,7 +140,7 @@ export function deriveEvidence(file: EvidenceFile): PointEvidence {
   const preemptions = replicas.map((r) => counter(r, "preemptions"));
 
   const kvTier = tierCounters(replicas, "LMCache", (p, n) => total(p, n), LMCACHE_COUNTERS, notes)
-    ?? tierCounters(replicas, "AIBrix KV cache", (p, n) => totalWhere(p, n, (l) => (AIBRIX_KV_COUNTERS.opTypes as readonly string[]).includes(l.op_type)), AIBRIX_KV_COUNTERS, notes);
+    ?? tierCounters(replicas, "AIBrix KV cache", (p, n) => totalWhere(p, n, (l) => (AIBRIX_KV_COUNTERS.opTypes as readonly string[]).includes(l.op_type) && (l.cache_type ?? AIBRIX_KV_COUNTERS.cacheType) === AIBRIX_KV_COUNTERS.cacheType), AIBRIX_KV_COUNTERS, notes);
 
   const routers: RouterEvidence[] = file.targets
     .filter((t) => t.role === "router")

@@ -26,8 +26,13 @@
  *   KVCacheMetricsExporter's "kv_cache_ol_" (python/aibrix_kvcache/aibrix_kvcache/metrics.py): histograms
  *   `iteration_tokens` (every op) and `iteration_fetched_tokens` (get-like ops only) labelled op_type = put, get or
  *   acquire. Their `_sum` series are token counters: fetched / asked over get and acquire is the tier's hit rate.
- * Which tag counts blocks rather than tokens is unverified at the tag; the set is recognised from the names a page
- * has, not from the image tag.
+ * - llm-d-inference-sim (rehearsals, ghcr.io/llm-d/llm-d-inference-sim:v0.10.2): Go CounterVecs named
+ *   `vllm:prefix_cache_queries` / `vllm:prefix_cache_hits` (llm-d/llm-d-inference-sim@v0.10.2:
+ *   pkg/llm-d-inference-sim/metrics.go), which client_golang's text format exposes without `_total` (its tests read
+ *   `<name>{model_name=...}`, pkg/tests/test_utils_test.go getCountMetricPrefix); tokens of its own KV-cache model.
+ * V1 counted blocks until vllm-project/vllm#18003 ("Change prefix caching metric from counting blocks to counting
+ * tokens", opened 2025-05-12, after v0.8.5 was released in April 2025), so v0.8.5 counts blocks. The set is recognised
+ * from the names a page has, not from the image tag.
  */
 
 export type Quantity = "prefixCacheHitRate" | "kvCacheUsage" | "running" | "waiting" | "preemptions" | "requests" | "promptTokens" | "generationTokens";
@@ -42,7 +47,7 @@ export interface MetricRow {
 }
 
 export interface MetricNameSet {
-  id: "vllm-v0" | "vllm-v1-blocks" | "vllm-v1";
+  id: "vllm-v0" | "vllm-v1-blocks" | "vllm-v1" | "llm-d-inference-sim";
   label: string;
   /** The pinned builds that export this set. */
   builds: string;
@@ -84,6 +89,15 @@ export const METRIC_NAME_SETS: readonly MetricNameSet[] = [
     ],
   },
   {
+    id: "llm-d-inference-sim",
+    label: "llm-d-inference-sim (rehearsals)",
+    builds: "ghcr.io/llm-d/llm-d-inference-sim:v0.10.2",
+    rows: [
+      { quantity: "prefixCacheHitRate", names: ["vllm:prefix_cache_queries", "vllm:prefix_cache_hits"], exact: true, how: "hits / queries in tokens of the simulator's KV-cache model, both differenced over the point" },
+      ...COMMON_ROWS(["vllm:kv_cache_usage_perc"]),
+    ],
+  },
+  {
     id: "vllm-v0",
     label: "vLLM V0 engine",
     builds: "vllm/vllm-openai:v0.8.5 with VLLM_USE_V1=0 or after a V0 fallback; aibrix/vllm-openai:aibrix-kvcache-v0.8.5-*",
@@ -102,11 +116,18 @@ export const METRIC_NAME_SETS: readonly MetricNameSet[] = [
 /** LMCache's own hit counters (tokens), when the page has them. */
 export const LMCACHE_COUNTERS = { requested: "lmcache:num_requested_tokens_total", hit: "lmcache:num_hit_tokens_total" } as const;
 
-/** AIBrix's KV cache tier: tokens asked and fetched by get-like ops (histogram sums, differenced like counters). */
+/**
+ * AIBrix's KV cache tier: tokens asked and fetched by get-like ops (histogram sums, differenced like counters), of the
+ * cache manager only. Every layer exports these series under its own cache_type label (vllm-project/aibrix@v0.3.0:
+ * python/aibrix_kvcache/aibrix_kvcache/metrics.py, BaseCacheMetricsExporter.export): "cachemgr" is what the engine
+ * asked for (the manager's acquire, cache_manager.py), "l1cache" / "l2cache" count the same tokens again (or, behind
+ * an L1, only its misses), so a sum over layers would not be the tier's hit rate.
+ */
 export const AIBRIX_KV_COUNTERS = {
   requested: "vllm:kv_cache_ol_iteration_tokens_sum",
   hit: "vllm:kv_cache_ol_iteration_fetched_tokens_sum",
   opTypes: ["get", "acquire"],
+  cacheType: "cachemgr",
 } as const;
 
 /** The set a page's names belong to, or null when the page is not a vLLM engine's. */
@@ -117,7 +138,9 @@ export function nameSetFor(names: ReadonlySet<string>): MetricNameSet {
       ? "vllm-v1-blocks"
       : names.has("vllm:gpu_prefix_cache_hit_rate")
         ? "vllm-v0"
-        : "vllm-v1";
+        : names.has("vllm:prefix_cache_queries")
+          ? "llm-d-inference-sim"
+          : "vllm-v1";
   return METRIC_NAME_SETS.find((s) => s.id === id)!;
 }
 

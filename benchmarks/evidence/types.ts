@@ -37,6 +37,7 @@ export interface EvidenceFile {
   repeat?: number;
   startedAt: number;
   finishedAt: number;
+  /** Seconds between in-between scrapes when the point ended (doubled from the configured one past the budget). */
   intervalSeconds: number;
   /** What the Job was told about the serving stack (router, KV tier, engine image). */
   serving?: Record<string, string>;

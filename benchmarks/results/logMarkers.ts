@@ -46,11 +46,13 @@ export function parseLogResults(log: string, source = "log"): LogResults {
   const lines = log.split(/\r?\n/);
   const files: ResultFile[] = [];
   let status: LogResults["status"] = null;
+  let announced: number | null = null;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.includes(RUN_END)) {
-      const s = fields(line, RUN_END).status;
-      status = s === "ok" ? "ok" : "failed";
+      const end = fields(line, RUN_END);
+      status = end.status === "ok" ? "ok" : "failed";
+      announced = end.files !== undefined ? Number(end.files) : null;
       continue;
     }
     if (!line.includes(RESULT_BEGIN)) continue;
@@ -69,6 +71,14 @@ export function parseLogResults(log: string, source = "log"): LogResults {
       throw new LogMarkerError(`${source}:${begin}: result ${head.name} is corrupt (sha256 mismatch)`);
     }
     files.push({ name: head.name, content });
+  }
+  // The pod log API serves only the current log file (kubernetes/kubernetes#59902): once kubelet rotates it
+  // (containerLogMaxSize, 10 MiB by default) the first files are gone while the run-end line is still there.
+  if (announced !== null && Number.isInteger(announced) && files.length < announced) {
+    throw new LogMarkerError(
+      `${source}: the run-end line announces ${announced} result files but the log holds ${files.length} ` +
+        `(kubelet rotated the log and the log API serves only its newest part; read the results bucket)`,
+    );
   }
   return { files, status };
 }

@@ -11,8 +11,11 @@ pod's ServiceAccount token, which servelab binds to a Role that may only get and
 namespace. The API gives what DNS cannot: pod names (one series per replica for the whole sweep), restarts (a
 restarted engine resets its counters) and the image digest each container runs (status.containerStatuses[].imageID).
 
-To keep the pod log small (kubelet rotates it at 10 MiB), the start and end pages are kept whole and the pages in
-between keep only gauges and counters (what the in-between samples are for): histograms, summaries and HELP go.
+To keep the pod log small (kubelet rotates it at 10 MiB, and the log API serves only the newest file), the start
+and end pages are kept whole and the pages in between keep only gauges and counters (what the in-between samples are
+for): histograms, summaries and HELP go. A long point (sonnet's stress profile runs one point for hours) would still
+grow without bound, so once the in-between pages pass DURING_BUDGET_CHARS every other round is dropped and the
+interval doubles: the samples keep covering the whole point, and the file records the interval it ended with.
 The client's own CPU use (cgroup cpu.stat, else os.times) is recorded so a saturated load generator is visible.
 """
 import json
@@ -26,6 +29,8 @@ import urllib.request
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 SCRAPE_TIMEOUT_S = 5
 FORMAT_VERSION = 1
+# In-between page text one point keeps (about 0.6 to 1 MB once gzip + base64 encoded in the log).
+DURING_BUDGET_CHARS = 6_000_000
 
 
 def add_args(parser):
@@ -83,6 +88,12 @@ def _pod_target(pod, role, name_prefix, port):
     }
 
 
+def _live(pod):
+    """A pod that can serve: not finished (an evicted engine stays listed as Failed until garbage-collected, and its
+    old IP may belong to another pod by now) and not being deleted (the old pods of a rollout)."""
+    return pod.get("status", {}).get("phase") not in ("Succeeded", "Failed") and not pod.get("metadata", {}).get("deletionTimestamp")
+
+
 def _split(spec, sep):
     name, _, rest = spec.partition(sep)
     if not name or not rest:
@@ -104,9 +115,13 @@ def discover(args):
         try:
             api = KubeApi()
             for role, prefix, selector, port in selectors:
-                pods = api.pods(selector)
+                listed = api.pods(selector)
+                pods = [p for p in listed if _live(p)]
+                gone = [f"{p['metadata']['name']} ({p.get('status', {}).get('phase') or '?'}{', deleting' if p['metadata'].get('deletionTimestamp') else ''})" for p in listed if not _live(p)]
+                if gone:
+                    notes.append(f"not scraped, finished or being deleted: {', '.join(gone)}")
                 if not pods:
-                    notes.append(f"no pod matches {selector} in {api.namespace}")
+                    notes.append(f"no live pod matches {selector} in {api.namespace}")
                 targets += [_pod_target(p, role, prefix, port) for p in pods]
         except Exception as err:  # noqa: BLE001 (evidence never fails a benchmark: the file says what went wrong)
             detail = err.read().decode(errors="replace")[:200] if hasattr(err, "read") else str(err)
@@ -193,35 +208,52 @@ class PointEvidence:
         self.prefix = prefix or args.experiment
         self.enabled = bool(args.scrape_engine_pods or args.scrape_router or args.scrape_router_pods)
         self.snapshots = []
+        self.during, self.during_chars = [], 0
+        self.interval = args.scrape_interval
         self.stop = threading.Event()
         if not self.enabled:
             return
         self.targets, self.notes = discover(args)
         self.started = time.time()
         self.cpu0 = (cgroup_cpu_seconds(), process_cpu_seconds())
-        self._scrape_all("start")
+        self.snapshots = self._scrape_all("start")
         self.thread = threading.Thread(target=self._loop, daemon=True)
         self.thread.start()
         _log(f"{label}: scraping {len(self.targets)} targets every {args.scrape_interval:g}s")
 
     def _scrape_all(self, phase):
+        snapshots = []
         for target in self.targets:
             at = time.time()
             page = scrape(target)
             if phase == "during" and "text" in page:
                 page["text"] = _thin(page["text"])
-            self.snapshots.append({"target": target["name"], "phase": phase, "at": round(at, 3), **page})
+            snapshots.append({"target": target["name"], "phase": phase, "at": round(at, 3), **page})
+        return snapshots
 
     def _loop(self):
-        while not self.stop.wait(self.args.scrape_interval):
-            self._scrape_all("during")
+        while not self.stop.wait(self.interval):
+            self._during_round()
+
+    def _during_round(self):
+        """One in-between round; past the budget, every other kept round goes and the interval doubles."""
+        round_ = self._scrape_all("during")
+        self.during.append(round_)
+        self.during_chars += sum(len(s.get("text", "")) for s in round_)
+        if self.during_chars > DURING_BUDGET_CHARS and len(self.during) > 1:
+            self.during = self.during[::2]
+            self.during_chars = sum(len(s.get("text", "")) for r in self.during for s in r)
+            self.interval *= 2
+            self.notes = [n for n in self.notes if not n.startswith("in-between pages")] + [
+                f"in-between pages kept every {self.interval:g}s (from {self.args.scrape_interval:g}s) to stay under {DURING_BUDGET_CHARS} characters"
+            ]
 
     def finish(self):
         if not self.enabled:
             return None
         self.stop.set()
         self.thread.join()
-        self._scrape_all("end")
+        self.snapshots += [s for r in self.during for s in r] + self._scrape_all("end")
         finished = time.time()
         (cg1, source), proc1 = cgroup_cpu_seconds(), process_cpu_seconds()
         (cg0, _), proc0 = self.cpu0
@@ -234,7 +266,7 @@ class PointEvidence:
             "repeat": self.repeat,
             "startedAt": round(self.started, 3),
             "finishedAt": round(finished, 3),
-            "intervalSeconds": self.args.scrape_interval,
+            "intervalSeconds": self.interval,
             "serving": dict(_split(spec, "=") for spec in self.args.evidence_serving),
             "discovery": {"engineSelector": self.args.scrape_engine_pods, "enginePort": self.args.scrape_engine_port, "notes": self.notes},
             "targets": self.targets,

@@ -11,6 +11,10 @@ export interface FakePod {
   ip: string;
   labels: Record<string, string>;
   imageID?: string;
+  /** status.phase; Running when omitted. */
+  phase?: string;
+  /** metadata.deletionTimestamp is set (a pod being deleted). */
+  deleting?: boolean;
 }
 
 export interface FakeKubeApi {
@@ -37,9 +41,9 @@ export async function startFakeKubeApi(namespace: string, token: string, pods: F
     const items = pods
       .filter((p) => matches(selector, p.labels))
       .map((p) => ({
-        metadata: { name: p.name, namespace, labels: p.labels },
+        metadata: { name: p.name, namespace, labels: p.labels, ...(p.deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}) },
         spec: { nodeName: "gpu-node-1" },
-        status: { phase: "Running", podIP: p.ip, containerStatuses: [{ name: "vllm", image: "vllm/vllm-openai:v0.10.2", imageID: p.imageID ?? "", restartCount: 0 }] },
+        status: { phase: p.phase ?? "Running", podIP: p.ip, containerStatuses: [{ name: "vllm", image: "vllm/vllm-openai:v0.10.2", imageID: p.imageID ?? "", restartCount: 0 }] },
       }));
     res.setHeader("Content-Type", "application/json");
     res.end(JSON.stringify({ kind: "PodList", apiVersion: "v1", items }));
