@@ -2,7 +2,7 @@
 /**
  * Loads the program the way `pulumi up` does, under Pulumi's mock runtime, and plans one stack:
  *
- *   node tools/pulumi-loader.cjs <stack> [--cold] [--json]
+ *   node tools/pulumi-loader.cjs <stack> [--cold] [--json] [--stacks <dir>]
  *
  * The Pulumi CLI's Node.js language host reads Pulumi.yaml's `runtime.options` (`typescript`, default
  * true, and `tsconfig`), exports them as PULUMI_NODEJS_TYPESCRIPT / PULUMI_NODEJS_TSCONFIG_PATH and the
@@ -15,6 +15,7 @@
  * cluster stack gets its StackReference answered as if the cluster stack were up (clusterStackReference).
  *
  * --cold gives ts-node a new, empty cache directory (what a fresh machine or CI runner sees).
+ * --stacks reads the stack files from <dir> instead of Pulumi.yaml's stackConfigDir (tests use it for broken stacks).
  * Prints the start-up time (process start to the program's first resource, the Stack aside), the number of resources
  * and the stack outputs' names; exits 1 when the program fails to load or to run.
  */
@@ -28,10 +29,13 @@ const ROOT = resolve(__dirname, "..");
 const PLAN_ONLY_OUTPUTS = require("../components/plan/planOnlyOutputs.json");
 /** What a real stack gets from the user's machine (`pulumi config set`), as in `npm run plan`. */
 const MACHINE_CONFIG = { "gcp:project": "your-gcp-project", "servelab:hfToken": "hf_plan_placeholder" };
+/** Where the stack files are read (--stacks, else Pulumi.yaml's stackConfigDir). */
+let stacksDir;
+const stackFile = (project, stack) => join(stacksDir ?? join(ROOT, project.stackConfigDir || "."), `Pulumi.${stack}.yaml`);
 
 function usage(message) {
   if (message) console.error(`pulumi-loader: ${message}`);
-  console.error("usage: node tools/pulumi-loader.cjs <stack> [--cold] [--json]");
+  console.error("usage: node tools/pulumi-loader.cjs <stack> [--cold] [--json] [--stacks <dir>]");
   process.exit(2);
 }
 
@@ -54,7 +58,7 @@ function languageHostEnv(projectFile) {
 function clusterStackReference(project, name) {
   const { parse } = require("yaml");
   const stack = String(name).split("/").pop();
-  const doc = parse(readFileSync(join(ROOT, project.stackConfigDir || ".", `Pulumi.${stack}.yaml`), "utf8")) || {};
+  const doc = parse(readFileSync(stackFile(project, stack), "utf8")) || {};
   const cluster = (doc.config || {})["servelab:cluster"];
   return { name, outputs: { kubeconfig: `apiVersion: v1\nkind: Config\n# cluster stack ${name} (loader placeholder)\n`, cluster }, secretOutputNames: ["kubeconfig"] };
 }
@@ -62,8 +66,7 @@ function clusterStackReference(project, name) {
 /** The stack file's config as the engine passes it: "ns:key" -> string (structured values as JSON). */
 function stackConfig(project, stack) {
   const { parse } = require("yaml");
-  const dir = join(ROOT, project.stackConfigDir || ".");
-  const doc = parse(readFileSync(join(dir, `Pulumi.${stack}.yaml`), "utf8")) || {};
+  const doc = parse(readFileSync(stackFile(project, stack), "utf8")) || {};
   const config = {};
   for (const [rawKey, value] of Object.entries(doc.config || {})) {
     const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
@@ -74,6 +77,12 @@ function stackConfig(project, stack) {
 }
 
 async function main(argv) {
+  const stacksAt = argv.indexOf("--stacks");
+  if (stacksAt >= 0) {
+    if (!argv[stacksAt + 1]) usage("--stacks needs a folder");
+    stacksDir = resolve(argv[stacksAt + 1]);
+    argv = argv.filter((_, i) => i !== stacksAt && i !== stacksAt + 1);
+  }
   const stack = argv.find((a) => !a.startsWith("--"));
   if (!stack || argv.includes("--help") || argv.includes("-h")) usage(stack ? undefined : "name a stack");
   process.chdir(ROOT);
