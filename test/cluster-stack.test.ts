@@ -182,6 +182,8 @@ describe("under Pulumi's mocks", () => {
     expect(mine.some((c) => c.type.startsWith("gcp:"))).toBe(false);
     const provider = mine.find((c) => c.type === "pulumi:providers:kubernetes")!;
     expect(provider.inputs).toHaveProperty("kubeconfig");
+    // The cluster outlives the row: an unreachable API server at destroy must fail, not drop the engines from the state.
+    expect(provider.inputs).not.toHaveProperty("deleteUnreachable");
     expect(await (outputs.kubeconfig as any).isSecret).toBe(true);
     expect(await out(outputs.kubeconfig)).toContain("# from the cluster stack");
     const deployment = mine.find((c) => c.type === "kubernetes:apps/v1:Deployment")!;

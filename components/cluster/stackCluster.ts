@@ -40,10 +40,13 @@ export class StackCluster extends pulumi.ComponentResource implements Cluster {
     const { config, facts, reference } = args;
     this.facts = facts;
     this.kubeconfig = pulumi.secret(reference.getOutput("kubeconfig")) as pulumi.Output<string>;
-    // deleteUnreachable: once the cluster stack is destroyed, destroying the row drops its objects from the state.
+    // No deleteUnreachable: the cluster outlives the row, and with it a destroy during an API-server outage (a zonal
+    // control plane's upgrade) would drop the engines from the state and leave them holding the GPUs. Left unset, not
+    // false, so that after the cluster stack is gone `PULUMI_K8S_DELETE_UNREACHABLE=true pulumi destroy -s <row>` works
+    // (the provider's own error names it; pulumi/pulumi-kubernetes provider/pkg/provider/provider.go deleteUnreachable).
     // An existing cluster's kubeconfig output is its path; the context it names is in the cluster's config.
     const context = config.provider === "kubeconfig" ? { context: config.context } : {};
-    this.providerArgs = { kubeconfig: this.kubeconfig, deleteUnreachable: true, ...context };
+    this.providerArgs = { kubeconfig: this.kubeconfig, ...context };
     this.provider = new k8s.Provider(`${name}-k8s`, this.providerArgs, { parent: this });
     const placement = clusterPlacement(config, facts);
     this.gpuPlacement = placement.gpu;
