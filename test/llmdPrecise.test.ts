@@ -87,6 +87,10 @@ describe("the engines publish what the endpoint picker subscribes to", () => {
     expect(engineBlockSize({ extraArgs: [] })).toBe(16);
     expect(engineBlockSize({ extraArgs: ["--block-size", "32"] })).toBe(32);
     expect(engineBlockSize({ extraArgs: ["--block-size=64"] })).toBe(64);
+    // vLLM's FlexibleArgumentParser reads --block_size as --block-size, and argparse keeps the last value.
+    expect(engineBlockSize({ extraArgs: ["--block_size", "8"] })).toBe(8);
+    expect(engineBlockSize({ extraArgs: ["--block_size=128"] })).toBe(128);
+    expect(engineBlockSize({ extraArgs: ["--block-size", "32", "--block-size=64"] })).toBe(64);
     const c = precise((raw) => raw.engine.extraArgs.push("--block-size", "32"));
     expect(plugin(eppConfig(renderLlmdValues({ config: c, systemPlacement: SYSTEM })), "precise-prefix-cache-producer").parameters.tokenProcessorConfig).toEqual({ blockSizeTokens: 32 });
   });

@@ -21,7 +21,7 @@ import { EngineContext, EngineNaming, engineManifestInput } from "../engine/inpu
 import { KvEventsPublisher, POD_IP_ENV } from "../engine/kvEvents";
 import { EngineManifestInput, engineSelector } from "../engine/manifests";
 import { hfRepo, servedModelName } from "../engine/sizing";
-import { VLLM_PORT } from "../engine/vllmArgs";
+import { VLLM_PORT, flagName } from "../engine/vllmArgs";
 import { weightsEnv } from "../engine/weights";
 import { llmdEppConfig, llmdEppConfigFile, LlmdPreciseInputs, LlmdRouting } from "./llmdEppConfig";
 
@@ -81,14 +81,21 @@ export function llmdKvEventsPublisher(config: ExperimentConfig): KvEventsPublish
   return { port: LLMD_KV_EVENTS_PORT, topic: `${LLMD_KV_TOPIC_FILTER}$(${POD_IP_ENV}):${VLLM_PORT}@${servedModelName(config.model)}` };
 }
 
-/** The engines' KV block size: --block-size from engine.extraArgs, else vLLM's default. */
+/**
+ * The engines' KV block size: --block-size from engine.extraArgs, else vLLM's default. Read as vLLM reads it: its
+ * FlexibleArgumentParser turns `_` into `-` in flag names (so --block_size is the same flag), and argparse keeps the
+ * last value given.
+ */
 export function engineBlockSize(engine: Pick<EngineConfig, "extraArgs">): number {
   const args = engine.extraArgs;
+  let size = VLLM_DEFAULT_BLOCK_SIZE;
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--block-size" && args[i + 1] !== undefined) return Number(args[i + 1]);
-    if (args[i].startsWith("--block-size=")) return Number(args[i].slice("--block-size=".length));
+    if (flagName(args[i]) !== "--block-size") continue;
+    const eq = args[i].indexOf("=");
+    if (eq >= 0) size = Number(args[i].slice(eq + 1));
+    else if (args[i + 1] !== undefined) size = Number(args[i + 1]);
   }
-  return VLLM_DEFAULT_BLOCK_SIZE;
+  return size;
 }
 
 /** The inputs the precise EPP configuration shares with the engines and the tokenizer sidecar. */
