@@ -142,23 +142,29 @@ export function aibrixGatewayPatch(env: Record<string, string>) {
   };
 }
 
-/**
- * The release's EnvoyProxy as servelab creates it before the core file (server-side apply, its own field
- * manager): only the data-plane Service type, ClusterIP instead of Envoy Gateway's default LoadBalancer
- * (the release's EnvoyProxy does not set the type, so the two appliers do not conflict).
- * The core file then applies its own fields of the same object (the provider upserts), and the Gateway's
- * Service is ClusterIP from its creation.
- */
+/** The release's namespace, which servelab creates before the core file (it holds the EnvoyProxy below). */
 export function aibrixSystemNamespace() {
   return { apiVersion: "v1" as const, kind: "Namespace" as const, metadata: { name: AIBRIX.envoyProxy.namespace } };
 }
 
-export function aibrixEnvoyProxyClusterIp() {
+/**
+ * The release's EnvoyProxy as servelab creates it before the core file (server-side apply, its own field
+ * manager): only the data-plane Service type, ClusterIP unless router.exposeGateway, else LoadBalancer (Envoy
+ * Gateway's default, which the release keeps: envoyproxy/gateway@v1.2.8:api/v1alpha1/shared_types.go
+ * KubernetesServiceSpec.Type). The release's EnvoyProxy does not set the type, so the two appliers do not
+ * conflict; the core file then applies its own fields of the same object (the provider upserts), and the
+ * Gateway's Service has the type from its creation.
+ * Created whatever exposeGateway says: were it created only for ClusterIP, switching a live stack to
+ * exposeGateway: true would delete this resource, and deleting it deletes the release's EnvoyProxy and (the
+ * namespace resource beside it) aibrix-system with the whole control plane, while the core file's state
+ * still lists them.
+ */
+export function aibrixEnvoyProxyService(exposeGateway: boolean | undefined) {
   return {
     apiVersion: "gateway.envoyproxy.io/v1alpha1",
     kind: "EnvoyProxy",
     metadata: { name: AIBRIX.envoyProxy.name, namespace: AIBRIX.envoyProxy.namespace },
-    spec: { provider: { type: "Kubernetes", kubernetes: { envoyService: { type: "ClusterIP" } } } },
+    spec: { provider: { type: "Kubernetes", kubernetes: { envoyService: { type: exposeGateway ? "LoadBalancer" : "ClusterIP" } } } },
   };
 }
 
