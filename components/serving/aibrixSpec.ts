@@ -6,6 +6,7 @@
  */
 import { objectWithRegistry, withRegistry } from "../catalog/imageRegistry";
 import { AIBRIX_RELEASE_DERIVATION, carriedReleaseObjects } from "./aibrix-release/sources";
+import { withReleaseApplyOrder } from "./aibrixApplyOrder";
 import { createHash } from "node:crypto";
 import { ROUTERS } from "../catalog/routers";
 import { AIBRIX } from "../catalog/versions";
@@ -32,7 +33,8 @@ export interface AibrixReleaseFile {
 }
 
 /**
- * Release files in apply order, with every image pulled through `imageRegistry`. v0.3.0: dependency (Envoy
+ * Release files in apply order, with every image pulled through `imageRegistry` and the order inside a file
+ * the ConfigGroup would lose given as annotations (aibrixApplyOrder.ts). v0.3.0: dependency (Envoy
  * Gateway, KubeRay CRDs), then core (AIBrix CRDs, controllers, gateway). v0.7.0 ships the AIBrix CRDs as a
  * third file between the two.
  */
@@ -41,7 +43,7 @@ export function aibrixReleaseFiles(version: string, imageRegistry?: string): Aib
   if (!carried) throw new Error(`servelab: no AIBrix release ${version} (checkRules should have refused it)`);
   return carried.files.map((f) => ({
     name: f.published.slice(f.published.lastIndexOf("/") + 1),
-    objs: carriedReleaseObjects(f.file).map((o) => objectWithRegistry(o, imageRegistry)),
+    objs: withReleaseApplyOrder(carriedReleaseObjects(f.file).map((o) => objectWithRegistry(o, imageRegistry))),
   }));
 }
 
