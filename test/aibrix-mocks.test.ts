@@ -15,8 +15,9 @@ beforeAll(async () => {
   ({ registered, created } = await recordingMocks("aibrix_mocks"));
 });
 
-function stackFor(row: string, name: string): AibrixStack {
-  const config = parseExperimentConfig(rawStackValues(row));
+function stackFor(row: string, name: string, router: Record<string, unknown> = {}): AibrixStack {
+  const raw = rawStackValues(row);
+  const config = parseExperimentConfig({ ...raw, router: { ...raw.router, ...router } });
   const facts = resolveClusterFacts(config.cluster).facts!;
   const gpuPlacement = { nodeSelector: { "servelab.dev/pool": "gpu" }, tolerations: [GPU_TOLERATION] };
   const providerArgs = { kubeconfig: "~/.kube/config" };
@@ -56,5 +57,20 @@ describe("AibrixStack resource options", () => {
       expect(registered.get(name)!.provider, name).toMatch(/pulumi:providers:kubernetes::nv-release-k8s::/);
     }
     expect(registered.get("nv-engines-deployment")!.provider).not.toMatch(/nv-release-k8s/);
+  });
+
+  it("keeps the namespace and EnvoyProxy resources whatever exposeGateway says (switching it is an update, not a delete)", async () => {
+    // Deleting either resource deletes the cluster object it shares with the core file: aibrix-system with the whole
+    // control plane, or the release's EnvoyProxy. So both exist, under the same names, in both settings.
+    const exposed = stackFor("aibrix_naive", "ex", { exposeGateway: true });
+    const internal = stackFor("aibrix_naive", "in", { exposeGateway: false });
+    await out(exposed.engines.deployment.urn);
+    await out(internal.engines.deployment.urn);
+    for (const [prefix, type] of [["ex", "LoadBalancer"], ["in", "ClusterIP"]]) {
+      expect(registered.get(`${prefix}-system-namespace`)!.type).toBe("kubernetes:core/v1:Namespace");
+      const proxy = created.find((c) => c.name === `${prefix}-envoy-clusterip`)!;
+      expect((proxy.inputs as any).spec.provider.kubernetes.envoyService).toEqual({ type });
+      expect(registered.get(`${prefix}-release-1`)!.dependencies).toEqual(expect.arrayContaining([`${prefix}-envoy-clusterip`]));
+    }
   });
 });

@@ -13,6 +13,7 @@ import { imagesOf } from "../components/plan/planFiles";
 import { AIBRIX_RELEASE_DERIVATION, AIBRIX_RELEASE_DIR, AIBRIX_RELEASE_PROVENANCE_FILE, carriedReleaseObjects } from "../components/serving/aibrix-release/sources";
 import { AIBRIX_VERSIONS, aibrixReleaseFiles } from "../components/serving/aibrixSpec";
 import { jsonStream } from "../components/serving/aibrixStack";
+import { DEPENDS_ON_ANNOTATION, objectReference, withReleaseApplyOrder } from "../components/serving/aibrixApplyOrder";
 
 const MIRROR = "cr.example.com/mirror";
 const d = AIBRIX_RELEASE_DERIVATION["v0.3.0"];
@@ -68,10 +69,16 @@ describe("the carried AIBrix release files", () => {
       `${MIRROR}/aibrix/gateway-plugins:v0.3.0`, `${MIRROR}/aibrix/metadata-service:v0.3.0`, `${MIRROR}/aibrix/runtime:v0.3.0`,
       `${MIRROR}/aibrix/kuberay-operator:v1.2.1-patch`, `${MIRROR}/redis:latest`, `${MIRROR}/busybox:stable`,
     ]));
-    // Compared as text: deep equality of megabytes of CRDs is slow.
-    const withoutImages = (objs: readonly object[]) => JSON.stringify(objs, (k, v) => (k === "image" && typeof v === "string" ? "<image>" : v));
+    // Compared as text: deep equality of megabytes of CRDs is slow. The apply-order annotations are tested below.
+    const withoutOrder = (v: Record<string, string>) => {
+      const { [DEPENDS_ON_ANNOTATION]: _order, ...rest } = v;
+      return Object.keys(rest).length ? rest : undefined;
+    };
+    const withoutImages = (objs: readonly object[]) =>
+      JSON.stringify(objs, (k, v) => (k === "image" && typeof v === "string" ? "<image>" : k === "annotations" ? withoutOrder(v) : v));
     expect(rewritten.map(withoutImages).join("\n") === published.map(withoutImages).join("\n")).toBe(true);
-    expect(aibrixReleaseFiles("v0.3.0").every((f, i) => f.objs.every((o, j) => o === published[i][j]))).toBe(true);
+    const annotated = (o: any) => o.metadata?.annotations?.[DEPENDS_ON_ANNOTATION] !== undefined;
+    expect(aibrixReleaseFiles("v0.3.0").every((f, i) => f.objs.every((o, j) => annotated(o) || o === published[i][j]))).toBe(true);
   });
 
   it("leave a CRD's schema alone: its `image` keys are property names", () => {
@@ -99,5 +106,48 @@ describe("AIBrix v0.7.0's carried release files", () => {
     expect(images).toContain(`${MIRROR}/aibrix/gateway-plugins:v0.7.0`);
     expect(named(core7, "Deployment", AIBRIX.gatewayPlugins.deployment, AIBRIX.gatewayPlugins.namespace)).toBeDefined();
     expect(named(core7, "EnvoyProxy", AIBRIX.envoyProxy.name, AIBRIX.envoyProxy.namespace)).toBeDefined();
+  });
+});
+
+describe("the order inside a release file that the ConfigGroup keeps only through depends-on annotations", () => {
+  const dependsOn = (objs: readonly any[]) =>
+    objs.filter((o) => o.metadata?.annotations?.[DEPENDS_ON_ANNOTATION]).map((o) => [objectReference(o), o.metadata.annotations[DEPENDS_ON_ANNOTATION]]);
+
+  it.each(AIBRIX_VERSIONS)("%s: Envoy Gateway's controller waits for its certgen Job (a Helm pre-install hook), the Gateway for the release's EnvoyProxy", (version) => {
+    const files = aibrixReleaseFiles(version, MIRROR);
+    const dep = files[0].objs;
+    const core = files[files.length - 1].objs;
+    expect(dependsOn(dep)).toEqual([
+      ["apps/namespaces/envoy-gateway-system/Deployment/envoy-gateway", "batch/namespaces/envoy-gateway-system/Job/eg-gateway-helm-certgen"],
+    ]);
+    expect(dependsOn(core)).toEqual([
+      ["gateway.networking.k8s.io/namespaces/aibrix-system/Gateway/aibrix-eg", `gateway.envoyproxy.io/namespaces/${AIBRIX.envoyProxy.namespace}/EnvoyProxy/${AIBRIX.envoyProxy.name}`],
+    ]);
+    // The Secret the controller mounts is the Job's to make; the Job deletes itself 30 s after it finishes, so it
+    // carries no annotation of servelab's (an in-place update of a deleted Job fails).
+    const controller = named(dep, "Deployment", "envoy-gateway", "envoy-gateway-system");
+    expect(controller.spec.template.spec.volumes).toContainEqual(expect.objectContaining({ secret: { secretName: "envoy-gateway" } }));
+    const job = named(dep, "Job", "eg-gateway-helm-certgen", "envoy-gateway-system");
+    expect(job.spec.ttlSecondsAfterFinished).toBe(30);
+    expect(job.metadata.annotations).toEqual({ "helm.sh/hook": "pre-install, pre-upgrade" });
+  });
+
+  it.each(AIBRIX_VERSIONS)("%s: every reference names an object of the same file (the ConfigGroup cannot wait for another's)", (version) => {
+    for (const f of aibrixReleaseFiles(version)) {
+      const refs = new Set(f.objs.map(objectReference));
+      for (const [, value] of dependsOn(f.objs)) for (const ref of value.split(",")) expect(refs.has(ref), `${f.name}: ${ref}`).toBe(true);
+    }
+  });
+
+  it("annotates copies and leaves objects without such an order as they are", () => {
+    const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "n", annotations: { "helm.sh/hook": "pre-install" } } };
+    const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", namespace: "n" } };
+    const other = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "e", namespace: "elsewhere" } };
+    const [j, d2, o] = withReleaseApplyOrder([job, deployment, other]);
+    expect(j).toBe(job);
+    expect(o).toBe(other);
+    expect(d2.metadata.annotations).toEqual({ [DEPENDS_ON_ANNOTATION]: "batch/namespaces/n/Job/j" });
+    expect(deployment.metadata).toEqual({ name: "d", namespace: "n" });
+    expect(objectReference({ apiVersion: "v1", kind: "Namespace", metadata: { name: "x" } })).toBe("/Namespace/x");
   });
 });

@@ -16,7 +16,7 @@ import { jsonStream } from "../components/serving/aibrixStack";
 import { StackPlan, planStack } from "../components/plan/planStack";
 import { stackFilePath } from "../components/plan/stackFile";
 import {
-  AIBRIX_BASE_URL, GATEWAY_ENV_HASH_ANNOTATION, aibrixEngineInput, aibrixEnvoyProxyClusterIp, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles,
+  AIBRIX_BASE_URL, GATEWAY_ENV_HASH_ANNOTATION, aibrixEngineInput, aibrixEnvoyProxyService, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles,
 } from "../components/serving/aibrixSpec";
 import { admitKvCache } from "./aibrixCrd";
 import { configProblems, rawStackValues } from "./helpers/configs";
@@ -69,7 +69,7 @@ describe("AIBrix control plane", () => {
     expect(envOf(job.spec.template.spec.containers[0]).SERVELAB_BASE_URL).toBe(AIBRIX_BASE_URL);
   });
 
-  it("plans v0.7.0's three files in order and, with exposeGateway, leaves the release's Envoy Service alone", async () => {
+  it("plans v0.7.0's three files in order and, with exposeGateway, gives the Envoy data plane the release's LoadBalancer", async () => {
     const dir = mkdtempSync(join(tmpdir(), "servelab-aibrix-"));
     const doc = parse(readFileSync(stackFilePath("aibrix_naive_prefix_cache"), "utf8"));
     doc.config["servelab:router"] = { kind: "aibrix", version: "v0.7.0", routing: "power-of-two", exposeGateway: true };
@@ -80,7 +80,11 @@ describe("AIBrix control plane", () => {
     const release = p.resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
     expect(release.map((r) => r.inputs.yaml)).toEqual(aibrixReleaseFiles("v0.7.0").map((f) => jsonStream(f.objs)));
     const all = parseAllDocuments(p.manifests).map((d) => d.toJS());
-    expect(all.some((d) => d.kind === "EnvoyProxy")).toBe(false);
+    // Still servelab's EnvoyProxy (and namespace), only the type differs: switching exposeGateway on a live stack
+    // is an update, never a delete of the objects the core file shares with them.
+    const proxy = find(all, "EnvoyProxy", AIBRIX.envoyProxy.name);
+    expect(proxy.spec.provider.kubernetes.envoyService).toEqual({ type: "LoadBalancer" });
+    expect(find(all, "Namespace", AIBRIX.envoyProxy.namespace)).toBeDefined();
     expect(envOf(find(all, "Deployment", "aibrix-gateway-plugins").spec.template.spec.containers[0])).toEqual({ ROUTING_ALGORITHM: "power-of-two" });
   });
 
@@ -88,7 +92,7 @@ describe("AIBrix control plane", () => {
     const proxy = find(await docs("aibrix_naive"), "EnvoyProxy", AIBRIX.envoyProxy.name);
     expect(proxy.metadata.namespace).toBe("aibrix-system");
     expect(proxy.spec.provider).toEqual({ type: "Kubernetes", kubernetes: { envoyService: { type: "ClusterIP" } } });
-    expect(aibrixEnvoyProxyClusterIp()).toEqual({ apiVersion: "gateway.envoyproxy.io/v1alpha1", kind: "EnvoyProxy", metadata: proxy.metadata, spec: proxy.spec });
+    expect(aibrixEnvoyProxyService(undefined)).toEqual({ apiVersion: "gateway.envoyproxy.io/v1alpha1", kind: "EnvoyProxy", metadata: proxy.metadata, spec: proxy.spec });
     expect(configProblems({ ...rawStackValues("k8s_stack"), router: { kind: "k8s-service", exposeGateway: true } })).toEqual([
       "servelab:router.exposeGateway: applies only to router.kind: aibrix (kind is k8s-service); remove it",
     ]);

@@ -6,6 +6,7 @@
  */
 import { objectWithRegistry, withRegistry } from "../catalog/imageRegistry";
 import { AIBRIX_RELEASE_DERIVATION, carriedReleaseObjects } from "./aibrix-release/sources";
+import { withReleaseApplyOrder } from "./aibrixApplyOrder";
 import { createHash } from "node:crypto";
 import { ROUTERS } from "../catalog/routers";
 import { AIBRIX } from "../catalog/versions";
@@ -32,7 +33,8 @@ export interface AibrixReleaseFile {
 }
 
 /**
- * Release files in apply order, with every image pulled through `imageRegistry`. v0.3.0: dependency (Envoy
+ * Release files in apply order, with every image pulled through `imageRegistry` and the order inside a file
+ * the ConfigGroup would lose given as annotations (aibrixApplyOrder.ts). v0.3.0: dependency (Envoy
  * Gateway, KubeRay CRDs), then core (AIBrix CRDs, controllers, gateway). v0.7.0 ships the AIBrix CRDs as a
  * third file between the two.
  */
@@ -41,7 +43,7 @@ export function aibrixReleaseFiles(version: string, imageRegistry?: string): Aib
   if (!carried) throw new Error(`servelab: no AIBrix release ${version} (checkRules should have refused it)`);
   return carried.files.map((f) => ({
     name: f.published.slice(f.published.lastIndexOf("/") + 1),
-    objs: carriedReleaseObjects(f.file).map((o) => objectWithRegistry(o, imageRegistry)),
+    objs: withReleaseApplyOrder(carriedReleaseObjects(f.file).map((o) => objectWithRegistry(o, imageRegistry))),
   }));
 }
 
@@ -142,23 +144,29 @@ export function aibrixGatewayPatch(env: Record<string, string>) {
   };
 }
 
-/**
- * The release's EnvoyProxy as servelab creates it before the core file (server-side apply, its own field
- * manager): only the data-plane Service type, ClusterIP instead of Envoy Gateway's default LoadBalancer
- * (the release's EnvoyProxy does not set the type, so the two appliers do not conflict).
- * The core file then applies its own fields of the same object (the provider upserts), and the Gateway's
- * Service is ClusterIP from its creation.
- */
+/** The release's namespace, which servelab creates before the core file (it holds the EnvoyProxy below). */
 export function aibrixSystemNamespace() {
   return { apiVersion: "v1" as const, kind: "Namespace" as const, metadata: { name: AIBRIX.envoyProxy.namespace } };
 }
 
-export function aibrixEnvoyProxyClusterIp() {
+/**
+ * The release's EnvoyProxy as servelab creates it before the core file (server-side apply, its own field
+ * manager): only the data-plane Service type, ClusterIP unless router.exposeGateway, else LoadBalancer (Envoy
+ * Gateway's default, which the release keeps: envoyproxy/gateway@v1.2.8:api/v1alpha1/shared_types.go
+ * KubernetesServiceSpec.Type). The release's EnvoyProxy does not set the type, so the two appliers do not
+ * conflict; the core file then applies its own fields of the same object (the provider upserts), and the
+ * Gateway's Service has the type from its creation.
+ * Created whatever exposeGateway says: were it created only for ClusterIP, switching a live stack to
+ * exposeGateway: true would delete this resource, and deleting it deletes the release's EnvoyProxy and (the
+ * namespace resource beside it) aibrix-system with the whole control plane, while the core file's state
+ * still lists them.
+ */
+export function aibrixEnvoyProxyService(exposeGateway: boolean | undefined) {
   return {
     apiVersion: "gateway.envoyproxy.io/v1alpha1",
     kind: "EnvoyProxy",
     metadata: { name: AIBRIX.envoyProxy.name, namespace: AIBRIX.envoyProxy.namespace },
-    spec: { provider: { type: "Kubernetes", kubernetes: { envoyService: { type: "ClusterIP" } } } },
+    spec: { provider: { type: "Kubernetes", kubernetes: { envoyService: { type: exposeGateway ? "LoadBalancer" : "ClusterIP" } } } },
   };
 }
 

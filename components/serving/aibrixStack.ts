@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { VllmDeployment } from "../engine/vllmDeployment";
 import { KVCACHE_RESOURCE_OPTIONS, infinistoreKvCacheManifest } from "../kvcache/aibrixKvCache";
 import {
-  AIBRIX_BASE_URL, AibrixReleaseFile, aibrixEngineInput, aibrixEnvoyProxyClusterIp, aibrixSystemNamespace, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles, aibrixVersion,
+  AIBRIX_BASE_URL, AibrixReleaseFile, aibrixEngineInput, aibrixEnvoyProxyService, aibrixSystemNamespace, aibrixGatewayEnv, aibrixGatewayPatch, aibrixReleaseFiles, aibrixVersion,
 } from "./aibrixSpec";
 import { ServingArgs, ServingStack } from "./types";
 
@@ -11,7 +11,7 @@ import { ServingArgs, ServingStack } from "./types";
  * AIBrix: the control plane from its release manifests, the engines as a Deployment + Service named after
  * the model (the controller routes to them through a per-model HTTPRoute), the gateway's routing mode, and
  * the KV tier (engine env for L1 DRAM; a KVCache with InfiniStore for L2). Clients talk to the Envoy data
- * plane, kept ClusterIP unless router.exposeGateway.
+ * plane, ClusterIP unless router.exposeGateway.
  *
  * The release files are applied by server-side apply (the @pulumi/kubernetes v4 provider default, which
  * servelab's providers keep): client-side apply fails on their large CRDs (vllm-project/aibrix#1151).
@@ -48,14 +48,13 @@ export class AibrixStack extends pulumi.ComponentResource implements ServingStac
     const [dependencyFile, ...coreFiles] = aibrixReleaseFiles(aibrixVersion(config.router), config.cluster.imageRegistry);
     const dependency = applyReleaseFile(`${name}-release-0`, dependencyFile, onRelease);
     // Envoy Gateway makes the Gateway's data-plane Service from this EnvoyProxy the moment the core file
-    // creates the Gateway, so ClusterIP must be in place first: the release's default is a public LoadBalancer.
-    const beforeCore: pulumi.Resource[] = [];
-    if (!config.router.exposeGateway) {
-      // Plain resources, not patches: destroying a patch re-applies an empty object, which would bring back
-      // what the core file just deleted. Deleting these after the core file finds them gone, which is fine.
-      const namespace = new k8s.core.v1.Namespace(`${name}-system-namespace`, aibrixSystemNamespace(), { ...onRelease, dependsOn: [dependency] });
-      beforeCore.push(new k8s.apiextensions.CustomResource(`${name}-envoy-clusterip`, aibrixEnvoyProxyClusterIp(), { ...onRelease, dependsOn: [dependency, namespace] }));
-    }
+    // creates the Gateway, so the Service type must be in place first: ClusterIP unless exposeGateway.
+    // Plain resources, not patches: destroying a patch re-applies an empty object, which would bring back
+    // what the core file just deleted. Deleting these after the core file finds them gone, which is fine.
+    // The resource keeps its first name (envoy-clusterip) so stacks already up keep it across the change.
+    const namespace = new k8s.core.v1.Namespace(`${name}-system-namespace`, aibrixSystemNamespace(), { ...onRelease, dependsOn: [dependency] });
+    const envoyProxy = new k8s.apiextensions.CustomResource(`${name}-envoy-clusterip`, aibrixEnvoyProxyService(config.router.exposeGateway), { ...onRelease, dependsOn: [dependency, namespace] });
+    const beforeCore: pulumi.Resource[] = [envoyProxy];
     this.release = [dependency];
     coreFiles.forEach((file, i) => {
       this.release.push(applyReleaseFile(`${name}-release-${i + 1}`, file, { ...onRelease, dependsOn: [this.release[i], ...beforeCore] }));
