@@ -130,6 +130,8 @@ describe("VkeCluster", () => {
     // The kubeconfig comes from a Public credential servelab creates after the cluster, not from kubeconfigPublic.
     expect(one("volcengine:vke/kubeconfig:Kubeconfig").inputs).toEqual({ clusterId: `${prefix}-vke-id`, type: "Public", validDuration: 26280 });
     expect(registered.get(`${prefix}-kubeconfig`)!.dependencies).toContain(`${prefix}-vke`);
+    // Deleting the credential revokes it (DeleteKubeconfigs): destroy must remove the Kubernetes objects first.
+    expect(registered.get(`${prefix}-k8s`)!.dependencies).toEqual(expect.arrayContaining([`${prefix}-kubeconfig`, `${prefix}-system-pool`, `${prefix}-gpu-pool`, `${prefix}-nvidia-device-plugin`]));
     const invoke = calls.find((c) => c.token === "volcengine:vke/getKubeconfigs:getKubeconfigs" && c.inputs.ids?.[0] === `${prefix}-kubeconfig-id`)!;
     expect(invoke.inputs).toEqual({ clusterIds: [`${prefix}-vke-id`], ids: [`${prefix}-kubeconfig-id`], types: ["Public"] });
     expect(registered.get(`${prefix}-vke`)!.additionalSecretOutputs).toEqual(["kubeconfigPublic", "kubeconfigPrivate"]);

@@ -29,12 +29,30 @@ describe("model.weights", () => {
     expect(copy.command[2]).toBe(
       "aws configure set default.s3.addressing_style virtual && exec 'aws' 's3' 'sync' '--only-show-errors' 's3://my-models/llama-3.1-8b-instruct' '/models/weights' '--endpoint-url' 'https://tos-s3-cn-beijing.ivolces.com'",
     );
-    expect(copy.env).toEqual([{ name: "AWS_DEFAULT_REGION", value: "cn-beijing" }]);
+    // aws-cli >= 2.23 sends and checks CRC checksums by default, which S3-compatible stores have refused.
+    expect(copy.env).toEqual([
+      { name: "AWS_DEFAULT_REGION", value: "cn-beijing" },
+      { name: "AWS_REQUEST_CHECKSUM_CALCULATION", value: "when_required" },
+      { name: "AWS_RESPONSE_CHECKSUM_VALIDATION", value: "when_required" },
+    ]);
     expect(copy.envFrom).toEqual([{ secretRef: { name: "tos-credential" } }]);
     expect(copy.volumeMounts).toEqual([{ name: "model-cache", mountPath: "/models" }]);
     const args: string[] = pod.containers[0].args;
     expect(args[args.indexOf("--model") + 1]).toBe(LOCAL_WEIGHTS_DIR);
     expect(pod.containers[0].env.map((e: any) => e.name)).not.toContain("HF_ENDPOINT");
+  });
+
+  it("s3:// on AWS itself keeps the CLI's checksums; an S3-compatible endpoint opts out like TOS", () => {
+    const env = (weights: object) => {
+      const { dep } = deployment((raw) => {
+        raw.model.weights = weights;
+      });
+      return dep.spec.template.spec.initContainers[0].env.map((e: any) => e.name);
+    };
+    expect(env({ from: "s3://my-models/llama", region: "us-east-1" })).toEqual(["AWS_DEFAULT_REGION"]);
+    expect(env({ from: "s3://my-models/llama", region: "us-east-1", endpoint: "https://minio.lab.example:9000" })).toEqual([
+      "AWS_DEFAULT_REGION", "AWS_REQUEST_CHECKSUM_CALCULATION", "AWS_RESPONSE_CHECKSUM_VALIDATION",
+    ]);
   });
 
   it("a Hugging Face mirror: HF_ENDPOINT on the engine, the repository id stays the model", () => {

@@ -60,6 +60,7 @@ describe("the engine with the cluster's weights cache", () => {
     const [init] = pod.initContainers;
     expect(init.image).toMatch(/amazon\/aws-cli:/);
     expect(init.command[2]).toMatch(/aws configure set default.s3.addressing_style virtual && 'aws' 's3' 'sync' '--only-show-errors' 's3:\/\/[^']+' '\.' '--endpoint-url'/);
+    expect(init.env).toEqual(expect.arrayContaining([{ name: "AWS_REQUEST_CHECKSUM_CALCULATION", value: "when_required" }, { name: "AWS_RESPONSE_CHECKSUM_VALIDATION", value: "when_required" }]));
     expect(pod.volumes).toContainEqual({ name: "weights-cache", hostPath: { path: "/mnt/weights", type: "DirectoryOrCreate" } });
     const args: string[] = pod.containers[0].args;
     expect(args[args.indexOf("--model") + 1]).toMatch(/^\/weights-cache\/tos--/);

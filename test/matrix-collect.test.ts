@@ -4,11 +4,11 @@
  */
 import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bucketCommands, fetchBucketResults, newestRunSince, runIdAt, runIdsInListing } from "../benchmarks/matrix/bucketResults";
+import { bucketCommands, fetchBucketResults, newestRunSince, runIdAt, runIdsInListing, withVirtualAddressing } from "../benchmarks/matrix/bucketResults";
 import { CollectError, CollectSources, LogOrBucketCollector } from "../benchmarks/matrix/collect";
 import { ENGINE_LOG_LIMIT_BYTES, enginePodLog } from "../benchmarks/matrix/enginePodLog";
 import { jobPodLog } from "../benchmarks/matrix/jobPodLog";
@@ -216,6 +216,36 @@ describe("bucket results", () => {
     expect(bucketCommands("tos://b/p/", { SERVELAB_S3_ENDPOINT: "https://tos-s3-cn-beijing.volces.com" }).list).toEqual(["aws", ["s3", "ls", "s3://b/p/", "--endpoint-url", "https://tos-s3-cn-beijing.volces.com"]]);
     expect(() => bucketCommands("tos://b/p/", {})).toThrow("tos:// results need SERVELAB_S3_ENDPOINT");
     expect(() => bucketCommands("ftp://b/p/")).toThrow("results location ftp://b/p/: expected gs://, s3:// or tos://");
+  });
+
+  it("TOS: the AWS CLI runs on a copy of the user's config with virtual-hosted addressing for the active profile", async () => {
+    // With --endpoint-url the CLI goes path-style unless the config says virtual, and TOS takes virtual-hosted requests only.
+    expect(withVirtualAddressing("", "default")).toBe("[default]\ns3 =\n    addressing_style = virtual\n");
+    const user = "[default]\nregion = cn-beijing\n\n[profile lab]\nregion = cn-shanghai\ns3 =\n    max_concurrent_requests = 4\n[profile old]\ns3 =\n    addressing_style = path\n";
+    expect(withVirtualAddressing(user, "default")).toBe(user.replace("[default]\n", "[default]\ns3 =\n    addressing_style = virtual\n"));
+    expect(withVirtualAddressing(user, "lab")).toBe(user.replace("s3 =\n    max", "s3 =\n    addressing_style = virtual\n    max"));
+    expect(withVirtualAddressing(user, "old")).toBe(user.replace("addressing_style = path", "addressing_style = virtual"));
+    expect(withVirtualAddressing(user, "tos")).toBe(`${user}[profile tos]\ns3 =\n    addressing_style = virtual\n`);
+
+    const home = mkdtempSync(join(tmpdir(), "servelab-test-aws-"));
+    writeFileSync(join(home, "config"), user);
+    const seen: Array<{ args: string[]; config: string; env: NodeJS.ProcessEnv }> = [];
+    const run = async (_command: string, args: string[], env?: NodeJS.ProcessEnv) => {
+      seen.push({ args, config: readFileSync(env!.AWS_CONFIG_FILE!, "utf8"), env: env! });
+      if (args[1] === "ls") return "                           PRE 20250323T113000Z/\n";
+      writeFileSync(join(args[4], "manifest.json"), MANIFEST);
+      return "";
+    };
+    const env = { AWS_CONFIG_FILE: join(home, "config"), AWS_PROFILE: "lab", SERVELAB_S3_ENDPOINT: "https://tos-s3-cn-beijing.volces.com" };
+    const { files } = await fetchBucketResults("tos://b/p/", new Date("2025-03-23T11:00:00Z"), run, env);
+    expect(files.map((f) => f.name)).toEqual(["manifest.json"]);
+    expect(seen.map((c) => c.args[1])).toEqual(["ls", "cp"]);
+    for (const call of seen) {
+      expect(call.config).toBe(withVirtualAddressing(user, "lab"));
+      expect(call.env).toMatchObject({ AWS_PROFILE: "lab", AWS_REQUEST_CHECKSUM_CALCULATION: "when_required", AWS_RESPONSE_CHECKSUM_VALIDATION: "when_required" });
+    }
+    expect(readFileSync(join(home, "config"), "utf8")).toBe(user);
+    expect(existsSync(seen[0].env.AWS_CONFIG_FILE!)).toBe(false);
   });
 
   it("downloads the newest run's files with the CLI", async () => {

@@ -56,6 +56,20 @@ export function tosS3Endpoint(region: string): string {
   return `https://tos-s3-${region}.ivolces.com`;
 }
 
+/**
+ * AWS CLI v2 since 2.23.0 (so the pinned 2.27.0) asks for and checks CRC checksums on every S3 call by default
+ * ("when_supported"; aws/aws-cli#9214, the CLI's 2.23.0 changelog), which S3-compatible stores other than AWS have
+ * failed on (Cloudflare R2, Backblaze B2, Alibaba OSS, MinIO, Ceph: e.g. boto/s3transfer#327, kubeflow/pipelines#13314);
+ * a ranged GET of a large object (how `aws s3 sync` fetches weights) that a store answers with the whole object's
+ * checksum fails the check. Whether TOS's S3 endpoint passes them is
+ * unverified, so a copy through any endpoint other than AWS's own (TOS's always) goes back to the pre-2.23 behaviour,
+ * as the results upload does for TOS (results/access.ts).
+ */
+export const S3_COMPATIBLE_CHECKSUM_ENV: readonly EnvVar[] = [
+  { name: "AWS_REQUEST_CHECKSUM_CALCULATION", value: "when_required" },
+  { name: "AWS_RESPONSE_CHECKSUM_VALIDATION", value: "when_required" },
+];
+
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
@@ -80,6 +94,7 @@ export function objectStorageCopy(model: ModelConfig, imageRegistry: string | un
   const endpoint = w.endpoint ?? (scheme === "tos" ? tosS3Endpoint(w.region ?? region!) : undefined);
   const env: EnvVar[] = [];
   if (w.region ?? (scheme === "tos" ? region : undefined)) env.push({ name: "AWS_DEFAULT_REGION", value: (w.region ?? region)! });
+  if (endpoint) env.push(...S3_COMPATIBLE_CHECKSUM_ENV);
   // TOS serves virtual-hosted-style requests only; the AWS CLI reads the style from its config file.
   const setup = scheme === "tos" ? "aws configure set default.s3.addressing_style virtual && " : "";
   const argv = ["aws", "s3", "sync", "--only-show-errors", `s3://${source}`, dest, ...(endpoint ? ["--endpoint-url", endpoint] : [])];
