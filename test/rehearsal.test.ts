@@ -146,6 +146,11 @@ describe.each(rehearsable)("rehearsal of %s", (row) => {
     }
   });
 
+  it("exports the context it deploys through, so the matrix reads the Job's log from the same cluster", async () => {
+    const p = await plan(rehearsalName(row));
+    expect(p.plan.outputs).toMatchObject({ kubeconfig: "[secret]", kubeContext: KIND.context });
+  });
+
   it("runs llm-d's simulator with arguments from the row's engine spec, and nothing that downloads weights", async () => {
     const [p, rowPlan] = await Promise.all([plan(rehearsalName(row)), plan(row)]);
     const config = rowPlan.plan.config as ExperimentConfig;
