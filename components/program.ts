@@ -14,6 +14,11 @@ import { ExperimentConfig } from "./config/schema";
 /** The stack outputs every experiment exports (the matrix runner reads them by these names). */
 export interface ServelabOutputs {
   kubeconfig: pulumi.Output<string>;
+  /**
+   * The kubeconfig context the stack's Kubernetes provider uses, when servelab:cluster names one (an existing cluster,
+   * a rehearsal): the matrix reads the Job's log through it, not through the file's current context.
+   */
+  kubeContext?: string;
   namespace: pulumi.Output<string>;
   baseUrl: pulumi.Output<string>;
   servedModel: pulumi.Output<string>;
@@ -71,13 +76,13 @@ export async function servelab(): Promise<ServelabOutputs | ClusterStackProgramO
     // A rehearsal runs its row on a kubeconfig cluster with the simulator: no cluster stack, no Hugging Face token.
     const config = composeRehearsal(raw).config;
     rejectMissingKubeconfig(config.cluster);
-    return experimentOutputs(new Experiment("servelab", { stack, config }));
+    return experimentOutputs(new Experiment("servelab", { stack, config }), config);
   }
   const { reference, source } = await clusterStackReference(parseConfigShape(raw));
   const config = parseExperimentConfig(raw, source);
   rejectMissingKubeconfig(config.cluster);
   if (weightsCredentials) rejectUnusedWeightsCredentials(config);
-  return experimentOutputs(new Experiment("servelab", { stack, config, hfToken, weightsCredentials, clusterStack: reference }));
+  return experimentOutputs(new Experiment("servelab", { stack, config, hfToken, weightsCredentials, clusterStack: reference }), config);
 }
 
 /** servelab:weightsCredentials fills the Secret the row's weights copy names; a row without one cannot use it. */
@@ -86,9 +91,12 @@ function rejectUnusedWeightsCredentials(config: ExperimentConfig): void {
   if (problem) throw new ConfigError([problem]);
 }
 
-function experimentOutputs(experiment: Experiment): ServelabOutputs {
+function experimentOutputs(experiment: Experiment, config: ExperimentConfig): ServelabOutputs {
+  // A row on a cluster stack gets that stack's servelab:cluster here, so its context is the one StackCluster uses.
+  const kubeContext = config.cluster.provider === "kubeconfig" ? config.cluster.context : undefined;
   return {
     kubeconfig: experiment.kubeconfig,
+    ...(kubeContext ? { kubeContext } : {}),
     namespace: experiment.namespace,
     baseUrl: experiment.baseUrl,
     servedModel: experiment.servedModel,

@@ -79,6 +79,20 @@ describe("the pod log through the Kubernetes API", () => {
     await expect(KubeClient.fromKubeconfig(join(tmpdir(), "no-such-kubeconfig"))).rejects.toThrow(/neither a kubeconfig nor a file this machine can read/);
   });
 
+  it("reads the Job's log through the context the stack's cluster names, not the file's current context", async () => {
+    // A rehearsal on kind-servelab while the file's current context is another cluster (here: nothing listening).
+    const path = join(mkdtempSync(join(tmpdir(), "sl-kubeconfig-")), "config");
+    const twoContexts = kubeconfig(base, "    token: good-token")
+      .replace("current-context: bench", "current-context: work")
+      .replace("contexts:\n", "contexts:\n- name: work\n  context: { cluster: work, user: runner }\n- name: kind-servelab\n  context: { cluster: gke, user: runner }\n")
+      .replace("clusters:\n", "clusters:\n- name: work\n  cluster:\n    server: http://127.0.0.1:1/\n");
+    writeFileSync(path, twoContexts);
+    const outputs = { kubeconfig: path, namespace: "bench", benchmarkJobName: "benchmark" };
+    const collected = await new LogOrBucketCollector().collect("rehearse-k8s_stack", { ...outputs, kubeContext: "kind-servelab" }, { since: new Date(0) });
+    expect(collected).toMatchObject({ source: "pod-log", status: "ok", log: LOG });
+    await expect(new LogOrBucketCollector().collect("rehearse-k8s_stack", outputs, { since: new Date(0) })).rejects.toThrow(/GET \/api\/v1\/namespaces\/bench\/pods: .*ECONNREFUSED/);
+  });
+
   it("finds the Job's newest pod and reads its log with the kubeconfig's token", async () => {
     const client = await KubeClient.fromKubeconfig(kubeconfig(base, "    token: good-token"));
     const { pod, log } = await jobPodLog(client, "bench", "benchmark");

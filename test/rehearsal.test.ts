@@ -20,6 +20,7 @@ import { chartFiles, remoteManifests } from "../components/plan/planFiles";
 import { StackPlan, planStack } from "../components/plan/planStack";
 import { STACKS_DIR, StackFileError, listStacks, readStackConfig, stackFilePath } from "../components/plan/stackFile";
 import { REHEARSAL_DIFFERENCES, composeRehearsal, rehearsalConfig } from "../components/rehearsal/compose";
+import { aibrixReleaseFiles, aibrixVersion } from "../components/serving/aibrixSpec";
 import { dnsName } from "../components/util/labels";
 import { validateK8sObject } from "./helpers/k8sSchema";
 
@@ -131,6 +132,73 @@ function chartValues(p: StackPlan): Record<string, Doc> {
   );
 }
 
+/** CPU and GiB a container asks the scheduler for (its limits where it sets no requests, as Kubernetes defaults them). */
+function containerRequests(c: Doc): [number, number] {
+  const r = { ...(c.resources?.limits ?? {}), ...(c.resources?.requests ?? {}) };
+  const cpu = r.cpu === undefined ? 0 : String(r.cpu).endsWith("m") ? parseFloat(r.cpu) / 1000 : Number(r.cpu);
+  const unit = /^([\d.]+)(Ki|Mi|Gi)?$/.exec(String(r.memory ?? "0"))!;
+  const gib = parseFloat(unit[1]) / { Ki: 2 ** 20, Mi: 2 ** 10, Gi: 1 }[unit[2] ?? "Gi"]!;
+  return [cpu, unit[2] ? gib : parseFloat(unit[1]) / 2 ** 30];
+}
+function podRequests(objects: Doc[]): [number, number] {
+  let [cpu, gib] = [0, 0];
+  for (const d of objects) {
+    const pod = ["Deployment", "StatefulSet", "Job"].includes(d.kind) ? d.spec.template.spec : undefined;
+    if (!pod) continue;
+    for (const c of pod.containers) {
+      const [c1, m1] = containerRequests(c);
+      cpu += c1 * (d.spec.replicas ?? 1);
+      gib += m1 * (d.spec.replicas ?? 1);
+    }
+  }
+  return [cpu, gib];
+}
+/**
+ * The Envoy data plane Envoy Gateway creates for an EnvoyProxy of the release: its envoyDeployment patch's containers,
+ * at Envoy Gateway's default requests where the patch sets none (envoy 100m/512Mi, shutdown-manager 10m/32Mi:
+ * envoyproxy/gateway@v1.2.8:api/v1alpha1/shared_types.go Default*ResourceRequests). servelab's own EnvoyProxy of the
+ * same name sets only the Service type; the release's, applied over it, keeps the rest.
+ */
+const ENVOY_DEFAULT_REQUESTS: Record<string, Doc> = { envoy: { cpu: "100m", memory: "512Mi" }, "shutdown-manager": { cpu: "10m", memory: "32Mi" } };
+function envoyDataPlane(objs: Doc[]): Doc[] {
+  return objs
+    .filter((o) => o.kind === "EnvoyProxy")
+    .map((o) => {
+      const deployment = o.spec?.provider?.kubernetes?.envoyDeployment ?? {};
+      const patched: Doc[] = deployment.patch?.value?.spec?.template?.spec?.containers ?? [];
+      const containers = Object.entries(ENVOY_DEFAULT_REQUESTS).map(([name, requests]) => {
+        const resources = patched.find((c) => c.name === name)?.resources;
+        return { name, resources: resources?.requests || resources?.limits ? resources : { requests } };
+      });
+      return { kind: "Deployment", spec: { replicas: deployment.replicas ?? 1, template: { spec: { containers } } } };
+    });
+}
+
+/** What a rehearsal asks the node for: servelab's pods, the llm-d chart's picker and Envoy, the AIBrix release's pods. */
+function rehearsalRequests(p: StackPlan): [number, number] {
+  const config = p.plan.config as ExperimentConfig;
+  let [cpu, gib] = podRequests(docs(p));
+  const add = ([c, m]: [number, number]) => ((cpu += c), (gib += m));
+  for (const c of p.charts) {
+    const router = parse(c.content).values?.router;
+    for (const part of [router?.epp, router?.proxy]) if (part?.resources) add(containerRequests(part));
+  }
+  if (config.router.kind === "aibrix") {
+    for (const file of aibrixReleaseFiles(aibrixVersion(config.router))) add(podRequests([...(file.objs as Doc[]), ...envoyDataPlane(file.objs as Doc[])]));
+  }
+  return [Math.round(cpu * 100) / 100, Math.round(gib * 10) / 10];
+}
+
+it("the README gives what each rehearsable row's rehearsal requests of a laptop's node", async () => {
+  const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+  const table = /\| rows \| rehearsal \|[\s\S]*?\n\n/.exec(readme)![0];
+  for (const row of rehearsable) {
+    const [cpu, gib] = rehearsalRequests(await plan(rehearsalName(row)));
+    const line = table.split("\n").find((l) => l.includes(`\`${row}\``))!;
+    expect(line, row).toContain(`${cpu} CPUs, ${gib} GiB`);
+  }
+});
+
 describe.each(rehearsable)("rehearsal of %s", (row) => {
   it("plans, every object validates, and no pod asks for, tolerates or selects a GPU node", async () => {
     const p = await plan(rehearsalName(row));
@@ -144,6 +212,11 @@ describe.each(rehearsable)("rehearsal of %s", (row) => {
       if (!pod) continue;
       for (const c of pod.containers) expect(Number(c.resources.requests.cpu), `${key(d)} ${c.name} cpu`).toBeLessThanOrEqual(2);
     }
+  });
+
+  it("exports the context it deploys through, so the matrix reads the Job's log from the same cluster", async () => {
+    const p = await plan(rehearsalName(row));
+    expect(p.plan.outputs).toMatchObject({ kubeconfig: "[secret]", kubeContext: KIND.context });
   });
 
   it("runs llm-d's simulator with arguments from the row's engine spec, and nothing that downloads weights", async () => {

@@ -43,23 +43,33 @@ export class CollectError extends Error {
   }
 }
 
-export interface CollectSources {
-  podLog(kubeconfig: string, namespace: string, job: string, signal?: AbortSignal): Promise<string>;
-  bucket(location: string, since: Date): Promise<ResultFile[]>;
-  engineLog(kubeconfig: string, namespace: string, selector: string, container: string, signal?: AbortSignal): Promise<EnginePodLog>;
+/** How to reach the cluster: the stack's kubeconfig output, read through its kubeContext output when there is one. */
+export interface KubeAccess {
+  kubeconfig: string;
+  context?: string;
 }
 
+export interface CollectSources {
+  podLog(access: KubeAccess, namespace: string, job: string, signal?: AbortSignal): Promise<string>;
+  bucket(location: string, since: Date): Promise<ResultFile[]>;
+  engineLog(access: KubeAccess, namespace: string, selector: string, container: string, signal?: AbortSignal): Promise<EnginePodLog>;
+}
+
+const client = (access: KubeAccess) => KubeClient.fromKubeconfig(access.kubeconfig, undefined, access.context);
+
 export const liveSources: CollectSources = {
-  async podLog(kubeconfig, namespace, job, signal) {
-    return (await jobPodLog(await KubeClient.fromKubeconfig(kubeconfig), namespace, job, signal)).log;
+  async podLog(access, namespace, job, signal) {
+    return (await jobPodLog(await client(access), namespace, job, signal)).log;
   },
   async bucket(location, since) {
     return (await fetchBucketResults(location, since)).files;
   },
-  async engineLog(kubeconfig, namespace, selector, container, signal) {
-    return enginePodLog(await KubeClient.fromKubeconfig(kubeconfig), namespace, selector, container, signal);
+  async engineLog(access, namespace, selector, container, signal) {
+    return enginePodLog(await client(access), namespace, selector, container, signal);
   },
 };
+
+const access = (outputs: StackOutputs): KubeAccess => ({ kubeconfig: outputs.kubeconfig!, context: outputs.kubeContext });
 
 function manifestStatus(files: ResultFile[], source: string): "ok" | "failed" {
   const manifest = files.find((f) => f.name === RUN_FILES.manifest);
@@ -83,7 +93,7 @@ export class LogOrBucketCollector implements ResultsCollector {
       return { engine: { pod: null, facts: null, reason: "the stack lacks the kubeconfig, namespace, engineSelector or engineContainer output (a stack from before they existed?)" } };
     }
     try {
-      const { pod, log } = await this.sources.engineLog(kubeconfig, namespace, engineSelector, engineContainer, signal);
+      const { pod, log } = await this.sources.engineLog(access(outputs), namespace, engineSelector, engineContainer, signal);
       const engine = engineRecordFromLog(pod, log);
       if (outputs.weightsCacheContainer) engine.weightsCache = await this.weightsCache(outputs, signal);
       return { engine, engineLog: log };
@@ -95,7 +105,7 @@ export class LogOrBucketCollector implements ResultsCollector {
   /** Never throws: an unreadable init-container log is "unknown". */
   private async weightsCache(outputs: StackOutputs, signal?: AbortSignal): Promise<WeightsCacheOutcome> {
     try {
-      const { log } = await this.sources.engineLog(outputs.kubeconfig!, outputs.namespace!, outputs.engineSelector!, outputs.weightsCacheContainer!, signal);
+      const { log } = await this.sources.engineLog(access(outputs), outputs.namespace!, outputs.engineSelector!, outputs.weightsCacheContainer!, signal);
       return weightsCacheOutcome(log);
     } catch {
       return "unknown";
@@ -109,7 +119,7 @@ export class LogOrBucketCollector implements ResultsCollector {
     if (kubeconfig && namespace && benchmarkJobName) {
       const where = `pod log of Job ${namespace}/${benchmarkJobName}`;
       try {
-        log = await this.sources.podLog(kubeconfig, namespace, benchmarkJobName, options.signal);
+        log = await this.sources.podLog(access(outputs), namespace, benchmarkJobName, options.signal);
         const parsed: LogResults = parseLogResults(log, where);
         if (parsed.status !== null && parsed.files.length > 0) return { files: parsed.files, status: parsed.status, source: "pod-log", log };
         problems.push(`${where}: ${parsed.status === null ? "no run-end marker (the Job was cut off, or the log was rotated)" : "no result files"}`);

@@ -6,6 +6,8 @@
 /** The stack outputs every experiment exports (index.ts). */
 export interface StackOutputs {
   kubeconfig?: string;
+  /** The context to read the kubeconfig through, when the stack's cluster names one (else the file's current context). */
+  kubeContext?: string;
   namespace?: string;
   benchmarkJobName?: string;
   baseUrl?: string;
@@ -20,7 +22,7 @@ export interface StackOutputs {
 }
 
 /** Outputs that may be written to disk and shown (the kubeconfig is a secret). */
-export const PUBLIC_OUTPUTS = ["namespace", "benchmarkJobName", "baseUrl", "servedModel", "resultsLocation", "engineSelector", "engineContainer", "weightsCacheContainer"] as const;
+export const PUBLIC_OUTPUTS = ["kubeContext", "namespace", "benchmarkJobName", "baseUrl", "servedModel", "resultsLocation", "engineSelector", "engineContainer", "weightsCacheContainer"] as const;
 
 export interface OperationIO {
   /** Pulumi's output, in chunks as it arrives. */

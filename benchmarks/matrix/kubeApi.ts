@@ -22,8 +22,9 @@ export class KubeClient {
     private readonly creds: Credentials,
   ) {}
 
-  static async fromKubeconfig(text: string, run: ExecRunner = runExec): Promise<KubeClient> {
-    const target = parseKubeconfig(kubeconfigText(text));
+  /** `context`: the one the stack's provider uses; without it, the file's current context. */
+  static async fromKubeconfig(text: string, run: ExecRunner = runExec, context?: string): Promise<KubeClient> {
+    const target = parseKubeconfig(kubeconfigText(text), context);
     return new KubeClient(target, await credentials(target, run));
   }
 
