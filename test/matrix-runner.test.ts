@@ -251,6 +251,22 @@ describe("runMatrix", () => {
     expect(twice.result.ok).toBe(false);
   });
 
+  it("on a shared cluster, starts no row after one whose destroy failed twice (its engines may still hold the GPUs), and still destroys the cluster", async () => {
+    const { driver, result } = await run(["kubeai_least_load_8b_l4", "llmd_8b_l4", "kubeai_prefix_hash_8b_l4"], { destroy: { kubeai_least_load_8b_l4: "fail" } }, { cluster: "cluster-gke-l4x8" });
+    expect(driver.events.filter((e) => !e.startsWith("plan "))).toEqual([
+      "up cluster-gke-l4x8",
+      "up kubeai_least_load_8b_l4",
+      "destroy kubeai_least_load_8b_l4",
+      "destroy kubeai_least_load_8b_l4 --refresh",
+      "destroy cluster-gke-l4x8",
+    ]);
+    expect(phases(result)).toEqual({ "cluster-gke-l4x8": "destroyed", kubeai_least_load_8b_l4: "collected", llmd_8b_l4: "not run", kubeai_prefix_hash_8b_l4: "not run" });
+    expect(result.rows[2].error).toBe(
+      "not run: the destroy of kubeai_least_load_8b_l4 failed, so its engines may still hold the GPUs of cluster stack cluster-gke-l4x8; destroy it (pulumi destroy -s kubeai_least_load_8b_l4) and run the matrix again (collected rows are skipped)",
+    );
+    expect(result.ok).toBe(false);
+  });
+
   it("creates nothing for a stack whose config does not plan, and runs the others", async () => {
     const { driver, result } = await run(["bad", "good"], { badConfig: ["bad"] });
     expect(driver.events).toEqual(["plan bad", "plan good", "up good", "destroy good"]);

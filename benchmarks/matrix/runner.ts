@@ -2,7 +2,8 @@
  * The experiment matrix: rows run one after another, each `up` (which waits for the benchmark Job),
  * collect, destroy. Destroy always runs once an up was attempted: after a failed up, a failed collection
  * or an interrupt. An optional shared cluster stack comes up before the first row (a no-op update when it is
- * up already) and is destroyed after the last unless kept; every row must reference it.
+ * up already) and is destroyed after the last unless kept; every row must reference it. On it, a row whose destroy
+ * failed twice stops the rows after it (sharedClusterHeld).
  * Rows whose latest run was collected are skipped (resume); every stack is planned before anything is
  * created, so a bad config costs nothing.
  */
@@ -81,6 +82,18 @@ export interface MatrixResult {
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Why a row does not start on a shared cluster after an earlier row's destroy failed twice. Only a destroy that
+ * finished guarantees the earlier row's pods are gone: pulumi-kubernetes deletes with foreground propagation and
+ * awaits each object's removal, the row's Namespace last, which Kubernetes removes only once every pod in it has
+ * terminated (pulumi/pulumi-kubernetes@94977969 provider/pkg/await/await.go Deletion, metadata/overrides.go
+ * DeletionPropagation). A failed one may leave engines on the GPUs, so the next row's engines would stay Pending
+ * until its `up` times out; rows of the same router would be refused by the claim anyway.
+ */
+export function sharedClusterHeld(clusterStack: string, heldBy: string): string {
+  return `not run: the destroy of ${heldBy} failed, so its engines may still hold the GPUs of cluster stack ${clusterStack}; destroy it (pulumi destroy -s ${heldBy}) and run the matrix again (collected rows are skipped)`;
+}
 
 /** The last non-empty line of a chunk of Pulumi output, without colour codes. */
 export function lastLine(text: string): string | null {
@@ -207,6 +220,12 @@ export async function runMatrix(deps: MatrixDeps, options: MatrixOptions): Promi
       if (signal.aborted) {
         r.error = "not run: interrupted";
         enter(r, "not run");
+        continue;
+      }
+      const holder = cluster ? runnable.find((x) => x.leftUp) : undefined;
+      if (cluster && holder) {
+        r.error = sharedClusterHeld(cluster.stack, holder.stack);
+        enter(r, "not run", "the shared cluster may still hold an earlier row");
         continue;
       }
       await runRow(r, plans.get(r));

@@ -49,8 +49,9 @@ export const CLUSTER_INSTALLS: Record<ClusterInstallId, ClusterInstall> = {
   },
   "kubeai-model-crd": {
     what: "KubeAI's Model CRD (models.kubeai.org), which every KubeAI operator on the cluster serves from",
-    objects: ["CustomResourceDefinition models.kubeai.org"],
-    source: "kubeai-project/kubeai@helm-chart-kubeai-0.22.1: charts/kubeai/templates/crds/kubeai.org_models.yaml (a template, values crds.enabled: true); its RBAC is a namespaced Role",
+    objects: ["CustomResourceDefinition models.kubeai.org", "SecurityContextConstraints kubeai-models (only on OpenShift)"],
+    source:
+      "kubeai-project/kubeai@helm-chart-kubeai-0.22.1: charts/kubeai/templates/crds/kubeai.org_models.yaml (a template, values crds.enabled: true), templates/securityContextConstraints.yaml (only when the cluster serves security.openshift.io/v1); its RBAC is a namespaced Role",
   },
   "inferencepool-crd": {
     what: `the Gateway API Inference Extension's InferencePool CRD (${LLMD.gaieVersion})`,
