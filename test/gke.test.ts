@@ -26,8 +26,10 @@ describe("GKE GPU pool", () => {
     expect(pool.nodeConfig.ephemeralStorageLocalSsdConfig).toBeUndefined();
   });
 
-  it("spot: spot VMs", () => {
-    expect(gke({ provisioning: "spot" }).pool.nodeConfig.spot).toBe(true);
+  it("spot: spot VMs that consume no reservation (cluster-toolkit's gke-node-pool precondition)", () => {
+    const { pool } = gke({ provisioning: "spot" });
+    expect(pool.nodeConfig.spot).toBe(true);
+    expect(pool.nodeConfig.reservationAffinity).toEqual({ consumeReservationType: "NO_RESERVATION" });
   });
 
   it("reservation: a named reservation, or any matching one", () => {

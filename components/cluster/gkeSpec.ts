@@ -37,7 +37,8 @@ export function systemPoolArgs(config: GkeClusterConfig): PoolArgs {
  * The GPU pool: GKE installs the driver (LATEST on COS), the pool is tainted so only GPU pods land on
  * it, image streaming is on only for Artifact Registry images (imageStreaming.ts), A3 machines get their local SSDs as ephemeral storage (model downloads
  * and emptyDirs land there), and the provisioning model follows cluster-toolkit's rules
- * (modules/compute/gke-node-pool/main.tf preconditions): flex-start needs autoscaling from zero, no auto-repair and no reservation.
+ * (GoogleCloudPlatform/cluster-toolkit@104708037:modules/compute/gke-node-pool/main.tf preconditions): flex-start needs autoscaling
+ * from zero, no auto-repair and no reservation; spot needs no reservation.
  */
 export function gpuPoolArgs(config: GkeClusterConfig, gpu: GpuPoolFacts): PoolArgs {
   const { provisioning, reservation, nodes, bootDiskGb } = config.gpu;
@@ -63,6 +64,8 @@ export function gpuPoolArgs(config: GkeClusterConfig, gpu: GpuPoolFacts): PoolAr
     case "spot":
       args.nodeCount = nodes;
       nodeConfig.spot = true;
+      // Spot VMs consume no reservation; cluster-toolkit's gke-node-pool refuses spot with any other affinity.
+      nodeConfig.reservationAffinity = { consumeReservationType: "NO_RESERVATION" };
       break;
     case "reservation":
       args.nodeCount = nodes;
