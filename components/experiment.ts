@@ -21,7 +21,7 @@ import { metricsTargets, scrapeArgs } from "./serving/metricsTargets";
 import { SCRAPE_INTERVAL_SECONDS } from "./benchmark/harness";
 import { dnsName, standardLabels } from "./util/labels";
 import { configWarnings } from "./validate";
-import { WEIGHTS_CREDENTIALS_KEY } from "./engine/weightsCredentials";
+import { WEIGHTS_CREDENTIALS_KEY, weightsCopySecretName } from "./engine/weightsCredentials";
 
 export interface ExperimentArgs {
   /** The stack name: names the namespace, the results and the GKE cluster. */
@@ -163,7 +163,7 @@ export class Experiment extends pulumi.ComponentResource {
     opts: pulumi.CustomResourceOptions,
     credentials?: pulumi.Output<Record<string, string>>,
   ): void {
-    const secretName = config.model.weights?.from ? config.model.weights.credentialsSecret : undefined;
+    const secretName = weightsCopySecretName(config.model);
     if (credentials && secretName) {
       new k8s.core.v1.Secret(`${name}-weights-credentials`, { metadata: { name: secretName, namespace, labels }, type: "Opaque", stringData: credentials }, opts);
     } else if (secretName) {

@@ -30,9 +30,14 @@ export function parseWeightsCredentials(text: string): { env?: Record<string, st
   return { env: value as Record<string, string> };
 }
 
+/** The Secret the row's object-storage weights copy reads (model.weights.credentialsSecret), if it has one. */
+export function weightsCopySecretName(model: Pick<ModelConfig, "weights">): string | undefined {
+  return model.weights?.from ? model.weights.credentialsSecret : undefined;
+}
+
 /** The Secret the row creates from servelab:weightsCredentials, or why it cannot (a row without a Secret to fill). */
 export function weightsCredentialsSecret(model: Pick<ModelConfig, "weights">): { name?: string; problem?: ConfigProblem } {
-  const name = model.weights?.from ? model.weights.credentialsSecret : undefined;
+  const name = weightsCopySecretName(model);
   if (name) return { name };
   return {
     problem: {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { resolveClusterFacts } from "../cluster/facts";
 import { ExperimentConfig } from "../config/schema";
 import { ClusterStackConfig } from "../config/parse";
-import { WEIGHTS_CREDENTIALS_KEY } from "../engine/weightsCredentials";
+import { WEIGHTS_CREDENTIALS_KEY, weightsCopySecretName } from "../engine/weightsCredentials";
 import { asOfflinePlan, machineWarnings } from "../validate";
 import { withRowsDir } from "../rehearsal/compose";
 import { servelab } from "../program";
@@ -39,7 +39,7 @@ const PLAN_DEFAULTS: Record<string, string> = {
 /** The secrets a stack's program reads: the token for every row, the weights credentials where a copy names their Secret. */
 function planSecrets(config: ExperimentConfig | ClusterStackConfig): string[] {
   if (!("model" in config)) return [];
-  return config.model.weights?.from && config.model.weights.credentialsSecret ? ["servelab:hfToken", WEIGHTS_CREDENTIALS_KEY] : ["servelab:hfToken"];
+  return weightsCopySecretName(config.model) ? ["servelab:hfToken", WEIGHTS_CREDENTIALS_KEY] : ["servelab:hfToken"];
 }
 
 export async function planStack(stack: string, stacksDir = STACKS_DIR): Promise<StackPlan> {

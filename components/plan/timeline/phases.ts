@@ -86,24 +86,25 @@ function imageGb(image: string): number {
   return ENGINE_IMAGE_GB[image] ?? UNKNOWN_IMAGE_GB;
 }
 
+/** One phase of the cluster itself (none for an existing cluster); VKE borrows the GKE figure and says so. */
+function clusterPhase(cluster: ClusterConfig, kind: PhaseKind, constant: { seconds: number; source: string }, gpuBilled: boolean): Phase {
+  const onVke = cluster.provider === "vke" ? " (a GKE figure, used for VKE)" : "";
+  return { kind, seconds: constant.seconds, gpuBilled, inside: false, detail: "", source: constant.source + onVke };
+}
+
 /** The cluster's creation: control plane (no GPU node yet), pools, driver. None for an existing cluster. */
 export function clusterCreatePhases(cluster: ClusterConfig): Phase[] {
   if (cluster.provider === "kubeconfig") return [];
-  const onVke = cluster.provider === "vke" ? " (a GKE figure, used for VKE)" : "";
   return [
-    { kind: "cluster-create", seconds: CLUSTER_CREATE.seconds, gpuBilled: false, inside: false, detail: "", source: CLUSTER_CREATE.source + onVke },
-    { kind: "pools-create", seconds: POOLS_CREATE.seconds, gpuBilled: true, inside: false, detail: "", source: POOLS_CREATE.source + onVke },
-    { kind: "driver", seconds: DRIVER_INSTALL.seconds, gpuBilled: true, inside: false, detail: "", source: DRIVER_INSTALL.source + onVke },
+    clusterPhase(cluster, "cluster-create", CLUSTER_CREATE, false),
+    clusterPhase(cluster, "pools-create", POOLS_CREATE, true),
+    clusterPhase(cluster, "driver", DRIVER_INSTALL, true),
   ];
 }
 
 export function clusterDeletePhases(cluster: ClusterConfig): Phase[] {
   if (cluster.provider === "kubeconfig") return [];
-  const onVke = cluster.provider === "vke" ? " (a GKE figure, used for VKE)" : "";
-  return [
-    { kind: "pools-delete", seconds: POOLS_DELETE.seconds, gpuBilled: true, inside: false, detail: "", source: POOLS_DELETE.source + onVke },
-    { kind: "cluster-delete", seconds: CLUSTER_DELETE.seconds, gpuBilled: false, inside: false, detail: "", source: CLUSTER_DELETE.source + onVke },
-  ];
+  return [clusterPhase(cluster, "pools-delete", POOLS_DELETE, true), clusterPhase(cluster, "cluster-delete", CLUSTER_DELETE, false)];
 }
 
 /**
